@@ -50,22 +50,38 @@ def register(name: str, target: str) -> None:
 
 def _register_builtins() -> None:
     register("eventdesk.nlp.v1", "eventdesk.nlp:SpacyComponent")
+    register("eventdesk.actors.v1", "eventdesk.entities:ActorLinker")
     register("eventdesk.dates.v1", "eventdesk.time:DateComponent")
+    register("eventdesk.places.v1", "eventdesk.places:PlaceComponent")
+    register("eventdesk.figures.v1", "eventdesk.figures:FigureComponent")
+    register("eventdesk.events.v1", "eventdesk.events:EventComponent")
+    register("eventdesk.event_location.v1", "eventdesk.places:EventLocator")
 
 
 _register_builtins()
 
-# The default pipeline; later stages (entities, places, events, figures) append themselves here
-# as they are built, in dependency order.
+# The default pipeline, in dependency order.
 DEFAULT_PIPELINE: tuple[str, ...] = (
     "eventdesk.nlp.v1",
+    "eventdesk.actors.v1",
     "eventdesk.dates.v1",
+    "eventdesk.places.v1",
+    "eventdesk.figures.v1",
+    "eventdesk.events.v1",
+    "eventdesk.event_location.v1",
 )
 
 
 def _optional_builtins() -> tuple[str, ...]:
-    """Stages present in this installation, in pipeline order (see :data:`DEFAULT_PIPELINE`)."""
-    return tuple(n for n in DEFAULT_PIPELINE if n in REGISTRY)
+    """Default stages whose module is present in this installation, in pipeline order."""
+    import importlib.util
+
+    out = []
+    for name in DEFAULT_PIPELINE:
+        module = REGISTRY[name].partition(":")[0]
+        if importlib.util.find_spec(module) is not None:
+            out.append(name)
+    return tuple(out)
 
 
 def create(name: str, options: Options) -> Component:
