@@ -85,8 +85,8 @@ class SpacyComponent:
             for off, chunk in _chunks(d.article.text):
                 pieces.append((i, off, chunk))
         parsed: dict[int, list[tuple[int, Any]]] = {}
-        texts = (p[2] for p in pieces)
-        for (i, off, _), sdoc in zip(pieces, self.nlp.pipe(texts, batch_size=self.batch_size)):
+        parses = self.nlp.pipe((p[2] for p in pieces), batch_size=self.batch_size)
+        for (i, off, _), sdoc in zip(pieces, parses, strict=True):
             parsed.setdefault(i, []).append((off, sdoc))
         for i, d in enumerate(docs):
             self._fill(d, parsed.get(i, []))
@@ -103,9 +103,8 @@ class SpacyComponent:
                     continue
                 lead = len(sent.text) - len(sent.text.lstrip())
                 start = off + sent.start_char + lead
-                doc.sentences.append(
-                    Sentence(index=len(doc.sentences), start=start, end=start + len(text), text=text)
-                )
+                index = len(doc.sentences)
+                doc.sentences.append(Sentence(index, start, start + len(text), text))
             for t in sdoc:
                 doc.tokens.append(
                     Token(
@@ -125,8 +124,7 @@ class SpacyComponent:
                 if not ent.text.strip():
                     continue
                 start, end = off + ent.start_char, off + ent.end_char
-                doc.entities.append(
-                    Entity(span=doc.span(start, end, component=SpacyComponent.name), kind=ent.label_)
-                )
+                span = doc.span(start, end, component=SpacyComponent.name)
+                doc.entities.append(Entity(span=span, kind=ent.label_))
             tok_base += len(sdoc)
         doc.nlp = parts[0][1] if len(parts) == 1 else None

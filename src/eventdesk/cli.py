@@ -1,0 +1,315 @@
+"""The ``eventdesk`` command: a thin shell over :mod:`eventdesk.app` and the store.
+
+Exit status (CONTRACT.md): 0 success, 2 bad usage or unreadable input (one line on stderr naming
+the input), 1 anything else.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from . import __version__
+from .console import console, say, state
+from .errors import EventdeskError, InputError, UsageError
+
+app = typer.Typer(
+    name="eventdesk",
+    help="Turn news articles into sourced, structured event data.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+class Ontology(StrEnum):
+    plover = "plover"
+    acled = "acled"
+
+
+class Kind(StrEnum):
+    events = "events"
+    figures = "figures"
+    stories = "stories"
+    places = "places"
+    articles = "articles"
+
+
+class Format(StrEnum):
+    jsonl = "jsonl"
+    csv = "csv"
+    geojson = "geojson"
+    parquet = "parquet"
+
+
+class Engine(StrEnum):
+    local = "local"
+
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="Store URL (sqlite:///file.db or postgresql://...); default $EVENTDESK_DB "
+        "else sqlite:///eventdesk.db."
+    ),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary output.")]
+OntologyOpt = Annotated[Ontology, typer.Option("--ontology", help="Event ontology.")]
+ModelOpt = Annotated[
+    Path | None,
+    typer.Option("--model", help="Event classifier trained with `eventdesk train`."),
+]
+BatchOpt = Annotated[int, typer.Option("--batch-size", min=1, help="Articles per NLP batch.")]
+EngineOpt = Annotated[Engine, typer.Option("--engine", help="Where the pipeline runs.")]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _guard(fn: F) -> F:
+    """Turn errors into the contract's exit codes and one-line messages."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (InputError, UsageError) as err:
+            console.print(err.line(), markup=False, highlight=False)
+            raise typer.Exit(2) from None
+        except EventdeskError as err:
+            console.print(err.line(), markup=False, highlight=False)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            console.print("interrupted; what was committed is kept, rerun to resume")
+            raise typer.Exit(130) from None
+        except BrokenPipeError:  # `eventdesk export ... | head`
+            sys.stderr.close()
+            raise typer.Exit(0) from None
+        except OSError as err:
+            if os.environ.get("EVENTDESK_DEBUG"):
+                raise
+            console.print(
+                f"[E001] {err.filename or ''}: {err.strerror or err}"
+                " (check the path, permissions and free disk space)",
+                markup=False,
+                highlight=False,
+            )
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _options(ontology: Ontology, model: Path | None, batch_size: int) -> Any:
+    from .pipeline import Options
+
+    if model is not None and not model.is_file():
+        raise UsageError(f"model file {model} does not exist", hint="train one: eventdesk train")
+    return Options(
+        ontology=ontology.value, model=str(model) if model else None, batch_size=batch_size
+    )
+
+
+def _open_store(db: str | None) -> Any:
+    from .store import Store
+
+    return Store(db)
+
+
+def _check_paths(paths: list[str]) -> None:
+    if not paths:
+        raise UsageError("no input given", hint="name files or folders, or - for JSONL on stdin")
+    for p in paths:
+        if p != "-" and not os.path.exists(p):
+            raise InputError("no such file or folder", source=p, hint="check the path")
+
+
+def _no_articles(report: Any, paths: list[str]) -> None:
+    """Exit 2 when nothing at all could be read: the input, not the run, is at fault."""
+    if report.read == 0 and report.skipped > 0:
+        raise InputError(
+            "no readable article in the input",
+            source=", ".join(paths),
+            hint="see the warnings above for each file or line",
+        )
+
+
+@app.callback()
+def _main(
+    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+) -> None:
+    if version:
+        print(__version__)
+        raise typer.Exit(0)
+
+
+@app.command()
+@_guard
+def extract(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for JSONL on stdin.")],
+    ontology: OntologyOpt = Ontology.plover,
+    model: ModelOpt = None,
+    db: DbOpt = None,
+    batch_size: BatchOpt = 32,
+    quiet: QuietOpt = False,
+) -> None:
+    """Print one JSON line per input article with its entities, places, dates, figures, events.
+
+    Stateless: nothing is stored (``--db`` names the store only for `--db`-aware stages).
+    """
+    from .app import extract as run_extract
+
+    state.quiet = quiet
+    _check_paths(paths)
+    options = _options(ontology, model, batch_size)
+    report = run_extract(paths, options, sys.stdout)
+    _no_articles(report, paths)
+    say(f"extracted {report.processed} articles ({report.rate(report.processed):.1f}/s)")
+
+
+@app.command()
+@_guard
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for JSONL on stdin.")],
+    db: DbOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Store articles (de-duplicated by id, URL and text) without processing them."""
+    from .app import ingest as run_ingest
+
+    state.quiet = quiet
+    _check_paths(paths)
+    with _open_store(db) as store:
+        report = run_ingest(paths, store)
+        _no_articles(report, paths)
+        say(
+            f"ingested {report.read} articles in {report.seconds:.1f}s "
+            f"({report.rate(report.read):.0f}/s): {report.new} new, "
+            f"{report.duplicates} duplicates, {report.skipped} inputs skipped -> {store.url}"
+        )
+
+
+def _process(store: Any, options: Any) -> Any:
+    from .app import process as run_process
+
+    report = run_process(store, options)
+    if report.processed or report.failed:
+        say(
+            f"processed {report.processed} articles in {report.seconds:.1f}s "
+            f"({report.rate(report.processed):.1f}/s)"
+            + (f", {report.failed} failed (retried next run)" if report.failed else "")
+        )
+    else:
+        say("nothing to process: every stored article is up to date")
+    return report
+
+
+def _closing(store: Any) -> None:
+    counts = {k: store.count(k) for k in ("articles", "events", "places", "figures")}
+    say(
+        f"store {store.url}: {counts['articles']} articles, {counts['events']} events, "
+        f"{counts['places']} places, {counts['figures']} figures"
+    )
+    db = "" if os.environ.get("EVENTDESK_DB") else f" --db {store.url}"
+    say(
+        "look at them: "
+        f"eventdesk export events{db} | head   ·   "
+        f"eventdesk export places --format geojson -o events.geojson{db}   ·   "
+        f"eventdesk export articles --format csv -o articles.csv{db}"
+    )
+
+
+@app.command()
+@_guard
+def process(
+    db: DbOpt = None,
+    engine: EngineOpt = Engine.local,
+    ontology: OntologyOpt = Ontology.plover,
+    model: ModelOpt = None,
+    batch_size: BatchOpt = 32,
+    quiet: QuietOpt = False,
+) -> None:
+    """Run the pipeline over stored articles not yet processed; a rerun does no work."""
+    state.quiet = quiet
+    options = _options(ontology, model, batch_size)
+    with _open_store(db) as store:
+        _process(store, options)
+        _closing(store)
+
+
+@app.command()
+@_guard
+def run(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for JSONL on stdin.")],
+    db: DbOpt = None,
+    engine: EngineOpt = Engine.local,
+    ontology: OntologyOpt = Ontology.plover,
+    model: ModelOpt = None,
+    batch_size: BatchOpt = 32,
+    quiet: QuietOpt = False,
+) -> None:
+    """Ingest then process: the main job."""
+    from .app import ingest as run_ingest
+
+    state.quiet = quiet
+    _check_paths(paths)
+    options = _options(ontology, model, batch_size)
+    with _open_store(db) as store:
+        report = run_ingest(paths, store)
+        _no_articles(report, paths)
+        say(
+            f"ingested {report.read} articles: {report.new} new, {report.duplicates} duplicates,"
+            f" {report.skipped} inputs skipped"
+        )
+        _process(store, options)
+        _closing(store)
+
+
+@app.command()
+@_guard
+def export(
+    kind: Annotated[Kind, typer.Argument(help="What to export.")],
+    fmt: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.jsonl,
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="File to write (default stdout).")
+    ] = None,
+    db: DbOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write stored events, figures, stories, places or articles."""
+    from .export import export as run_export
+
+    state.quiet = quiet
+    with _open_store(db) as store:
+        n = run_export(store, kind.value, fmt.value, output, sys.stdout)
+    if output and output != "-":
+        say(f"wrote {n} {kind.value} to {output}")
+
+
+@app.command()
+@_guard
+def search(
+    query: Annotated[str, typer.Argument(help="Full-text query over article titles and text.")],
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1)] = 20,
+    db: DbOpt = None,
+) -> None:
+    """Full-text search over stored articles; prints JSON lines."""
+    import json
+
+    with _open_store(db) as store:
+        for hit in store.search(query, limit=limit):
+            print(json.dumps(hit, ensure_ascii=False))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
