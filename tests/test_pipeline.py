@@ -1,0 +1,77 @@
+"""The pipeline checks component order and the NLP stage keeps offsets exact."""
+
+from __future__ import annotations
+
+import pytest
+
+from eventdesk.errors import UsageError
+from eventdesk.nlp import MAX_CHUNK, SpacyComponent, _chunks
+from eventdesk.pipeline import Options, Pipeline, create
+from eventdesk.types import Article, Document
+
+
+class _Needs:
+    name = "test.needs_events.v1"
+    requires = ("events",)
+    assigns = ("figures",)
+
+    def __call__(self, doc: Document) -> Document:
+        return doc
+
+
+class _Gives:
+    name = "test.gives_events.v1"
+    requires = ("article",)
+    assigns = ("events",)
+
+    def __call__(self, doc: Document) -> Document:
+        return doc
+
+
+def test_pipeline_refuses_a_component_whose_requirements_come_later() -> None:
+    with pytest.raises(UsageError, match="requires events"):
+        Pipeline([_Needs(), _Gives()])
+    assert Pipeline([_Gives(), _Needs()]).names == [_Gives.name, _Needs.name]
+
+
+def test_unknown_component_name_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="unknown component"):
+        create("eventdesk.nope.v9", Options())
+
+
+def test_default_pipeline_starts_with_nlp_and_keeps_input_order() -> None:
+    pipe = Pipeline.from_options(Options())
+    assert pipe.names[0] == "eventdesk.nlp.v1"
+    arts = [Article(id=str(i), text=f"Article number {i} was written in Paris.") for i in range(5)]
+    docs = list(pipe.pipe(arts, batch_size=2))
+    assert [d.article.id for d in docs] == ["0", "1", "2", "3", "4"]
+    assert all(d.nlp is None for d in docs)  # the spaCy Doc is freed after the last stage
+
+
+def test_nlp_offsets_refer_to_the_stored_text() -> None:
+    text = "  NATO met in Brussels.\n\nIraq's parliament voted on Sunday.  "
+    doc = SpacyComponent()(Document(Article(id="a", text=text)))
+    assert [s.text for s in doc.sentences] == [
+        "NATO met in Brussels.",
+        "Iraq's parliament voted on Sunday.",
+    ]
+    for s in doc.sentences:
+        assert text[s.start : s.end] == s.text
+    for e in doc.entities:
+        assert text[e.span.start : e.span.end] == e.span.text
+        assert e.span.sentence in (0, 1)
+    assert {e.span.text for e in doc.entities} >= {"NATO", "Brussels", "Iraq"}
+
+
+def test_long_articles_are_parsed_in_chunks_with_exact_offsets() -> None:
+    para = "Troops from France arrived in Mali on Monday. " * 40
+    text = "\n\n".join([para] * (MAX_CHUNK // len(para) + 3))
+    assert len(text) > MAX_CHUNK
+    chunks = _chunks(text)
+    assert len(chunks) > 1
+    assert "".join(c for _, c in chunks) == text
+    doc = SpacyComponent()(Document(Article(id="long", text=text)))
+    last = doc.entities[-1]
+    assert text[last.span.start : last.span.end] == last.span.text
+    assert doc.sentences[-1].end <= len(text)
+    assert [s.index for s in doc.sentences] == list(range(len(doc.sentences)))
