@@ -102,45 +102,31 @@ def write_geojson(records: Iterable[dict[str, Any]], fh: IO[str]) -> int:
     return n
 
 
-def write_parquet(records: Iterable[dict[str, Any]], path: str, batch: int = 5000) -> int:
-    """Parquet of flattened rows; columns typed from the data, written in row groups."""
+def write_parquet(records: Iterable[dict[str, Any]], path: str) -> int:
+    """Parquet of flattened rows, columns typed from all the data.
+
+    The rows are gathered first: a column first seen late, or an int column that later holds a
+    float, must not be dropped or fail half-way through a file. Mixed-type columns become text.
+    """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    writer = None
-    schema = None
-    n = 0
-    rows: list[dict[str, Any]] = []
-
-    def flush() -> None:
-        nonlocal writer, schema
-        if not rows:
-            return
-        if schema is None:
-            table = pa.Table.from_pylist(rows)
-            # Columns that are all null in the first group would be typed null; use string.
-            schema = pa.schema(
-                [
-                    pa.field(f.name, pa.string() if pa.types.is_null(f.type) else f.type)
-                    for f in table.schema
-                ]
-            )
-            writer = pq.ParquetWriter(path, schema)
-        table = pa.Table.from_pylist([{k: r.get(k) for k in schema.names} for r in rows], schema)
-        writer.write_table(table)
-        rows.clear()
-
-    for rec in records:
-        rows.append(flatten(rec))
-        n += 1
-        if len(rows) >= batch:
-            flush()
-    flush()
-    if writer is None:  # no records: an empty file with no columns is still valid Parquet
-        pq.write_table(pa.table({}), path)
-    else:
-        writer.close()
-    return n
+    rows = [flatten(rec) for rec in records]
+    columns: dict[str, None] = {}
+    for row in rows:
+        columns.update(dict.fromkeys(row))
+    arrays = []
+    for name in columns:
+        values = [row.get(name) for row in rows]
+        try:
+            arr = pa.array(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            arr = pa.array([None if v is None else str(v) for v in values], pa.string())
+        if pa.types.is_null(arr.type):
+            arr = arr.cast(pa.string())
+        arrays.append(arr)
+    pq.write_table(pa.table(arrays, names=list(columns)) if columns else pa.table({}), path)
+    return len(rows)
 
 
 TextWriter = Callable[[Iterable[dict[str, Any]], IO[str]], int]
