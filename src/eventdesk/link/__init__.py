@@ -1,0 +1,1 @@
+"""Linking across articles: near-duplicate articles, stories, one event per real event."""
