@@ -122,7 +122,7 @@ def _read_all(paths: Sequence[str], sink: _Sink, stdin: IO[bytes] | None) -> Ite
             continue
         root = Path(p)
         if root.is_dir():
-            for path in readers.walk(root):
+            for path in readers.walk(root, sink):
                 kind = _kind(path, in_folder=True)
                 if kind is None:
                     sink.stats.ignored += 1

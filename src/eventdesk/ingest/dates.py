@@ -34,6 +34,13 @@ _ISO = re.compile(
 _DMY_ABBR = re.compile(
     r"(\d{1,2})-([A-Za-z]{3})-(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?"
 )
+# Languages dateparser tries for month names. Its default (all ~200 locales) costs about five
+# seconds of loading on the first unreadable date; these cover most of the world's news.
+DATE_LANGUAGES = (
+    "en", "fr", "es", "de", "pt", "it", "nl", "ru", "uk", "pl", "tr", "ar", "fa", "he", "hi",
+    "id", "sw", "zh", "ja", "ko",
+)  # fmt: skip
+
 _FOLDER_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
@@ -90,7 +97,11 @@ def _with_dateparser(value: str) -> str | None:
         "RETURN_AS_TIMEZONE_AWARE": False,
     }
     try:
-        parsed = dateparser.parse(value, settings=settings)  # type: ignore[arg-type]
+        parsed = dateparser.parse(
+            value,
+            languages=list(DATE_LANGUAGES),
+            settings=settings,  # type: ignore[arg-type]
+        )
     except (ValueError, OverflowError, TypeError):
         return None
     if parsed is None:

@@ -179,7 +179,8 @@ def read_json(path: Path, report: Report) -> Iterator[Article]:
             )
             return
         raise InputError(
-            f"is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})",
+            f"is not valid JSON: {exc.msg.removesuffix(' at')} at line {exc.lineno}, "
+            f"column {exc.colno}",
             source=source,
             hint="fix the JSON, or give one record a line as .jsonl",
         ) from None
@@ -378,7 +379,7 @@ def _records_from_lines(
             report(
                 Skipped(
                     InputError(
-                        f"is not valid JSON: {exc.msg} (column {exc.colno})",
+                        f"is not valid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}",
                         source=where,
                         hint=_HINT_JSONL,
                     )
@@ -515,9 +516,21 @@ def read_feed(path: Path, report: Report) -> Iterator[Article]:
         title = entry.get("title")
         if title and (entry.get("title_detail") or {}).get("type") == "text/html":
             title = html_to_text(title)
+        text = _entry_text(entry)
+        if not clean_text(text):
+            report(
+                Skipped(
+                    InputError(
+                        "entry has no content or summary text",
+                        source=where,
+                        hint="eventdesk needs the article body; a headline alone is not read",
+                    )
+                )
+            )
+            continue
         rec = {
             "id": entry.get("id") or None,
-            "text": _entry_text(entry),
+            "text": text,
             "title": title or None,
             "published": entry.get("published") or entry.get("updated") or entry.get("created"),
             "url": entry.get("link") or None,
@@ -545,10 +558,40 @@ def is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def walk(root: Path) -> Iterator[Path]:
-    """Files under ``root`` in sorted order, hidden files and folders skipped, links not looped."""
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not is_hidden(d))
-        for name in sorted(filenames):
-            if not is_hidden(name):
-                yield Path(dirpath) / name
+def walk(root: Path, report: Report) -> Iterator[Path]:
+    """Files under ``root`` in sorted path order, hidden entries skipped.
+
+    Sorted by full relative path (``b/x.txt`` before ``c.txt``), so the order of articles is the
+    order a user sees in a file listing and is the same on every machine. Linked folders are
+    followed once; a link back up the tree is not followed again.
+    """
+    seen: set[str] = set()
+
+    def visit(folder: Path) -> Iterator[Path]:
+        real = os.path.realpath(folder)
+        if real in seen:
+            return
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            report(
+                Skipped(
+                    InputError(
+                        f"cannot be listed: {exc.strerror or exc}",
+                        source=str(folder),
+                        hint="check you may read it",
+                    )
+                )
+            )
+            return
+        for entry in entries:
+            if is_hidden(entry.name):
+                continue
+            path = Path(entry.path)
+            if entry.is_dir():
+                yield from visit(path)
+            elif entry.is_file():
+                yield path
+
+    yield from visit(root)
