@@ -1,0 +1,1171 @@
+"""The :class:`Store`: articles in, pipeline results out, over SQLAlchemy Core.
+
+Why one narrow class: the CLI, the HTTP API and the Ray runner all need the same few operations
+(add articles, find what still needs processing, save results, read records back), and keeping
+SQL behind them lets the database change (SQLite file, PostgreSQL server) without touching any
+caller. Only portable Core constructs are used; the dialect-specific parts (SQLite connection
+settings, full-text search) are confined to :func:`_sqlite_engine` and :mod:`.search`.
+
+Crash safety: every write is one transaction (a batch of articles, a batch of documents), so a
+process killed at any moment leaves whole batches only, and a rerun resumes from
+:meth:`Store.pending`. On SQLite the journal is a write-ahead log (readers never block the
+writer) and a writer takes the write lock when its transaction begins, so two processes writing
+at once wait for each other (up to the busy timeout) instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    exists,
+    func,
+    inspect,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
+from sqlalchemy.pool import StaticPool
+
+from .. import __version__
+from ..errors import StoreError, UsageError
+from ..types import Article, Document, Event, Place, Story
+from . import migrations, schema
+from . import search as fts
+from .schema import (
+    article_duplicates,
+    articles,
+    dates,
+    entities,
+    event_sources,
+    events,
+    figures,
+    places,
+    stories,
+    story_articles,
+)
+
+DEFAULT_URL = "sqlite:///eventdesk.db"
+ENV_VAR = "EVENTDESK_DB"
+
+#: How long a writer waits for another process's write lock before giving up (seconds).
+BUSY_TIMEOUT_S = 30
+#: Rows per IN (...) list: far below every database's bound-parameter limit.
+_IN_CHUNK = 500
+#: Rows fetched per round trip when streaming records out.
+_YIELD_PER = 1000
+# SHA-1 of the empty string: the fingerprint of a text with no words, which must not make every
+# such article a duplicate of the first one.
+_EMPTY_FINGERPRINT = hashlib.sha1(b"").hexdigest()
+
+
+def resolve_url(url: str | None) -> str:
+    """The store URL to use: ``url``, else ``$EVENTDESK_DB``, else :data:`DEFAULT_URL`.
+
+    A bare file path (anything without ``://``) means an SQLite file at that path, relative to
+    the working directory as given: ``data/x.db`` becomes ``sqlite:///data/x.db``.
+    """
+    chosen = url or os.environ.get(ENV_VAR) or DEFAULT_URL
+    if "://" not in chosen:
+        chosen = f"sqlite:///{chosen}"
+    return chosen
+
+
+@dataclass
+class AddResult:
+    """What :meth:`Store.add_articles` did with its input."""
+
+    new: int = 0
+    duplicates: int = 0
+    duplicate_of: list[tuple[str, str]] = field(default_factory=list)  # (incoming id, stored id)
+    updated: int = 0  # same id, changed text: the text was replaced and is pending again
+
+    def merge(self, other: AddResult) -> None:
+        self.new += other.new
+        self.duplicates += other.duplicates
+        self.duplicate_of.extend(other.duplicate_of)
+        self.updated += other.updated
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _chunks(items: Sequence[Any], size: int = _IN_CHUNK) -> Iterator[Sequence[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalise_about(about: str | None) -> str | None:
+    """The grouping key of a figure's ``about``: case, punctuation and spacing ignored.
+
+    Deliberately simple (exact wording after normalisation); reconciling different wordings of
+    the same quantity is the figures stage's job, not the store's.
+    """
+    if not about:
+        return None
+    key = _NON_WORD.sub(" ", about.casefold()).strip()
+    return key or None
+
+
+def event_id(article_id: str, ev: Event, ordinal: int = 0) -> str:
+    """A stable id for an event found in an article: the same article processed again by the
+    same pipeline gives the same ids, so links to events survive re-runs.
+
+    ``ordinal`` separates two events that agree on every keyed field (same passage, type, mode,
+    ontology and trigger); it counts them in the order the pipeline listed them.
+    """
+    trigger = ev.trigger
+    parts = [
+        article_id,
+        str(ev.span.sentence),
+        str(ev.span.start),
+        str(ev.span.end),
+        ev.event,
+        ev.mode or "",
+        ev.ontology,
+        str(trigger.start) if trigger else "",
+        str(trigger.end) if trigger else "",
+    ]
+    if ordinal:
+        parts.append(str(ordinal))
+    return hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _store_error(exc: BaseException, url: str, action: str) -> StoreError:
+    """A clear, actionable :class:`StoreError` for a database failure."""
+    orig = getattr(exc, "orig", None) or exc
+    msg = str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+    low = msg.lower()
+    if "file is not a database" in low or "file is encrypted" in low:
+        return StoreError(
+            "this file is not an SQLite database (or it is damaged)",
+            source=url,
+            hint="point --db at an eventdesk store or at a new file name",
+        )
+    if "unable to open database file" in low:
+        return StoreError(
+            "cannot open or create the database file",
+            source=url,
+            hint="check that its folder exists and is writable",
+        )
+    if "readonly" in low or "read-only" in low:
+        return StoreError(
+            f"the database cannot be written ({msg})",
+            source=url,
+            hint="check the permissions of the file and its folder, or use another --db",
+        )
+    if "database is locked" in low or "database is busy" in low:
+        return StoreError(
+            f"another process held the database longer than {BUSY_TIMEOUT_S}s",
+            source=url,
+            hint="wait for the other eventdesk command to finish, or use another --db",
+        )
+    if "disk is full" in low or "no space" in low:
+        return StoreError("the disk is full", source=url, hint="free some space and rerun")
+    if isinstance(exc, IntegrityError):
+        return StoreError(
+            f"could not {action}: a record broke a database rule ({msg}); nothing of this "
+            "batch was saved",
+            source=url,
+            hint="a pipeline stage produced an impossible value; please report it",
+        )
+    return StoreError(f"could not {action}: {msg}", source=url)
+
+
+class Store:
+    """An eventdesk database: articles, pipeline results, stories and runs.
+
+    Opening creates the database if needed and applies missing migrations. Use it as a context
+    manager (or call :meth:`close`) so connections are released.
+    """
+
+    url: str
+
+    def __init__(self, url: str | None = None) -> None:
+        resolved = resolve_url(url)
+        try:
+            parsed = make_url(resolved)
+        except ArgumentError as exc:
+            raise StoreError(
+                f"not a database URL: {resolved!r}",
+                hint="use sqlite:///path/to/file.db, a file path, or postgresql://user@host/db",
+            ) from exc
+        self.url = parsed.render_as_string(hide_password=True)
+        self._engine = self._create_engine(parsed)
+        try:
+            self._migrate()
+        except BaseException:
+            self._engine.dispose()
+            raise
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def _create_engine(self, parsed: Any) -> Engine:
+        backend = parsed.get_backend_name()
+        if backend == "sqlite":
+            return _sqlite_engine(parsed, self.url)
+        try:
+            return create_engine(parsed)
+        except ImportError as exc:
+            raise StoreError(
+                f"the database driver for {backend!r} is not installed ({exc})",
+                source=self.url,
+                hint="install it, e.g. pip install 'psycopg[binary]' for PostgreSQL",
+            ) from exc
+        except ArgumentError as exc:  # includes NoSuchModuleError: an unknown dialect
+            raise StoreError(
+                f"unknown kind of database {backend!r}",
+                source=self.url,
+                hint="use sqlite:///path/to/file.db or postgresql://user@host/db",
+            ) from exc
+
+    def _migrate(self) -> None:
+        """Apply missing migrations, each in its own transaction; refuse a newer schema.
+
+        The common case (an up-to-date store) only reads, so opening a store for an export
+        never waits for a running writer.
+        """
+        with self._read("open the store") as conn:
+            names = (
+                migrations.applied(conn)
+                if inspect(conn).has_table(schema.schema_migrations.name)
+                else []
+            )
+        migrations.check_not_newer(names, self.url)
+        for migration in migrations.pending_migrations(names):
+            with self._write(f"apply migration {migration.name}") as conn:
+                schema.schema_migrations.create(conn, checkfirst=True)
+                names = migrations.applied(conn)
+                migrations.check_not_newer(names, self.url)
+                migrations.apply_one(conn, migration)
+
+    def close(self) -> None:
+        """Release every connection (on SQLite this also folds the write-ahead log back in)."""
+        self._engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({self.url!r})"
+
+    # -- transactions ----------------------------------------------------------------------
+
+    @contextmanager
+    def _errors(self, action: str) -> Iterator[None]:
+        try:
+            yield
+        except StoreError:
+            raise
+        except (SQLAlchemyError, sqlite3.Error) as exc:
+            raise _store_error(exc, self.url, action) from exc
+
+    @contextmanager
+    def _read(self, action: str) -> Iterator[Connection]:
+        with self._errors(action), self._engine.connect() as conn, conn.begin():
+            yield conn
+
+    @contextmanager
+    def _write(self, action: str) -> Iterator[Connection]:
+        """One write transaction: committed when the block ends, rolled back if it raises."""
+        with self._errors(action), self._engine.connect() as conn:
+            conn.execution_options(eventdesk_write=True)
+            with conn.begin():
+                yield conn
+
+    # -- articles --------------------------------------------------------------------------
+
+    def add_articles(self, articles_in: Iterable[Article], batch_size: int = 500) -> AddResult:
+        """Store new articles, skipping duplicates; each batch of ``batch_size`` is committed.
+
+        An article is a duplicate when a stored one has the same ``id`` and the same text, the
+        same normalised URL, or the same text fingerprint (case, punctuation and spacing
+        ignored). URL and text duplicates are recorded in ``article_duplicates`` with their own
+        metadata, linked to the stored original. An article whose ``id`` is stored with a
+        different text replaces that text (counted as ``updated``): its old results stay until
+        it is processed again, which :meth:`pending` now asks for.
+        """
+        if batch_size < 1:
+            raise UsageError(f"batch_size must be at least 1, not {batch_size}")
+        total = AddResult()
+        for batch in _batched(articles_in, batch_size):
+            rows = [_article_row(a) for a in batch]
+            with self._write("store articles") as conn:
+                res = _add_batch(conn, rows)
+            total.merge(res)  # counted only once committed
+        return total
+
+    def get_article(self, article_id: str) -> Article | None:
+        with self._read("read an article") as conn:
+            row = conn.execute(select(articles).where(articles.c.id == article_id)).first()
+        return _article(row) if row is not None else None
+
+    def iter_articles(
+        self, ids: Iterable[str] | None = None, batch: int = 1000
+    ) -> Iterator[Article]:
+        """Stored articles in ingest order, streamed ``batch`` rows at a time.
+
+        With ``ids``, only those (in ingest order too; unknown ids are skipped).
+        """
+        with self._read("read articles") as conn:
+            if ids is None:
+                stmt = select(articles).order_by(articles.c.seq)
+                result = conn.execution_options(yield_per=max(1, batch)).execute(stmt)
+                for row in result:
+                    yield _article(row)
+                return
+            wanted = list(dict.fromkeys(ids))
+            seqs: list[int] = []
+            for chunk in _chunks(wanted):
+                seqs.extend(
+                    conn.execute(select(articles.c.seq).where(articles.c.id.in_(chunk))).scalars()
+                )
+            seqs.sort()
+            for chunk in _chunks(seqs, max(1, min(batch, _IN_CHUNK))):
+                stmt = select(articles).where(articles.c.seq.in_(chunk)).order_by(articles.c.seq)
+                for row in conn.execute(stmt):
+                    yield _article(row)
+
+    def count(self, what: str = "articles") -> int:
+        """How many rows of ``what``: articles, duplicates, events, places, figures, entities,
+        dates, stories or runs."""
+        table = schema.COUNTABLE.get(what)
+        if table is None:
+            raise UsageError(
+                f"cannot count {what!r}", hint=f"choose one of {', '.join(schema.COUNTABLE)}"
+            )
+        with self._read(f"count {what}") as conn:
+            return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+
+    # -- processing ------------------------------------------------------------------------
+
+    @staticmethod
+    def _pending_condition(pipeline_key: str) -> Any:
+        """Not processed under ``pipeline_key``, or processed from a text that has changed."""
+        return or_(
+            articles.c.processed_key.is_(None),
+            articles.c.processed_key != pipeline_key,
+            articles.c.processed_fingerprint.is_(None),
+            articles.c.processed_fingerprint != articles.c.text_sha1,
+        )
+
+    def pending(self, pipeline_key: str, limit: int = 1000) -> list[Article]:
+        """Up to ``limit`` articles (in ingest order) still to process under ``pipeline_key``.
+
+        Duplicates are never stored as articles, so they are never pending.
+        """
+        stmt = (
+            select(articles)
+            .where(self._pending_condition(pipeline_key))
+            .order_by(articles.c.seq)
+            .limit(max(0, limit))
+        )
+        with self._read("find articles to process") as conn:
+            return [_article(r) for r in conn.execute(stmt)]
+
+    def count_pending(self, pipeline_key: str) -> int:
+        stmt = (
+            select(func.count()).select_from(articles).where(self._pending_condition(pipeline_key))
+        )
+        with self._read("count articles to process") as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def save_documents(self, docs: Sequence[Document], pipeline_key: str) -> None:
+        """Replace the stored results of these documents' articles, in ONE transaction.
+
+        For each document: its article's previous entities, dates, places, figures and events
+        are deleted, the new ones inserted, and the article marked processed under
+        ``pipeline_key`` with the hash of the text the document was made from. Either the whole
+        batch lands or none of it. If an article's stored text changed while it was being
+        processed, its results are saved but it stays pending (the hashes differ).
+        """
+        docs = list(docs)
+        if not docs:
+            return
+        ids = [d.article.id for d in docs]
+        repeated = sorted({i for i in ids if ids.count(i) > 1})
+        if repeated:
+            raise StoreError(
+                f"article {repeated[0]!r} appears twice in one batch of results",
+                source=self.url,
+                hint="save each article's document once per batch",
+            )
+        rows = _ResultRows.build(docs)
+        now = _now()
+        marks = [
+            {
+                "b_id": d.article.id,
+                "b_key": pipeline_key,
+                "b_fp": _sha1(d.article.text),
+                "b_at": now,
+            }
+            for d in docs
+        ]
+        with self._write("save results") as conn:
+            known: set[str] = set()
+            for chunk in _chunks(ids):
+                known.update(
+                    conn.execute(select(articles.c.id).where(articles.c.id.in_(chunk))).scalars()
+                )
+            missing = [i for i in ids if i not in known]
+            if missing:
+                raise StoreError(
+                    f"article {missing[0]!r} is not in the store; nothing of this batch was saved",
+                    source=self.url,
+                    hint="add articles with add_articles before saving their results",
+                )
+            for chunk in _chunks(ids):
+                _delete_results(conn, list(chunk))
+            rows.insert(conn)
+            conn.execute(
+                update(articles)
+                .where(articles.c.id == bindparam("b_id"))
+                .values(
+                    processed_key=bindparam("b_key"),
+                    processed_fingerprint=bindparam("b_fp"),
+                    processed_at=bindparam("b_at"),
+                ),
+                marks,
+            )
+
+    # -- search ----------------------------------------------------------------------------
+
+    def search(self, query: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Articles whose title or text holds every word of ``query``, best first.
+
+        Each hit is ``{article_id, title, published, source, snippet}``. The query is only ever
+        words: operators and quotes in it are ignored, never interpreted.
+        """
+        if limit < 1:
+            raise UsageError(f"search limit must be at least 1, not {limit}")
+        with self._read("search") as conn:
+            if fts.has_index(conn):
+                return fts.search_fts(conn, query, limit)
+            return fts.search_like(conn, query, limit)
+
+    # -- records out -----------------------------------------------------------------------
+
+    def iter_events(self) -> Iterator[dict[str, Any]]:
+        """Events in the ``export events`` shape (CONTRACT.md), in the order their first article
+        was ingested, each article's events most salient first."""
+        stmt = (
+            select(events)
+            .join(articles, articles.c.id == events.c.article_id)
+            .order_by(articles.c.seq, events.c.rank)
+        )
+        with self._read("read events") as conn:
+            result = conn.execution_options(yield_per=_YIELD_PER).execute(stmt)
+            for part in result.partitions():
+                sources = _event_sources(conn, [r.event_id for r in part])
+                for row in part:
+                    yield _event_record(row, sources.get(row.event_id, []))
+
+    def iter_figures(self) -> Iterator[dict[str, Any]]:
+        """Figure groups in the ``export figures`` shape (CONTRACT.md).
+
+        One group per (normalised ``about``, unit) across all articles, values in ingest order;
+        ``discrepancy`` is true when the group holds different values. Figures with no ``about``
+        count nothing nameable and are not exported (they stay in the ``figures`` table).
+        """
+        stmt = (
+            select(
+                figures,
+                articles.c.source.label("a_source"),
+                articles.c.published.label("a_published"),
+            )
+            .join(articles, articles.c.id == figures.c.article_id)
+            .where(figures.c.about_key.is_not(None))
+            .order_by(figures.c.about_key, figures.c.unit, articles.c.seq, figures.c.start)
+        )
+        with self._read("read figures") as conn:
+            result = conn.execution_options(yield_per=_YIELD_PER).execute(stmt)
+            for (key, unit), group in groupby(result, key=lambda r: (r.about_key, r.unit)):
+                yield _figure_record(key, unit, list(group))
+
+    def iter_places(self) -> Iterator[dict[str, Any]]:
+        """Place mentions: the ``extract`` place fields plus ``article_id`` and ``sentence``."""
+        yield from self._iter_mentions(places, _place_record)
+
+    def iter_entities(self) -> Iterator[dict[str, Any]]:
+        """Entity mentions: the ``extract`` entity fields (plus ``code``), ``article_id``,
+        ``sentence``."""
+        yield from self._iter_mentions(entities, _entity_record)
+
+    def iter_dates(self) -> Iterator[dict[str, Any]]:
+        """Date mentions: the ``extract`` date fields plus ``article_id`` and ``sentence``."""
+        yield from self._iter_mentions(dates, _date_record)
+
+    def _iter_mentions(self, table: Any, make: Any) -> Iterator[dict[str, Any]]:
+        stmt = (
+            select(table)
+            .join(articles, articles.c.id == table.c.article_id)
+            .order_by(articles.c.seq, table.c.start, table.c.id)
+        )
+        with self._read(f"read {table.name}") as conn:
+            for row in conn.execution_options(yield_per=_YIELD_PER).execute(stmt):
+                yield make(row)
+
+    def iter_stories(self) -> Iterator[dict[str, Any]]:
+        """Stories in the ``export stories`` shape (CONTRACT.md), by id."""
+        with self._read("read stories") as conn:
+            result = conn.execute(select(stories).order_by(stories.c.story_id))
+            for part in result.partitions(_IN_CHUNK):
+                ids = [r.story_id for r in part]
+                members: dict[str, list[str]] = {}
+                stmt = (
+                    select(story_articles.c.story_id, story_articles.c.article_id)
+                    .where(story_articles.c.story_id.in_(ids))
+                    .order_by(story_articles.c.story_id, story_articles.c.position)
+                )
+                for sid, aid in conn.execute(stmt):
+                    members.setdefault(sid, []).append(aid)
+                for row in part:
+                    yield {
+                        "story_id": row.story_id,
+                        "title": row.title,
+                        "article_ids": members.get(row.story_id, []),
+                        "timeline": json.loads(row.timeline_json),
+                        "summary": json.loads(row.summary_json),
+                    }
+
+    def save_stories(self, new_stories: Sequence[Story]) -> None:
+        """Replace all stories with ``new_stories`` in one transaction, and point each event
+        named in a story's timeline at that story (``events.story_id``)."""
+        now = _now()
+        story_rows = []
+        member_rows = []
+        event_links = []
+        for st in new_stories:
+            story_rows.append(
+                {
+                    "story_id": st.story_id,
+                    "title": st.title,
+                    "timeline_json": json.dumps(
+                        [asdict(t) for t in st.timeline], ensure_ascii=False
+                    ),
+                    "summary_json": json.dumps([asdict(s) for s in st.summary], ensure_ascii=False),
+                    "updated_at": now,
+                }
+            )
+            member_rows.extend(
+                {"story_id": st.story_id, "article_id": aid, "position": i}
+                for i, aid in enumerate(dict.fromkeys(st.article_ids))
+            )
+            event_links.extend(
+                {"b_event": eid, "b_story": st.story_id} for t in st.timeline for eid in t.event_ids
+            )
+        with self._write("save stories") as conn:
+            conn.execute(update(events).values(story_id=None))
+            conn.execute(delete(story_articles))
+            conn.execute(delete(stories))
+            if story_rows:
+                conn.execute(stories.insert(), story_rows)
+            if member_rows:
+                conn.execute(story_articles.insert(), member_rows)
+            if event_links:
+                conn.execute(
+                    update(events)
+                    .where(events.c.event_id == bindparam("b_event"))
+                    .values(story_id=bindparam("b_story")),
+                    event_links,
+                )
+
+    # -- runs ------------------------------------------------------------------------------
+
+    def record_run(self, command: str, config: dict[str, Any]) -> int:
+        """Start a row in ``runs`` with the resolved configuration; returns its id."""
+        # default=str: a config may hold paths; their text is what a reader needs.
+        cfg = json.dumps(config, ensure_ascii=False, sort_keys=True, default=str)
+        with self._write("record the run") as conn:
+            res = conn.execute(
+                schema.runs.insert().values(
+                    command=command, eventdesk=__version__, started_at=_now(), config_json=cfg
+                )
+            )
+            return int(res.inserted_primary_key[0])
+
+    def finish_run(self, run_id: int, counts: dict[str, Any]) -> None:
+        """Close a run's row with what it did."""
+        body = json.dumps(counts, ensure_ascii=False, sort_keys=True, default=str)
+        with self._write("record the run") as conn:
+            res = conn.execute(
+                update(schema.runs)
+                .where(schema.runs.c.id == run_id)
+                .values(finished_at=_now(), counts_json=body)
+            )
+            if res.rowcount != 1:
+                raise StoreError(f"no run {run_id} to finish", source=self.url)
+
+
+# -- SQLite ---------------------------------------------------------------------------------
+
+
+def _sqlite_engine(parsed: Any, shown_url: str) -> Engine:
+    """An SQLite engine: WAL journal, foreign keys on, busy timeout, transactions we control.
+
+    The ``sqlite3`` module's own transaction handling is switched off (it does not begin a
+    transaction before DDL or SELECT) and SQLAlchemy's ``begin`` emits ``BEGIN`` itself:
+    ``BEGIN IMMEDIATE`` for writes, so a writer holds the write lock from its first statement
+    and cannot fail half-way through a batch because another process wrote in between.
+    """
+    database = parsed.database
+    memory = database in (None, "", ":memory:")
+    kwargs: dict[str, Any] = {}
+    if memory:
+        # One connection for all: each new connection to :memory: would be a new, empty database.
+        kwargs["poolclass"] = StaticPool
+        kwargs["connect_args"] = {"check_same_thread": False}
+    else:
+        folder = Path(database).parent
+        if not folder.is_dir():
+            raise StoreError(
+                f"the folder {str(folder)!r} for the database does not exist",
+                source=shown_url,
+                hint="create it first, or give another --db",
+            )
+    engine = create_engine(parsed, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        try:
+            cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+            cur.execute("PRAGMA foreign_keys = ON")
+            if not memory:
+                cur.execute("PRAGMA journal_mode = WAL")
+            # In WAL mode NORMAL is safe against a crashed or killed process (only an OS crash
+            # or power cut can lose the last commits) and much faster than FULL.
+            cur.execute("PRAGMA synchronous = NORMAL")
+        finally:
+            cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = conn.get_execution_options().get("eventdesk_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+# -- articles in and out --------------------------------------------------------------------
+
+
+def _article_row(art: Article) -> dict[str, Any]:
+    """The ``articles`` row of an incoming article (before duplicate checks)."""
+    from ..ingest import normalise_url, text_fingerprint
+
+    try:
+        extra_json = (
+            json.dumps(art.extra, ensure_ascii=False, sort_keys=True) if art.extra else None
+        )
+    except (TypeError, ValueError) as exc:
+        raise StoreError(
+            f"article {art.id!r}: its extra fields cannot be stored as JSON ({exc})",
+            hint="extra fields must be JSON values (text, numbers, lists, objects)",
+        ) from exc
+    url_key = normalise_url(art.url) if art.url else ""
+    fingerprint = text_fingerprint(art.text)
+    return {
+        "id": art.id,
+        "title": art.title,
+        "published": art.published,
+        "source": art.source,
+        "url": art.url,
+        "url_key": url_key or None,
+        "fingerprint": fingerprint,
+        "text_sha1": _sha1(art.text),
+        "language": art.language,
+        "origin": art.origin,
+        "extra_json": extra_json,
+        "text": art.text,
+    }
+
+
+def _add_batch(conn: Connection, rows: list[dict[str, Any]]) -> AddResult:
+    """Sort one batch into new, updated and duplicate articles and write them."""
+    res = AddResult()
+    now = _now()
+    ids = list(dict.fromkeys(r["id"] for r in rows))
+    url_keys = list({r["url_key"] for r in rows if r["url_key"]})
+    fps = list({r["fingerprint"] for r in rows if r["fingerprint"] != _EMPTY_FINGERPRINT})
+
+    by_id: dict[str, str] = {}  # id -> text_sha1 of what is (or will be) stored
+    by_url: dict[str, str] = {}  # url_key -> id of the first stored article with it
+    by_fp: dict[str, str] = {}
+    for chunk in _chunks(ids):
+        for aid, sha in conn.execute(
+            select(articles.c.id, articles.c.text_sha1).where(articles.c.id.in_(chunk))
+        ):
+            by_id[aid] = sha
+    for chunk in _chunks(url_keys):
+        stmt = (
+            select(articles.c.url_key, articles.c.id)
+            .where(articles.c.url_key.in_(chunk))
+            .order_by(articles.c.seq.desc())
+        )
+        by_url.update({k: aid for k, aid in conn.execute(stmt)})  # earliest wins
+    for chunk in _chunks(fps):
+        stmt = (
+            select(articles.c.fingerprint, articles.c.id)
+            .where(articles.c.fingerprint.in_(chunk))
+            .order_by(articles.c.seq.desc())
+        )
+        by_fp.update({k: aid for k, aid in conn.execute(stmt)})
+
+    inserts: dict[str, dict[str, Any]] = {}  # id -> row, in input order
+    updates: dict[str, dict[str, Any]] = {}
+    dups: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        aid = row["id"]
+        if aid in by_id:
+            if by_id[aid] == row["text_sha1"]:
+                res.duplicates += 1
+                res.duplicate_of.append((aid, aid))
+                continue
+            # Same article, new text: replace it. Its old results stay until re-processed.
+            by_id[aid] = row["text_sha1"]
+            res.updated += 1
+            if aid in inserts:  # repeated within this batch: store the latest text
+                inserts[aid] = {**inserts[aid], **row}
+            else:
+                updates[aid] = row
+            continue
+        original = None
+        reason = ""
+        if row["url_key"] and row["url_key"] in by_url:
+            original, reason = by_url[row["url_key"]], "url"
+        elif row["fingerprint"] != _EMPTY_FINGERPRINT and row["fingerprint"] in by_fp:
+            original, reason = by_fp[row["fingerprint"]], "text"
+        if original is not None:
+            res.duplicates += 1
+            res.duplicate_of.append((aid, original))
+            dups[aid] = {
+                "id": aid,
+                "duplicate_of": original,
+                "reason": reason,
+                "title": row["title"],
+                "published": row["published"],
+                "source": row["source"],
+                "url": row["url"],
+                "origin": row["origin"],
+                "seen_at": now,
+            }
+            continue
+        res.new += 1
+        inserts[aid] = {**row, "ingested_at": now}
+        by_id[aid] = row["text_sha1"]
+        if row["url_key"]:
+            by_url.setdefault(row["url_key"], aid)
+        if row["fingerprint"] != _EMPTY_FINGERPRINT:
+            by_fp.setdefault(row["fingerprint"], aid)
+
+    if inserts:
+        conn.execute(articles.insert(), list(inserts.values()))
+        # An id once recorded as a duplicate that now arrives as an article of its own.
+        for chunk in _chunks(list(inserts)):
+            conn.execute(delete(article_duplicates).where(article_duplicates.c.id.in_(chunk)))
+    for aid, row in updates.items():
+        values = {k: v for k, v in row.items() if k != "id"}
+        conn.execute(update(articles).where(articles.c.id == aid).values(**values, updated_at=now))
+    if dups:
+        for chunk in _chunks(list(dups)):
+            conn.execute(delete(article_duplicates).where(article_duplicates.c.id.in_(chunk)))
+        conn.execute(article_duplicates.insert(), list(dups.values()))
+    return res
+
+
+def _article(row: Row[Any]) -> Article:
+    return Article(
+        id=row.id,
+        text=row.text,
+        title=row.title,
+        published=row.published,
+        source=row.source,
+        url=row.url,
+        language=row.language,
+        origin=row.origin,
+        extra=json.loads(row.extra_json) if row.extra_json else {},
+    )
+
+
+# -- results in -----------------------------------------------------------------------------
+
+
+def _span_values(span: Any) -> dict[str, Any]:
+    return {
+        "article_id": span.article_id,
+        "sentence": span.sentence,
+        "start": span.start,
+        "end": span.end,
+        "text": span.text,
+        "component": span.component,
+        "confidence": float(span.confidence),
+    }
+
+
+def _place_values(place: Place) -> dict[str, Any]:
+    return {
+        "name": place.name,
+        "latitude": place.lat,
+        "longitude": place.lon,
+        "country": place.country,
+        "admin1": place.admin1,
+        "geonameid": place.geonameid,
+        "feature": place.feature,
+    }
+
+
+@dataclass
+class _ResultRows:
+    """The rows one batch of documents becomes, built before the transaction opens."""
+
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    dates: list[dict[str, Any]] = field(default_factory=list)
+    places: list[dict[str, Any]] = field(default_factory=list)
+    figures: list[dict[str, Any]] = field(default_factory=list)
+    events: list[dict[str, Any]] = field(default_factory=list)
+    sources: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, docs: Sequence[Document]) -> _ResultRows:
+        out = cls()
+        for doc in docs:
+            aid = doc.article.id
+            for e in doc.entities:
+                out.entities.append(
+                    {
+                        **_span_values(e.span),
+                        "article_id": aid,
+                        "kind": e.kind,
+                        "canonical": e.canonical,
+                        "country": e.country,
+                        "sector": e.sector,
+                        "code": e.code,
+                    }
+                )
+            for d in doc.dates:
+                out.dates.append(
+                    {
+                        **_span_values(d.span),
+                        "article_id": aid,
+                        "value": d.value,
+                        "precision": d.precision,
+                        "relative": bool(d.relative),
+                        "reason": d.reason,
+                    }
+                )
+            for p in doc.places:
+                out.places.append(
+                    {
+                        **_span_values(p.span),
+                        "article_id": aid,
+                        **_place_values(p),
+                        "level": p.level,
+                    }
+                )
+            for f in doc.figures:
+                out.figures.append(
+                    {
+                        **_span_values(f.span),
+                        "article_id": aid,
+                        "value": float(f.value),
+                        "unit": f.unit,
+                        "about": f.about,
+                        "about_key": normalise_about(f.about),
+                        "approximate": bool(f.approximate),
+                        "bound": f.bound,
+                    }
+                )
+            seen: dict[str, int] = {}
+            for rank, ev in enumerate(doc.events):
+                base = event_id(aid, ev)
+                n = seen.get(base, 0)
+                seen[base] = n + 1
+                eid = base if n == 0 else event_id(aid, ev, n)
+                out.events.append(_event_values(eid, aid, rank, ev))
+                out.sources.append(
+                    {
+                        "event_id": eid,
+                        "article_id": aid,
+                        "sequence": ev.span.sentence,
+                        "start": ev.span.start,
+                        "end": ev.span.end,
+                        "text": ev.span.text,
+                    }
+                )
+        return out
+
+    def insert(self, conn: Connection) -> None:
+        for table, rows in (
+            (entities, self.entities),
+            (dates, self.dates),
+            (places, self.places),
+            (figures, self.figures),
+            (events, self.events),
+            (event_sources, self.sources),
+        ):
+            if rows:
+                conn.execute(table.insert(), rows)
+
+
+def _actor_values(prefix: str, actor: Any) -> dict[str, Any]:
+    return {
+        f"{prefix}_entity_text": actor.entity_text if actor else None,
+        f"{prefix}_code": actor.code if actor else None,
+        f"{prefix}_country": actor.country if actor else None,
+        f"{prefix}_sector": actor.sector if actor else None,
+    }
+
+
+def _event_values(eid: str, aid: str, rank: int, ev: Event) -> dict[str, Any]:
+    loc = ev.location
+    return {
+        "event_id": eid,
+        "story_id": None,
+        "article_id": aid,
+        "rank": rank,
+        "event": ev.event,
+        "mode": ev.mode,
+        "ontology": ev.ontology,
+        **_actor_values("actor", ev.actor),
+        **_actor_values("recipient", ev.recipient),
+        "date": ev.date,
+        "date_precision": ev.date_precision,
+        "location_text": loc.span.text if loc else None,
+        "location_start": loc.span.start if loc else None,
+        "location_end": loc.span.end if loc else None,
+        "place_name": loc.name if loc else None,
+        "latitude": loc.lat if loc else None,
+        "longitude": loc.lon if loc else None,
+        "country": loc.country if loc else None,
+        "admin1": loc.admin1 if loc else None,
+        "geonameid": loc.geonameid if loc else None,
+        "feature": loc.feature if loc else None,
+        "dead": ev.size.dead,
+        "injured": ev.size.injured,
+        "arrested": ev.size.arrested,
+        "confidence": float(ev.confidence),
+        "negated": bool(ev.negated),
+        "hypothetical": bool(ev.hypothetical),
+        "reported": bool(ev.reported),
+        "salience": float(ev.salience),
+        "trigger_text": ev.trigger.text if ev.trigger else None,
+        "trigger_start": ev.trigger.start if ev.trigger else None,
+        "trigger_end": ev.trigger.end if ev.trigger else None,
+        "sequence": ev.span.sentence,
+        "start": ev.span.start,
+        "end": ev.span.end,
+        "component": ev.span.component,
+    }
+
+
+def _delete_results(conn: Connection, ids: list[str]) -> None:
+    """Remove what earlier runs stored for these articles (within the caller's transaction)."""
+    for table in (entities, dates, places, figures):
+        conn.execute(delete(table).where(table.c.article_id.in_(ids)))
+    conn.execute(delete(event_sources).where(event_sources.c.article_id.in_(ids)))
+    # An event goes with its last source. (Once linking merges events across articles, an event
+    # still reported by another article stays.)
+    conn.execute(
+        delete(events).where(
+            events.c.article_id.in_(ids),
+            ~exists(select(1).where(event_sources.c.event_id == events.c.event_id)),
+        )
+    )
+
+
+# -- records out ----------------------------------------------------------------------------
+
+
+def _event_sources(conn: Connection, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for chunk in _chunks(event_ids):
+        stmt = (
+            select(
+                event_sources,
+                articles.c.source.label("a_source"),
+                articles.c.published.label("a_published"),
+            )
+            .join(articles, articles.c.id == event_sources.c.article_id)
+            .where(event_sources.c.event_id.in_(chunk))
+            .order_by(articles.c.seq, event_sources.c.start)
+        )
+        for r in conn.execute(stmt):
+            out.setdefault(r.event_id, []).append(
+                {
+                    "article_id": r.article_id,
+                    "source": r.a_source,
+                    "published": r.a_published,
+                    "sequence": r.sequence,
+                    "start": r.start,
+                    "end": r.end,
+                    "text": r.text,
+                }
+            )
+    return out
+
+
+def _actor_record(row: Row[Any], prefix: str) -> dict[str, Any] | None:
+    text = getattr(row, f"{prefix}_entity_text")
+    if text is None:
+        return None
+    return {
+        "entity_text": text,
+        "code": getattr(row, f"{prefix}_code"),
+        "country": getattr(row, f"{prefix}_country"),
+        "sector": getattr(row, f"{prefix}_sector"),
+    }
+
+
+def _event_record(row: Row[Any], sources: list[dict[str, Any]]) -> dict[str, Any]:
+    location = None
+    if row.location_start is not None:
+        location = {
+            "text": row.location_text,
+            "start": row.location_start,
+            "end": row.location_end,
+            "name": row.place_name,
+            "lat": row.latitude,
+            "lon": row.longitude,
+            "country": row.country,
+            "admin1": row.admin1,
+            "geonameid": row.geonameid,
+            "feature": row.feature,
+        }
+    trigger = None
+    if row.trigger_start is not None:
+        trigger = {"text": row.trigger_text, "start": row.trigger_start, "end": row.trigger_end}
+    return {
+        "event_id": row.event_id,
+        "story_id": row.story_id,
+        "event": row.event,
+        "mode": row.mode,
+        "ontology": row.ontology,
+        "actor": _actor_record(row, "actor"),
+        "recipient": _actor_record(row, "recipient"),
+        "date": row.date,
+        "date_precision": row.date_precision,
+        "location": location,
+        "size": {"dead": row.dead, "injured": row.injured, "arrested": row.arrested},
+        "text_info": {"sequence": row.sequence, "start": row.start, "end": row.end},
+        "confidence": round(float(row.confidence), 4),
+        "trigger": trigger,
+        "negated": bool(row.negated),
+        "hypothetical": bool(row.hypothetical),
+        "reported": bool(row.reported),
+        "sources": sources,
+    }
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def _figure_record(key: str, unit: str | None, rows: list[Row[Any]]) -> dict[str, Any]:
+    values = [
+        {
+            "value": _number(r.value),
+            "approximate": bool(r.approximate),
+            "bound": r.bound,
+            "article_id": r.article_id,
+            "source": r.a_source,
+            "published": r.a_published,
+            "start": r.start,
+            "end": r.end,
+            "text": r.text,
+        }
+        for r in rows
+    ]
+    return {
+        "figure_id": hashlib.sha1(f"{key}\x1f{unit or ''}".encode()).hexdigest()[:16],
+        "about": rows[0].about,
+        "unit": unit,
+        "values": values,
+        "discrepancy": len({float(r.value) for r in rows}) > 1,
+    }
+
+
+def _mention_base(row: Row[Any]) -> dict[str, Any]:
+    return {"text": row.text, "start": row.start, "end": row.end}
+
+
+def _mention_where(row: Row[Any]) -> dict[str, Any]:
+    return {"article_id": row.article_id, "sentence": row.sentence}
+
+
+def _place_record(row: Row[Any]) -> dict[str, Any]:
+    return {
+        **_mention_base(row),
+        "name": row.name,
+        "lat": row.latitude,
+        "lon": row.longitude,
+        "country": row.country,
+        "admin1": row.admin1,
+        "geonameid": row.geonameid,
+        "feature": row.feature,
+        **_mention_where(row),
+    }
+
+
+def _entity_record(row: Row[Any]) -> dict[str, Any]:
+    return {
+        **_mention_base(row),
+        "kind": row.kind,
+        "canonical": row.canonical,
+        "country": row.country,
+        "sector": row.sector,
+        "code": row.code,
+        **_mention_where(row),
+    }
+
+
+def _date_record(row: Row[Any]) -> dict[str, Any]:
+    return {
+        **_mention_base(row),
+        "value": row.value,
+        "precision": row.precision,
+        **_mention_where(row),
+    }

@@ -1,0 +1,79 @@
+"""Named, ordered schema migrations, applied when a store is opened.
+
+Why named migrations from the first version on: a store outlives the code that made it (a
+week-long ingest, an archive shared between analysts). Each migration is recorded by name in
+``schema_migrations`` when it is applied, in the same transaction as its DDL, so a store is
+always at a known point of this list. Opening a store applies the missing ones in order, each in
+its own transaction. A store holding a migration this code does not know was written by a newer
+eventdesk: it is refused rather than written with an older idea of the schema.
+
+Adding a migration: append a :class:`Migration` with a new name to :data:`MIGRATIONS` (never
+rename, reorder or edit an applied one), change :mod:`.schema` to match, and make the function
+tolerate a database that already has the change (the first migration creates the tables as
+:mod:`.schema` describes them now, so a fresh database already has every later column).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, select
+
+from ..errors import StoreError
+from . import schema, search
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One step of the schema's history: a stable ``name`` and the function applying it."""
+
+    name: str
+    apply: Callable[[Connection], None]
+
+
+def _initial(conn: Connection) -> None:
+    """The version-1 tables and indexes, plus the full-text index where the database has one."""
+    schema.metadata.create_all(conn, tables=list(schema.TABLES_V1), checkfirst=True)
+    search.create_index(conn)
+
+
+MIGRATIONS: tuple[Migration, ...] = (Migration("0001_initial", _initial),)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def applied(conn: Connection) -> list[str]:
+    """Names recorded in ``schema_migrations`` (empty for a new database)."""
+    return [r[0] for r in conn.execute(select(schema.schema_migrations.c.name))]
+
+
+def check_not_newer(names: list[str], url: str) -> None:
+    """Refuse a store that a newer eventdesk has migrated past what this code knows."""
+    known = {m.name for m in MIGRATIONS}
+    unknown = sorted(set(names) - known)
+    if unknown:
+        raise StoreError(
+            "schema is newer than this eventdesk; upgrade eventdesk",
+            source=url,
+            hint=f"the store has migration(s) {', '.join(unknown)} that this version lacks",
+        )
+
+
+def pending_migrations(names: list[str]) -> list[Migration]:
+    done = set(names)
+    return [m for m in MIGRATIONS if m.name not in done]
+
+
+def apply_one(conn: Connection, migration: Migration) -> bool:
+    """Apply ``migration`` inside the caller's transaction unless another process already did
+    (the check runs under the write lock, so two processes opening a new store both succeed).
+    Returns whether it was applied here."""
+    if migration.name in applied(conn):
+        return False
+    migration.apply(conn)
+    conn.execute(schema.schema_migrations.insert().values(name=migration.name, applied_at=_now()))
+    return True
