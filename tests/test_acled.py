@@ -1,0 +1,123 @@
+"""ACLED coding: the ontology file, the cue rules, and clear cases for each ACLED event type.
+
+The clear-case tests use the bundled classifier (trained once from data/training and cached on
+disk, so the first run takes longer); the sentences here are written for the test and are not in
+the training data.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from eventdesk.errors import ModelError
+from eventdesk.events.acled import (
+    NON_ACLED,
+    classify_acled,
+    combine,
+    cue_matches,
+    ontology,
+    plover_for,
+)
+from eventdesk.events.classifier import TextClassifier
+
+
+def test_ontology_has_acled_types_and_subtypes() -> None:
+    onto = ontology()
+    assert set(onto.event_types) == {
+        "BATTLES", "EXPLOSIONS_REMOTE_VIOLENCE", "VIOLENCE_AGAINST_CIVILIANS", "PROTESTS",
+        "RIOTS", "STRATEGIC_DEVELOPMENTS", NON_ACLED,
+    }
+    assert len(onto.acled_codes) == 25
+    extras = {c for c, s in onto.sub_events.items() if s.event_type == NON_ACLED}
+    assert extras == {"ORG_CRIME", "NATURAL_DISASTER", "MAN_MADE_DISASTER", "DIPLO", "ATTRIB"}
+    for sub in onto.sub_events.values():
+        assert sub.definition and sub.cues
+        assert sub.code == sub.code.upper()
+
+
+def test_aliases_accept_acled_names() -> None:
+    onto = ontology()
+    assert onto.code_for("Air/drone strike") == "AIR_STRIKE"
+    assert onto.code_for("AIR_DRONE_STRIKE") == "AIR_STRIKE"
+    assert onto.code_for("Peaceful protest") == "PEACE_PROTEST"
+    assert onto.code_for("Remote explosive/landmine/IED") == "REM_EXPLOS"
+    assert onto.code_for("Excessive force against protesters") == "FORCE_AGAINST_PROTEST"
+    assert onto.code_for("no such thing") is None
+
+
+def test_plover_mapping() -> None:
+    assert plover_for("ARMED_CLASH") == ("ASSAULT", "firearms")
+    assert plover_for("PEACE_PROTEST") == ("PROTEST", "demo")
+    assert plover_for("Arrests") == ("COERCE", "arrest")
+    assert plover_for("AGREEMENT")[0] == "AGREE"
+    assert plover_for("NATURAL_DISASTER") == (None, None)
+    with pytest.raises(ModelError):
+        plover_for("BOGUS")
+
+
+def test_cue_rules() -> None:
+    assert "SUIC_BOMB" in cue_matches("A suicide bomber struck the checkpoint.")
+    assert "AIR_STRIKE" in cue_matches("Drone strikes hit the convoy.")
+    assert "REM_EXPLOS" in cue_matches("An IED exploded under the truck.")
+    assert "GRENADE" in cue_matches("Someone lobbed a grenade into the bar.")
+    assert "PROTEST_WITH_INTER" in cue_matches("Police fired tear gas at the marchers.")
+    assert "ABDUCT_DISSAP" in cue_matches("Gunmen kidnapped three engineers.")
+    assert cue_matches("The minister visited the new hospital.") == []
+
+
+def test_combine_cues_add_weight_but_do_not_dictate() -> None:
+    probs = {"ARMED_CLASH": 0.5, "AIR_STRIKE": 0.3, "ATTACK": 0.2}
+    assert combine(probs, [])[0] == "ARMED_CLASH"
+    best, conf = combine(probs, ["AIR_STRIKE"])
+    assert best == "AIR_STRIKE" and 0 < conf < 1
+    # a very confident classifier keeps its answer against a weak cue
+    assert combine({"ARMED_CLASH": 0.97, "AIR_STRIKE": 0.03}, ["GRENADE"])[0] == "ARMED_CLASH"
+
+
+def test_model_with_foreign_labels_is_refused() -> None:
+    clf = TextClassifier(lexical_weight=0)
+    clf.labels = ["spam", "ham"]
+    import numpy as np
+
+    clf.coef = np.zeros((2, 384), dtype=np.float32)
+    clf.intercept = np.zeros(2, dtype=np.float32)
+    with pytest.raises(ModelError, match="not ACLED sub-event types"):
+        classify_acled(["Something happened."], model=clf)
+
+
+CLEAR = [
+    ("Rebel fighters and government soldiers battled for hours outside the town, leaving "
+     "nine combatants dead on both sides.", "BATTLES"),
+    ("Fighter jets bombed a rebel camp in the hills, killing 14 fighters.",
+     "EXPLOSIONS_REMOTE_VIOLENCE"),
+    ("An explosive device buried in the road blew up under a police pickup, killing two officers.",
+     "EXPLOSIONS_REMOTE_VIOLENCE"),
+    ("Armed men on motorcycles rode into the village and shot dead eleven farmers.",
+     "VIOLENCE_AGAINST_CIVILIANS"),
+    ("Hundreds of nurses marched peacefully to the health ministry to demand overdue pay.",
+     "PROTESTS"),
+    ("Protesters hurled stones at officers and set a police car on fire after the funeral.",
+     "RIOTS"),
+    ("Police arrested the opposition spokesman at his home before dawn on Tuesday.",
+     "STRATEGIC_DEVELOPMENTS"),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("text", "event_type"), CLEAR)
+def test_clear_cases_per_event_type(text: str, event_type: str) -> None:
+    [(etype, sub, conf)] = classify_acled([text])
+    assert etype == event_type, (sub, conf)
+    assert 0 < conf <= 1
+
+
+@pytest.mark.slow
+def test_cue_overrides_in_context() -> None:
+    texts = [
+        "A suicide bomber blew himself up at the entrance of the mosque.",
+        "Security forces fired tear gas to scatter the students rallying outside parliament.",
+        "Gunmen kidnapped four aid workers on the road north of the city.",
+    ]
+    subs = [sub for _, sub, _ in classify_acled(texts)]
+    assert subs == ["SUIC_BOMB", "PROTEST_WITH_INTER", "ABDUCT_DISSAP"]
+    assert classify_acled([]) == []

@@ -1,0 +1,151 @@
+"""TextClassifier and `eventdesk train`: fit, predict, save/load, bad files, ACLED exports.
+
+Uses the real MiniLM embedder (a few seconds); the labelled sentences are written here.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from eventdesk.errors import InputError, ModelError
+from eventdesk.events.classifier import TextClassifier
+from eventdesk.events.train import load_examples, train_file
+
+WEATHER = [
+    "Heavy rain is expected across the north tomorrow.",
+    "Temperatures will climb above 35 degrees this weekend.",
+    "A cold front brings snow to the mountains tonight.",
+    "Forecasters predict a dry and sunny week ahead.",
+    "Strong winds and thunderstorms are forecast for the coast.",
+    "Fog will clear by midday, leaving mild afternoon sunshine.",
+]
+FOOTBALL = [
+    "The striker scored twice as United beat City 3-1.",
+    "The goalkeeper saved a penalty in the final minute.",
+    "The club signed a new midfielder for the season.",
+    "The referee sent off the defender after a late tackle.",
+    "The team won the league title after a draw on Sunday.",
+    "Fans celebrated the cup victory in the stadium.",
+]
+COOKING = [
+    "Simmer the onions in butter until they are golden.",
+    "Whisk the eggs with sugar and fold in the flour.",
+    "Roast the chicken for an hour at 200 degrees.",
+    "Season the soup with salt, pepper and fresh herbs.",
+    "Knead the dough and leave it to rise for two hours.",
+    "Slice the tomatoes and drizzle them with olive oil.",
+]
+
+
+def _data() -> tuple[list[str], list[str]]:
+    texts = WEATHER + FOOTBALL + COOKING
+    labels = ["weather"] * 6 + ["football"] * 6 + ["cooking"] * 6
+    return texts, labels
+
+
+@pytest.fixture(scope="module")
+def fitted() -> TextClassifier:
+    return TextClassifier().fit(*_data())
+
+
+def test_fit_predict(fitted: TextClassifier) -> None:
+    assert fitted.labels == ["cooking", "football", "weather"]
+    unseen = [
+        "Showers and gusty winds will sweep in overnight.",
+        "The forward's header won the match in extra time.",
+        "Bake the bread until the crust is brown.",
+    ]
+    preds = fitted.predict(unseen)
+    assert [p[0] for p in preds] == ["weather", "football", "cooking"]
+    for probs in fitted.predict_proba(unseen):
+        assert set(probs) == set(fitted.labels)
+        assert sum(probs.values()) == pytest.approx(1.0, abs=1e-5)
+
+
+def test_save_load_round_trip(fitted: TextClassifier, tmp_path: Path) -> None:
+    path = tmp_path / "model.npz"
+    fitted.save(path)
+    loaded = TextClassifier.load(path)
+    assert loaded.labels == fitted.labels
+    texts = ["Rain later.", "A goal in the first half.", "Stir the sauce gently."]
+    for a, b in zip(fitted.predict_proba(texts), loaded.predict_proba(texts), strict=True):
+        for lab in a:
+            assert a[lab] == pytest.approx(b[lab], abs=1e-5)
+
+
+def test_missing_and_corrupt_model_files(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="not found"):
+        TextClassifier.load(tmp_path / "nope.npz")
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"this is not a zip archive at all")
+    with pytest.raises(ModelError, match="not a readable eventdesk model"):
+        TextClassifier.load(bad)
+
+
+def test_truncated_model_file(fitted: TextClassifier, tmp_path: Path) -> None:
+    path = tmp_path / "model.npz"
+    fitted.save(path)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(ModelError):
+        TextClassifier.load(path)
+
+
+def test_fit_needs_two_labels() -> None:
+    with pytest.raises(InputError, match="at least 2 labels"):
+        TextClassifier().fit(WEATHER, ["weather"] * len(WEATHER))
+
+
+def test_train_file_reports_bad_lines(tmp_path: Path) -> None:
+    path = tmp_path / "labelled.jsonl"
+    lines = [json.dumps({"text": t, "label": "weather"}) for t in WEATHER[:2]]
+    lines.insert(1, "{not json")
+    lines.append(json.dumps({"text": "", "label": "weather"}))
+    lines.append(json.dumps({"text": "No label here."}))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        train_file(str(path), str(tmp_path / "m.npz"))
+    msg = str(info.value)
+    assert "3 unusable line(s)" in msg
+    assert "line 2: not JSON" in msg
+    assert "line 4: missing or empty 'text'" in msg
+    assert "line 5: missing or empty 'label'" in msg
+    assert "labelled.jsonl" in msg
+
+
+def test_train_file_one_label_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "one.jsonl"
+    path.write_text("".join(json.dumps({"text": t, "label": "w"}) + "\n" for t in WEATHER))
+    with pytest.raises(InputError, match="at least 2 distinct labels"):
+        train_file(str(path), str(tmp_path / "m.npz"))
+
+
+def test_train_file_acled_export_columns(tmp_path: Path) -> None:
+    """An ACLED-style CSV: notes + sub_event_type are picked up without options."""
+    path = tmp_path / "export.csv"
+    texts, labels = _data()
+    names = {"weather": "Peaceful protest", "football": "Armed clash", "cooking": "Arrests"}
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["event_id_cnty", "event_date", "event_type", "sub_event_type", "notes"])
+        for i, (t, lab) in enumerate(zip(texts, labels, strict=True)):
+            w.writerow([f"XYZ{i}", "2021-01-01", "Protests", names[lab], t])
+    got_texts, got_labels = load_examples(path)
+    assert got_texts[0] == texts[0] and got_labels[0] == "Peaceful protest"
+    out = tmp_path / "m.npz"
+    stats = train_file(str(path), str(out))
+    assert stats["n"] == 18
+    assert stats["labels"] == {"Armed clash": 6, "Arrests": 6, "Peaceful protest": 6}
+    assert stats["cv_accuracy"] is not None and stats["cv_accuracy"] >= 0.6
+    assert TextClassifier.load(out).labels == ["Armed clash", "Arrests", "Peaceful protest"]
+
+
+def test_csv_missing_columns_named(tmp_path: Path) -> None:
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    with pytest.raises(InputError, match="no 'text'/'label' fields"):
+        load_examples(path)
