@@ -14,10 +14,13 @@ dictionary is asked about capitalised words this table does not know.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 def _words(text: str) -> frozenset[str]:
@@ -101,8 +104,8 @@ CASUALTY_PARTICIPLES = {
     "arrest": "arrested", "detain": "detained", "abduct": "abducted", "kidnap": "kidnapped",
     "capture": "captured", "execute": "executed", "displace": "displaced", "evacuate": "evacuated",
     "rescue": "rescued", "release": "released", "free": "freed", "shoot": "shot",
-    "behead": "beheaded", "missing": "missing", "train": "trained", "deport": "deported",
-    "expel": "expelled", "flee": "fled", "dead": "dead",
+    "behead": "beheaded", "missing": "missing", "train": "trained",
+    "flee": "fled", "dead": "dead",
 }  # fmt: skip
 _EVENT_WORDS = frozenset(CASUALTY_PARTICIPLES.values())
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z.'’\-]*[A-Za-z.]|[A-Za-z]|\d[\d,.]*")
@@ -129,21 +132,24 @@ def _country_table() -> dict[str, str]:
 
 @lru_cache(maxsize=1)
 def _actor_lookup() -> Any:
-    """The entities stage's actor dictionary ``lookup`` when that stage is installed, else None.
+    """The entities stage's actor dictionary ``lookup`` when that stage can be imported, else None.
 
     Why optional: the figures stage must not fail for want of another stage; without it, only
-    countries the built-in table knows are normalised and other names are kept as written.
+    countries the built-in table knows are normalised and other names are kept as written (a
+    warning says so once).
     """
     import importlib.util
 
     if importlib.util.find_spec("eventdesk.entities") is None:
         return None
-    from .. import entities
-
-    factory = getattr(entities, "actor_dictionary", None)
-    if factory is None:
+    try:
+        from ..entities.dictionary import actor_dictionary
+    except ImportError as exc:
+        log.warning(
+            "actor dictionary unavailable (%s); figures use the built-in country table", exc
+        )
         return None
-    return factory().lookup
+    return actor_dictionary().lookup
 
 
 @lru_cache(maxsize=4096)
@@ -153,15 +159,13 @@ def country_code(phrase: str) -> str | None:
     code = _country_table().get(key)
     if code is None and key.endswith("'s"):
         code = _country_table().get(key[:-2])
-    if code is None and phrase[:1].isupper():
+    if code is None and phrase[:1].isupper() and " " not in phrase.strip():
         lookup = _actor_lookup()
         if lookup is not None:
             info = lookup(phrase)
-            country = getattr(info, "country", None) if info is not None else None
-            # only a name that *is* a country, not an actor that belongs to one ("Iraqi army")
-            sector = getattr(info, "sector", None) if info is not None else None
-            if country and not sector:
-                code = country
+            # only a name that *is* a country, not an actor or city that belongs to one
+            if info is not None and info.kind == "country" and info.country and not info.sector:
+                code = info.country
     return code
 
 

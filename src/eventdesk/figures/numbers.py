@@ -52,11 +52,11 @@ CURRENCY_WORDS = {
     "yuan": "CNY", "yen": "JPY", "rupees": "INR",
 }  # fmt: skip
 
+_scale_word = r"(?:dozen|hundred|thousand|million|billion|trillion)"
 _word_num = (
     r"(?:(?:" + "|".join(_TENS) + r")(?:[-\s](?:" + "|".join(list(_UNITS)[:9]) + r"))?"
-    r"|" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r"|an?)"
+    r"|" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r"|an?(?=\s+" + _scale_word + r"))"
 )
-_scale_word = r"(?:dozen|hundred|thousand|million|billion|trillion)"
 _cur_words = "|".join(sorted((re.escape(w) for w in CURRENCY_WORDS), key=len, reverse=True))
 _codes = "|".join(CURRENCY_CODES)
 
