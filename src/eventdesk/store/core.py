@@ -132,6 +132,7 @@ def _batched(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_JOINERS = re.compile(r"[.'’]")
 
 
 def normalise_about(about: str | None) -> str | None:
@@ -142,7 +143,8 @@ def normalise_about(about: str | None) -> str | None:
     """
     if not about:
         return None
-    key = _NON_WORD.sub(" ", about.casefold()).strip()
+    # Dots and apostrophes join ("U.S." is "US", "Iraq's" one word); other punctuation splits.
+    key = _NON_WORD.sub(" ", _JOINERS.sub("", about.casefold())).strip()
     return key or None
 
 
@@ -224,7 +226,7 @@ class Store:
         resolved = resolve_url(url)
         try:
             parsed = make_url(resolved)
-        except ArgumentError as exc:
+        except (ArgumentError, ValueError) as exc:  # ValueError: e.g. a port that is no number
             raise StoreError(
                 f"not a database URL: {resolved!r}",
                 hint="use sqlite:///path/to/file.db, a file path, or postgresql://user@host/db",
