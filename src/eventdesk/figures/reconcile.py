@@ -194,10 +194,13 @@ def _value_order(fm: tuple[Figure, ArticleMeta]) -> tuple[str, str, int]:
     return (meta.published or "9999", meta.article_id, fig.span.start)
 
 
-def _group_about(figs: list[Figure]) -> str:
-    """The most frequent wording, ties to the longest (it usually names the place)."""
-    counts = Counter(f.about for f in figs if f.about)
-    return max(counts, key=lambda a: (counts[a], len(a)))
+def _group_about(figs: list[Figure], key: str) -> str:
+    """The wording that says exactly what the group counts: among the values whose own key is the
+    group's (so it names the place), the most frequent, ties to the shortest."""
+    abouts = [f.about for f in figs if f.about]
+    exact = [a for a in abouts if about_parts(a).key() == key]
+    counts = Counter(exact or abouts)
+    return max(counts, key=lambda a: (counts[a], -len(a)))
 
 
 def reconcile(figures: Iterable[tuple[Figure, ArticleMeta]]) -> list[FigureGroup]:
@@ -237,7 +240,7 @@ def reconcile(figures: Iterable[tuple[Figure, ArticleMeta]]) -> list[FigureGroup
             groups.append(
                 FigureGroup(
                     figure_id=f"fig-{digest}",
-                    about=_group_about(figs),
+                    about=_group_about(figs, key),
                     unit=unit,
                     values=[_value(f, m) for f, m in window],
                     discrepancy=any(disagree(a, b) for a, b in itertools.combinations(figs, 2)),
