@@ -63,7 +63,6 @@ _DETERMINERS = frozenset(
 _PATRON_AFTER = frozenset(
     [
         "backed",
-        "led",
         "allied",
         "aligned",
         "supported",
@@ -75,7 +74,8 @@ _PATRON_AFTER = frozenset(
         "affiliated",
     ]
 )
-_PATRON_BEFORE = frozenset({"pro", "anti"})
+# "pro-Iranian", "anti-American"; "ethnic Albanians" are a people, not Albania's state
+_PATRON_BEFORE = frozenset({"pro", "anti", "ethnic"})
 # Words after which a phrase stops describing the actor and starts describing a place or time.
 _STOP_WORDS = frozenset({"in", "at", "from", "near", "on", "during", "after", "since", "across"})
 _OF_WORDS = frozenset({"of", "for"})
@@ -278,6 +278,8 @@ class ActorDictionary:
             for alias in [name, *_split(row["aliases"])]:
                 self._add(alias, _Entry("country", info))
             gov = ActorInfo(name, iso + "GOV", iso, "GOV", "country")
+            # a country's people named as a group act as its civilians ("Iraqis protested")
+            people_info = ActorInfo(name, iso + "CVL", iso, "CVL", "country")
             for cap in _split(row["capitals"]):
                 self._add(cap, _Entry("capital", gov))
             for dem in _split(row["demonyms"]):
@@ -285,7 +287,7 @@ class ActorDictionary:
                 if dem.isupper():
                     continue  # "US" is no plural
                 for people in _people_forms(dem):
-                    self._add(people, _Entry("people", info))
+                    self._add(people, _Entry("people", people_info))
 
     def _load_named(self, rows: Iterable[dict[str, str]], source: str) -> None:
         for n, row in enumerate(rows, start=1):
@@ -633,6 +635,8 @@ def _sector_of(ms: list[Match]) -> str | None:
         e = m.best
         if e.source == "sector" and e.sector and e.strength in by:
             by[e.strength].append(e.sector)
+        elif e.source == "people" and e.info and e.info.sector:
+            by["weak"].append(e.info.sector)  # "Bosnian Serbs": a people, so civilians
         elif e.source == "named" and e.info and e.info.kind != "country" and org_sector is None:
             org_sector = e.info.sector
     if by["affil"]:

@@ -213,7 +213,9 @@ def _resolve_person(doc: Document, d: ActorDictionary, item: _Linked, roles: lis
     known = d.lookup(e.span.text)
     if known is not None and known.kind != "person":
         known = None
-    role = _best_role(_role_left(doc, d, e.span.start), _role_appositive(doc, d, e.span.end))
+    role = _best_role(
+        _role_left(doc, d, e.span.start, e.span.end), _role_appositive(doc, d, e.span.end)
+    )
     if role is not None:
         info, words = role
         canonical = known.canonical if known else e.span.text
@@ -243,16 +245,28 @@ def _best_role(
     return info, a[1] + tuple(w for w in b[1] if w not in a[1])
 
 
-def _role_left(doc: Document, d: ActorDictionary, start: int) -> tuple[ActorInfo, tuple] | None:
-    """The office written just before a name: "Iraqi defence minister Najah al-Shammari"."""
+def _role_left(
+    doc: Document, d: ActorDictionary, start: int, end: int
+) -> tuple[ActorInfo, tuple] | None:
+    """The office written just before a name ("Iraqi defence minister Najah al-Shammari"), or at
+    the head of the name's own span where NER took the title in ("President Todor Zhivkov")."""
     text = doc.article.text
     s0 = _sentence_start(doc, start)
-    toks = tokenize(text[s0:start], s0)
+    toks = tokenize(text[s0:end], s0)
     if not toks:
         return None
     known = {t.start for m in d.matches(toks, text, strict_case=False) for t in toks[m.i : m.j]}
-    i = len(toks)
-    while i > 0 and len(toks) - i < 8:
+    # the title words at the head of the entity itself
+    k = next((n for n, t in enumerate(toks) if t.start >= start), len(toks))
+    while k < len(toks) and toks[k].start in known:
+        k += 1
+    others = [
+        e.span
+        for e in doc.entities
+        if e.kind == "PERSON" and e.span.start < start and e.span.end <= start
+    ]
+    i = next((n for n, t in enumerate(toks) if t.start >= start), len(toks))
+    while i > 0 and k - i < 8:
         t = toks[i - 1]
         nxt = toks[i] if i < len(toks) else None
         gap = text[t.end : (nxt.start if nxt else start)]
@@ -260,11 +274,15 @@ def _role_left(doc: Document, d: ActorDictionary, start: int) -> tuple[ActorInfo
             break
         if gap.strip() == "." and not (len(t.surface) <= 3 and t.surface[:1].isupper()):
             break
+        if any(sp.start <= t.start < sp.end for sp in others):
+            break  # another person's name: "Libyan leader X and Bulgarian President Y"
         if t.start in known or t.surface[:1].isupper() or t.lower in _LEFT_GLUE:
             i -= 1
             continue
         break
-    return _role_info(d, text, toks[i:])
+    while i < k and toks[i].lower in _LEFT_GLUE:
+        i += 1
+    return _role_info(d, text, toks[i:k])
 
 
 def _role_appositive(doc: Document, d: ActorDictionary, end: int) -> tuple[ActorInfo, tuple] | None:
@@ -521,7 +539,13 @@ def resolve_actor(
     ]
     if cover:
         best = min(cover, key=lambda e: e.span.end - e.span.start)
-        return _actor(doc, start, end, best, best.span.confidence)
+        actor = _actor(doc, start, end, best, best.span.confidence)
+        if actor.sector is None and best.kind in ("GPE", "LOC", "FAC"):
+            # asked as an actor, a capital is its government ("Moscow demanded")
+            known = d.lookup(best.span.text)
+            if known is not None and known.sector and known.country == actor.country:
+                actor.sector, actor.code = known.sector, known.code
+        return actor
     info = d.compose(words, text, None, strict_case=False) or d.lookup(text[start:end])
     resolved = [e for e in inner if e.country or e.sector or e.code]
     head = _head_entity(resolved)
@@ -529,8 +553,12 @@ def resolve_actor(
     country = info.country if info else None
     sector = info.sector if info else None
     code = info.code if info else None
+    # the words of the span decide unless an entity inside knows more than words can say: a
+    # person's stated office or an earlier full name, a resolved "the group", an acronym
     if head is not None and (
-        info is None or info.kind == "generic" or (head.kind == "PERSON" and info.kind != "person")
+        info is None
+        or (info.kind == "generic" and head.kind not in ("GPE", "NORP", "LOC"))
+        or (head.kind == "PERSON" and info.kind != "person")
     ):
         country = head.country or country
         sector = head.sector or sector
@@ -543,6 +571,12 @@ def resolve_actor(
     transnational = (info is not None and info.kind in ("igo", "ngo", "armed_group")) or (
         (code or "").startswith(("IGO", "NGO", "IMG"))
     )
+    if country is None and not transnational:
+        country = _place_country(doc, start, end)
+        if country and sector:
+            code = country + sector
+        elif country:
+            code = country
     if country is None and sector is not None and not transnational:
         country = _context_country(doc, start)
         if country:
@@ -604,6 +638,14 @@ def _shared_head_sector(doc: Document, d: ActorDictionary, start: int, end: int)
     return None
 
 
+def _place_country(doc: Document, start: int, end: int) -> str | None:
+    """The country of a place the places stage resolved inside the span ("villagers in X")."""
+    for p in doc.places:
+        if p.country and start <= p.span.start and p.span.end <= end:
+            return p.country
+    return None
+
+
 def _context_country(doc: Document, offset: int) -> str | None:
     """The country of the sentence holding ``offset`` (a single place-country named in it), else
     the country the article's entities name most."""
@@ -616,6 +658,9 @@ def _context_country(doc: Document, offset: int) -> str | None:
         counts[e.country] += 1
         if e.span.sentence == k and e.kind in ("GPE", "LOC"):
             places.append(e.country)
+    if not places:
+        # the places stage (when it ran) knows towns and regions the dictionary does not
+        places = [p.country for p in doc.places if p.country and p.span.sentence == k]
     distinct = list(dict.fromkeys(places))
     if len(distinct) == 1:
         return distinct[0]
