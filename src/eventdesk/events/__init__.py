@@ -1,0 +1,459 @@
+"""Event coding stage: find the events each sentence reports and code them (PLOVER or ACLED).
+
+How an event is found and typed:
+
+1. **Rules on the dependency parse** (:mod:`.detect`): cue lemmas per type from the ontology file,
+   verb+object rules ("suspend training" -> SANCTION, "suspend strikes" -> RETREAT), particle verbs
+   ("pull out"), and event nouns with context ("air strike" vs "general strike").
+2. **A small classifier** (MiniLM sentence embedding + n-grams, :mod:`.classifier`, trained at
+   first use on our labelled examples in ``data/training/plover*.jsonl`` and cached in the user
+   cache directory under the data's hash) decides where the rules cannot: between the types a cue
+   is listed under, and for sentences with no cue at all (only above :data:`CLASSIFIER_MIN`). A
+   classifier trained with ``eventdesk train`` and passed as ``Options.model`` replaces it.
+3. **Factuality** (:func:`.tree.factuality`): negated, hypothetical (future, plan, condition) and
+   reported events are kept with their flags set; they are never presented as having happened.
+   Following PLOVER, a stated commitment or plan to cooperate ("will visit", "agreed to expand")
+   is coded as AGREE (the commitment is the event, so it is not flagged hypothetical) and a
+   promised step back ("pledged to withdraw") as CONCEDE.
+4. **Arguments**: the trigger's subject is the actor, its object or prepositional object
+   (against/with/to/on) the recipient; passives are undone ("was attacked by"). Spans are resolved
+   with the actors stage's ``resolve_actor`` when it is installed (see :func:`_actor_resolver`).
+5. **Dates**: the date mention in the event's sentence (the one attached to the trigger in the
+   parse, else the nearest); if the sentence has none, the nearest earlier date in the same
+   paragraph; else null. The publication date is never assumed: a null date is honest.
+6. **Sizes** (:mod:`.sizes`): dead/injured/arrested counts stated in the sentence.
+7. **Salience**: events are listed most salient first (position in the article and title,
+   how many sentences report the same type and actor, confidence, factual before flagged).
+
+With ``Options.ontology == "acled"`` typing is delegated to :mod:`.acled` (ACLED event and
+sub-event types); detection, actors, dates and sizes stay the same.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ModelError, UsageError
+from ..types import Actor, DateMention, Document, Event, Size
+from .detect import Candidate, arguments, candidates
+from .ontology import Ontology, load_ontology
+from .sizes import sentence_size
+from .tree import Tree, factuality
+
+if TYPE_CHECKING:
+    from ..pipeline import Options
+
+__all__ = ["EventComponent", "Ontology", "load_ontology"]
+
+log = logging.getLogger(__name__)
+
+NAME = "eventdesk.events.v1"
+# A sentence without any rule cue gets an event only when the classifier is at least this sure;
+# below it, "no event" is the honest answer (most sentences of an article are not events).
+CLASSIFIER_MIN = 0.55
+NO_EVENT = "NONE"  # the training label for sentences that report no event
+# Cooperative acts stated as a plan or commitment are PLOVER AGREE; a promised step back CONCEDE.
+COOPERATIVE = frozenset({"CONSULT", "COOPERATE", "AID", "SUPPORT"})
+# Coercive acts stated as readiness or a condition are PLOVER THREATEN.
+COERCIVE = frozenset({"ASSAULT", "COERCE", "SANCTION"})
+# Speech-act events whose clausal or nominal complement is their content, not a second event:
+# "urged X to withdraw" is one REQUEST, "threatened to strike" one THREATEN.
+ABSORBING = frozenset({"REQUEST", "THREATEN", "AGREE", "REJECT", "ACCUSE", "SUPPORT", "CONCEDE",
+                       "PROTEST"})
+DENIALS = frozenset({"deny", "refute"})
+THREAT_MODES = {"ASSAULT": "violence", "SANCTION": "relations", "COERCE": "arrest",
+                "MOBILIZE": "violence", "PROTEST": "restrict"}
+REQUEST_MODES = {"RETREAT": "yield", "CONCEDE": "yield", "CONSULT": "meet", "AID": "assist",
+                 "COOPERATE": "assist", "SANCTION": "yield"}
+
+
+def _actor_resolver() -> Callable[[Document, int, int], Actor | None] | None:
+    """The actors stage's ``resolve_actor`` if that module is installed, else None.
+
+    The actors stage (``eventdesk.entities``) is developed separately; until it is present the
+    events stage still runs, and an actor is then the span's text with the code, country and
+    sector of an entity the pipeline already resolved there (None when nothing resolved it).
+    """
+    if importlib.util.find_spec("eventdesk.entities") is None:
+        return None
+    try:
+        mod = importlib.import_module("eventdesk.entities")
+    except ImportError as exc:  # present but incomplete (being written): run without it
+        log.warning("eventdesk.entities cannot be imported (%s); actors stay unresolved", exc)
+        return None
+    fn = getattr(mod, "resolve_actor", None)
+    return fn if callable(fn) else None
+
+
+class EventComponent:
+    """``eventdesk.events.v1``: fills ``doc.events``, most salient first."""
+
+    name = NAME
+    requires: tuple[str, ...] = ("sentences", "tokens", "entities", "dates")
+    assigns: tuple[str, ...] = ("events",)
+
+    def __init__(self, options: Options | None = None):
+        self.options = options
+        self.ontology_name = options.ontology if options else "plover"
+        if self.ontology_name not in ("plover", "acled") and not self.ontology_name.endswith(
+                ".json"):
+            raise UsageError(f"unknown ontology {self.ontology_name!r}",
+                             hint="use --ontology plover or --ontology acled")
+        # Detection always runs on the PLOVER cues; ACLED typing is applied on top.
+        base = "plover" if self.ontology_name == "acled" else self.ontology_name
+        self.ontology: Ontology = load_ontology(base)
+        self.resolve_actor = _actor_resolver()
+        self._model_path = options.model if options else None
+        self._classifier: Any = None
+        self._acled: Any = None
+        if self.ontology_name == "acled":
+            self._acled = importlib.import_module("eventdesk.events.acled")
+
+    # -- classifier --------------------------------------------------------------------------
+    def classifier(self) -> Any:
+        """The typing classifier, loaded at first need (a user model, else the bundled one)."""
+        if self._classifier is None:
+            from .classifier import TextClassifier, bundled
+
+            if self._model_path and self.ontology_name != "acled":
+                clf = TextClassifier.load(self._model_path)
+                known = set(self.ontology.labels) | {NO_EVENT}
+                if not set(clf.labels) & known:
+                    raise ModelError(
+                        f"the model's labels {clf.labels[:5]} are not {self.ontology.name} types",
+                        source=str(self._model_path),
+                        hint="train it on labels of this ontology, or pass --ontology acled")
+                self._classifier = clf
+            else:
+                self._classifier = bundled(self.ontology.name)
+        return self._classifier
+
+    def _probs(self, texts: list[str]) -> list[dict[str, float]]:
+        if not texts:
+            return []
+        return self.classifier().predict_proba(texts)
+
+    # -- the stage ---------------------------------------------------------------------------
+    def __call__(self, doc: Document) -> Document:
+        if not doc.tokens or not doc.sentences:
+            doc.events = []
+            return doc
+        tree = Tree.build(doc)
+        by_sent: dict[int, list[int]] = {}
+        for k, s in enumerate(tree.sent_of):
+            if s >= 0:
+                by_sent.setdefault(s, []).append(k)
+        per_sent: dict[int, list[Candidate]] = {}
+        for s, toks in by_sent.items():
+            cands = self._merge(tree, candidates(self.ontology, tree, toks))
+            per_sent[s] = cands
+        self._classify(doc, tree, by_sent, per_sent)
+        events: list[Event] = []
+        depth: dict[int, int] = {}
+        for s, cands in sorted(per_sent.items()):
+            size = sentence_size(tree, by_sent[s]) if cands else Size()
+            sent_events = [self._event(doc, tree, c) for c in cands]
+            for c, e in zip(cands, sent_events, strict=True):
+                depth[id(e)] = sum(1 for _ in tree.ancestors(c.k))
+            _assign_size(sent_events, size)
+            events.extend(sent_events)
+        if self.ontology_name == "acled":
+            events = self._to_acled(doc, events)
+        _rank(doc, events, depth)
+        doc.events = events
+        return doc
+
+    # -- candidates -> events ----------------------------------------------------------------
+    def _merge(self, tree: Tree, cands: list[Candidate]) -> list[Candidate]:
+        """Absorb complements of speech acts, drop denials, merge duplicates of one event."""
+        by_k = {c.k: c for c in cands}
+        drop: set[int] = set()
+        for c in cands:
+            g = _governing_candidate(tree, c.k, by_k)
+            if g is None or g.k in drop:
+                continue
+            if tree.lemma(g.k) in DENIALS and tree.tokens[c.k].pos == "VERB":
+                drop.add(g.k)  # "denied attacking": the attack, negated, is the event
+                continue
+            if g.type in ABSORBING:
+                _absorb(g, c)
+                drop.add(c.k)
+        # same type, linked in the tree: one event ("attacked ..., killing 12", "killed in the
+        # attack"); a nominal trigger that is another event's participant ("arrested 30
+        # protesters") is that event's argument, not an event of its own.
+        for c in cands:
+            if c.k in drop:
+                continue
+            for h in list(tree.ancestors(c.k, limit=2)):
+                if h not in by_k or h in drop:
+                    continue
+                if by_k[h].type == c.type:
+                    _fill_from(by_k[h], c)
+                    drop.add(c.k)
+                    break
+                if c.source == "noun" and tree.tokens[c.k].dep in ("dobj", "nsubjpass", "pobj"):
+                    drop.add(c.k)
+                    break
+        return [c for c in cands if c.k not in drop]
+
+    def _classify(self, doc: Document, tree: Tree, by_sent: dict[int, list[int]],
+                  per_sent: dict[int, list[Candidate]]) -> None:
+        """Resolve ambiguous candidates and type cue-less sentences with the classifier."""
+        if self.ontology_name == "acled":
+            return  # ACLED typing happens per event in _to_acled
+        need = [s for s, cands in per_sent.items()
+                if not cands or any(len(c.options) > 1 for c in cands)]
+        if not need:
+            return
+        texts = [doc.sentences[s].text for s in need]
+        try:
+            probs = self._probs(texts)
+        except ModelError as exc:
+            # No classifier (model package missing): rules alone still code the clear cases;
+            # ambiguous cues keep their first-listed reading, cue-less sentences get no event.
+            log.warning("event classifier unavailable, rules only: %s", exc)
+            return
+        for s, p in zip(need, probs, strict=True):
+            cands = per_sent[s]
+            for c in cands:
+                if len(c.options) > 1:
+                    c.options.sort(key=lambda o: -p.get(o[0], 0.0))
+                    c.confidence = max(c.confidence, min(0.85, 0.5 + p.get(c.type, 0.0) / 2))
+            if cands:
+                continue
+            best = max(p, key=p.__getitem__)
+            if best == NO_EVENT or best not in self.ontology.types or p[best] < CLASSIFIER_MIN:
+                continue
+            root = _root(tree, by_sent[s])
+            if root is None:
+                continue
+            per_sent[s] = [Candidate(k=root, options=[(best, "")], confidence=0.6 * p[best],
+                                     source="classifier")]
+
+    def _event(self, doc: Document, tree: Tree, c: Candidate) -> Event:
+        tok = tree.tokens[c.k]
+        sent = doc.sentences[tree.sent_of[c.k]]
+        fact = factuality(tree, c.k)
+        etype, mode = c.type, c.mode
+        hypothetical = fact.hypothetical
+        negated = fact.negated
+        if fact.intent and not negated and etype in COOPERATIVE | {"RETREAT"}:
+            # a stated commitment to cooperate or step back ("will visit", "is willing to
+            # withdraw") is itself the event: an AGREE that happened
+            etype, mode, hypothetical = "AGREE", "", False
+        elif hypothetical and not negated and (fact.intent or fact.conditional) and \
+                etype in COERCIVE:
+            # an actor's stated readiness to use force or pressure ("prepared to impose martial
+            # law", "may halt mediation if ...") is a THREATEN that happened
+            etype, mode, hypothetical = "THREATEN", THREAT_MODES.get(etype, ""), False
+        elif negated and (hypothetical or etype in ("AGREE", "SUPPORT")) and \
+                etype in COOPERATIVE | {"AGREE", "RETREAT", "CONCEDE"}:
+            # "will not accept", "did not agree": a refusal that happened
+            etype, mode, negated, hypothetical = "REJECT", "", False, False
+        if not mode:
+            mode = self._mode_from_cues(tree, c, etype)
+        a_tok, r_tok = arguments(tree, c)
+        for sub in c.absorbed:  # a speech act's content can supply a missing recipient
+            if r_tok is None:
+                _, r_tok = arguments(tree, sub)
+        actor = self._actor(doc, tree, a_tok)
+        recipient = self._actor(doc, tree, r_tok)
+        date, precision = _event_date(doc, tree, c.k, sent.index)
+        conf = c.confidence * (0.85 if (negated or hypothetical) else 1.0)
+        return Event(
+            event=etype,
+            span=doc.span(sent.start, sent.end, component=NAME, confidence=conf),
+            mode=mode or None,
+            ontology="plover",
+            trigger=doc.span(tok.start, tok.end, component=NAME, confidence=conf),
+            actor=actor,
+            recipient=recipient,
+            date=date,
+            date_precision=precision,
+            confidence=round(conf, 4),
+            negated=negated,
+            hypothetical=hypothetical,
+            reported=fact.reported,
+        )
+
+    def _mode_from_cues(self, tree: Tree, c: Candidate, etype: str) -> str:
+        cues = self.ontology.mode_cues.get(etype)
+        if not cues:
+            return ""
+        sent = tree.sent_of[c.k]
+        near = {tree.lemma(j) for j in range(max(0, c.k - 8), min(len(tree.tokens), c.k + 9))
+                if tree.sent_of[j] == sent}
+        near |= {tree.tokens[j].text.lower() for j in tree.subtree(c.k)}
+        for mode, words in cues:
+            if near & words:
+                return mode
+        return ""
+
+    def _actor(self, doc: Document, tree: Tree, k: int | None) -> Actor | None:
+        if k is None:
+            return None
+        start, end = tree.np_span(k)
+        if end <= start:
+            return None
+        if self.resolve_actor is not None:
+            found = self.resolve_actor(doc, start, end)
+            if found is not None:
+                return found
+        span = doc.span(start, end, component=NAME)
+        # Without the actors stage: the text, plus what an earlier stage resolved for an entity
+        # inside this span (nothing is looked up here; no dictionary of our own).
+        for ent in doc.entities:
+            if ent.span.start >= start and ent.span.end <= end and (ent.country or ent.code):
+                return Actor(entity_text=span.text, code=ent.code, country=ent.country,
+                             sector=ent.sector, span=span)
+        return Actor(entity_text=span.text, span=span)
+
+    # -- ACLED ---------------------------------------------------------------------------------
+    def _to_acled(self, doc: Document, events: list[Event]) -> list[Event]:
+        """Re-type the detected events' passages with the ACLED classifier (:mod:`.acled`).
+
+        One ACLED event per sentence that holds a detected event; passages the ACLED model
+        places outside ACLED's categories (NON_ACLED) are left out.
+        """
+        model = None
+        if self._model_path:
+            from .classifier import TextClassifier
+
+            model = TextClassifier.load(self._model_path)
+        first: dict[int, Event] = {}
+        for ev in events:
+            first.setdefault(ev.span.sentence, ev)
+        chosen = list(first.values())
+        coded = self._acled.classify_acled([e.span.text for e in chosen], model)
+        out = []
+        for ev, (etype, sub, conf) in zip(chosen, coded, strict=True):
+            if etype == self._acled.NON_ACLED:
+                continue
+            ev.event, ev.mode, ev.ontology = etype, sub, "acled"
+            ev.confidence = round(float(conf), 4)
+            out.append(ev)
+        return out
+
+
+# -- helpers ----------------------------------------------------------------------------------
+def _governing_candidate(tree: Tree, k: int, by_k: dict[int, Candidate]) -> Candidate | None:
+    """The candidate whose complement ``k`` is (clause or object), within two steps."""
+    n = k
+    for _ in range(3):
+        dep = tree.tokens[n].dep
+        h = tree.head(n)
+        if h == n:
+            return None
+        if dep == "advcl" and not any(tree.lemma(a) == "to" for a in tree.kids(n, "aux")):
+            return None  # only purpose clauses ("marched to demand") are a complement
+        if dep in ("xcomp", "ccomp", "pcomp", "dobj", "pobj", "prep", "acl", "nsubjpass",
+                   "advcl"):
+            if h in by_k and h != k:
+                if dep == "nsubjpass" or (dep == "acl" and tree.tokens[h].pos == "NOUN"
+                                          and tree.tokens[n].tag != "VBG"):
+                    return None
+                return by_k[h]
+            n = h
+            continue
+        return None
+    return None
+
+
+def _absorb(g: Candidate, c: Candidate) -> None:
+    g.absorbed.append(c)
+    if g.type == "THREATEN" and not g.mode and c.type in THREAT_MODES:
+        g.options = [("THREATEN", THREAT_MODES[c.type])]
+    elif g.type == "REQUEST" and not g.mode and c.type in REQUEST_MODES:
+        g.options = [("REQUEST", REQUEST_MODES[c.type])]
+
+
+def _fill_from(keep: Candidate, other: Candidate) -> None:
+    keep.absorbed.append(other)
+    keep.confidence = max(keep.confidence, other.confidence)
+    if not keep.mode and other.mode:
+        keep.options = [(keep.type, other.mode)]
+
+
+def _root(tree: Tree, toks: list[int]) -> int | None:
+    for k in toks:
+        if tree.tokens[k].dep == "ROOT" and tree.tokens[k].pos in ("VERB", "AUX", "NOUN"):
+            return k
+    return None
+
+
+def _event_date(doc: Document, tree: Tree, k: int, sent: int) -> tuple[str | None, Any]:
+    """The date of the event at token ``k``: see the module docstring (step 5)."""
+    s = doc.sentences[sent]
+    in_sent = [d for d in doc.dates if d.value and s.start <= d.span.start < s.end]
+    if in_sent:
+        attached = [d for d in in_sent if _attached(tree, d, k)]
+        pick = attached or sorted(in_sent, key=lambda d: abs(d.span.start - tree.tokens[k].start))
+        return pick[0].value, pick[0].precision
+    text = doc.article.text
+    para_start = max(text.rfind("\n\n", 0, s.start), text.rfind("\n", 0, s.start)) + 1
+    earlier = [d for d in doc.dates
+               if d.value and para_start <= d.span.start and d.span.end <= s.start]
+    if earlier:
+        d = max(earlier, key=lambda d: d.span.start)
+        return d.value, d.precision
+    return None, None
+
+
+def _attached(tree: Tree, d: DateMention, k: int) -> bool:
+    """Whether the date's tokens hang under the trigger (within three heads)."""
+    for j, t in enumerate(tree.tokens):
+        if d.span.start <= t.start < d.span.end:
+            n = j
+            for _ in range(4):
+                n = tree.head(n)
+                if n == k:
+                    return True
+            return False
+    return False
+
+
+def _assign_size(events: list[Event], size: Size) -> None:
+    """Casualties go to the sentence's first violent event, arrests to its first coercion."""
+    if size.dead is None and size.injured is None and size.arrested is None:
+        return
+    violent = [e for e in events if e.event in ("ASSAULT", "PROTEST")]
+    coercive = [e for e in events if e.event == "COERCE"]
+    if violent:
+        violent[0].size.dead, violent[0].size.injured = size.dead, size.injured
+    if size.arrested is not None:
+        target = coercive[0] if coercive else (violent[0] if violent else None)
+        if target is not None:
+            target.size.arrested = size.arrested
+
+
+def _rank(doc: Document, events: list[Event], depth: dict[int, int] | None = None) -> None:
+    """Set ``salience`` and sort most salient first (stable for ties).
+
+    ``depth`` (by ``id(event)``) is the trigger's distance from its sentence's root: the main
+    predicate of a sentence is what the sentence is about.
+    """
+    depth = depth or {}
+    if not events:
+        return
+    title = (doc.article.title or "").lower()
+    n_sent = max(1, len(doc.sentences))
+    support: dict[tuple[str, str], set[int]] = {}
+    for e in events:
+        key = (e.event, (e.actor.country or e.actor.entity_text.lower()) if e.actor else "")
+        support.setdefault(key, set()).add(e.span.sentence)
+    for e in events:
+        key = (e.event, (e.actor.country or e.actor.entity_text.lower()) if e.actor else "")
+        idx = max(0, e.span.sentence)
+        position = 1.0 / (1.0 + idx / 3.0) if n_sent > 1 else 1.0
+        trig = e.trigger.text.lower() if e.trigger else ""
+        in_title = 1.0 if trig and title and trig[:5] in title else 0.0
+        repeated = min(1.0, (len(support[key]) - 1) / 3.0)
+        factual = 0.0 if (e.negated or e.hypothetical) else 1.0
+        main = 1.0 / (1.0 + depth.get(id(e), 0))
+        e.salience = round(0.3 * e.confidence + 0.25 * position + 0.1 * in_title
+                           + 0.15 * repeated + 0.2 * factual + 0.1 * main, 4)
+    events.sort(key=lambda e: -e.salience)

@@ -1,0 +1,345 @@
+"""Rule-based event triggers on the dependency parse: cue lemmas, verb+object rules, arguments.
+
+Why rules first: an event type in news hinges on a predicate and its object ("suspended training"
+is a cut in cooperation, "suspended strikes" a de-escalation), which a parse exposes directly and
+a sentence embedding blurs. The rules are ontology data (:mod:`.ontology`); this module only knows
+English grammar: which dependents are subjects, objects, particles, and which clause governs
+which. Where the rules cannot decide between types (a cue listed for several), the candidate
+keeps all its options and the classifier chooses (see :mod:`eventdesk.events`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .ontology import ObjectRule, Ontology
+from .tree import Tree
+
+OBJECT_DEPS = ("dobj", "nsubjpass", "attr", "oprd", "dative")
+COMPLEMENT_DEPS = frozenset({"dobj", "nsubjpass", "xcomp", "ccomp", "prep", "attr", "agent",
+                             "dative", "oprd", "pcomp", "prt"})
+RECIPIENT_PREPS = ("against", "on", "with", "to", "at", "toward", "towards", "into", "upon",
+                   "for", "from")
+# Nouns naming a participant (a group, body or place acting as one) rather than a thing.
+GROUP_NOUNS = frozenset({
+    "government", "army", "force", "troop", "soldier", "police", "ministry", "parliament",
+    "coalition", "alliance", "militia", "rebel", "militant", "fighter", "insurgent", "group",
+    "official", "minister", "president", "leader", "base", "embassy", "opposition", "people",
+    "civilian", "protester", "demonstrator", "worker", "student", "authority", "country",
+    "state", "regime", "administration", "military", "navy", "commander", "general", "court",
+    "party", "union", "council", "counterpart", "delegation", "envoy", "ambassador", "journalist",
+    "activist", "villager", "resident", "refugee", "prisoner", "hostage", "contractor", "unit",
+    "personnel", "lawmaker", "mp", "legislator", "cabinet", "junta", "tribe", "community",
+    "company", "firm", "bank", "agency", "organization", "organisation", "office", "camp",
+    "convoy", "checkpoint", "village", "town", "city", "compound", "facility", "headquarters",
+    "post", "position", "station", "neighbour", "neighbor", "ally", "partner", "suspect",
+})
+# Verbs that carry a nominal event ("launched an attack", "held talks", "signed an agreement"):
+# the verb's subject is the actor of the noun's event.
+LIGHT_VERBS = frozenset({"carry", "launch", "conduct", "stage", "hold", "mount", "make", "take",
+                         "sign", "reach", "issue", "impose", "begin", "start", "lead", "wage",
+                         "organize", "organise", "pay", "have", "announce", "file", "lodge",
+                         "express", "voice", "offer", "extend", "give", "deliver", "claim",
+                         "unleash", "order", "call", "join", "perpetrate", "commit", "open",
+                         "continue", "resume", "step", "intensify", "escalate", "level"})
+NOUN_POS = ("NOUN",)
+VERB_POS = ("VERB",)
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A possible event at token ``k`` (index into ``tree.tokens``)."""
+
+    k: int
+    options: list[tuple[str, str]]  # (type, mode), best guess first
+    confidence: float
+    source: str  # "object_rule", "phrasal", "verb", "noun", "classifier"
+    absorbed: list[Candidate] = field(default_factory=list)
+
+    @property
+    def type(self) -> str:
+        return self.options[0][0]
+
+    @property
+    def mode(self) -> str:
+        return self.options[0][1]
+
+
+def _lemmas_of(tree: Tree, ks: list[int]) -> set[str]:
+    out: set[str] = set()
+    for a in ks:
+        out.add(tree.lemma(a))
+        out.add(tree.tokens[a].text.lower())
+        for c in tree.kids(a, "compound", "conj", "amod"):
+            out.add(tree.lemma(c))
+        # "part of a stronghold", "training of forces": the head of an "of" phrase counts too
+        for p in tree.kids(a, "prep"):
+            if tree.lemma(p) == "of":
+                for o in tree.kids(p, "pobj"):
+                    out.add(tree.lemma(o))
+    return out
+
+
+def _objects(tree: Tree, k: int) -> list[int]:
+    objs = tree.kids(k, *OBJECT_DEPS)
+    # "pull out of", "fire at": prepositional objects count for particle verbs
+    for p in tree.kids(k, "prep", "prt"):
+        objs += tree.kids(p, "pobj")
+    return objs
+
+
+def _governed_by(tree: Tree, k: int) -> set[str]:
+    out = set()
+    n = k
+    for _ in range(3):
+        g = tree.governor(n)
+        if g is None:
+            h = tree.head(n)
+            if h == n or tree.tokens[n].dep not in ("acl", "relcl"):
+                break
+            g = h
+        out.add(tree.lemma(g))
+        n = g
+    return out
+
+
+def _rule_matches(tree: Tree, rule: ObjectRule, k: int, sent_lemmas: set[str]) -> bool:
+    if rule.subject:
+        args = tree.kids(k, "nsubj")
+    else:
+        args = tree.kids(k, *OBJECT_DEPS)
+        if not args:
+            args = _objects(tree, k)
+    if not args or not (_lemmas_of(tree, args) & rule.objects):
+        return False
+    if rule.only_if_no and any(tree.lemma(p) in rule.only_if_no for p in tree.kids(k, "prep")):
+        return False
+    if rule.only_if_governed and not (_governed_by(tree, k) & rule.only_if_governed):
+        return False
+    if rule.requires_word and not (sent_lemmas & rule.requires_word):
+        return False
+    if rule.subject_words:
+        subj = _lemmas_of(tree, tree.kids(k, "nsubj"))
+        if not subj & rule.subject_words:
+            return False
+    return True
+
+
+def _phrasal(onto: Ontology, tree: Tree, k: int) -> tuple[str, str] | None:
+    lem = tree.lemma(k)
+    for p in tree.kids(k, "prt", "prep", "dobj"):
+        plem = tree.lemma(p)
+        keys = [f"{lem} {plem}"]
+        keys += [f"{lem} {plem} {tree.lemma(o)}" for o in tree.kids(p, "pobj")]
+        for key in reversed(keys):
+            if key in onto.phrasal:
+                return onto.phrasal[key]
+    return None
+
+
+def _noun_context(tree: Tree, k: int) -> set[str]:
+    """Lemmas around a nominal trigger: its dependents, its head, and a small window."""
+    ctx = set()
+    sent = tree.sent_of[k]
+    for j in range(max(0, k - 4), min(len(tree.tokens), k + 5)):
+        if tree.sent_of[j] == sent:
+            ctx.add(tree.lemma(j))
+            ctx.add(tree.tokens[j].text.lower())
+    h = tree.head(k)
+    ctx.add(tree.lemma(h))
+    for c in tree.children[k]:
+        ctx.add(tree.lemma(c))
+        ctx.update(tree.lemma(g) for g in tree.children[c])
+    for c in tree.children[h]:
+        ctx.add(tree.lemma(c))
+    ctx.discard(tree.lemma(k))
+    return ctx
+
+
+def verb_candidate(onto: Ontology, tree: Tree, k: int, sent_lemmas: set[str]
+                   ) -> Candidate | None:
+    """The candidate for a verb token, from phrasal cues, object rules and verb cues."""
+    lem = tree.lemma(k)
+    for rule in onto.object_rules:
+        if lem in rule.lemmas and _rule_matches(tree, rule, k, sent_lemmas):
+            if not rule.type:
+                return None  # a listed non-event ("released a statement")
+            # an event noun as object decides for itself when its context is clear:
+            # "began a hunger strike" is a protest although "begin + strike" reads as an attack
+            for o in tree.kids(k, *OBJECT_DEPS):
+                if tree.lemma(o) in onto.noun_types:
+                    nc = noun_candidate(onto, tree, o)
+                    if nc is not None and nc.type != rule.type:
+                        return Candidate(k=k, options=nc.options, confidence=0.75,
+                                         source="object_rule")
+            return Candidate(k=k, options=[(rule.type, rule.mode)], confidence=0.8,
+                             source="object_rule")
+    ph = _phrasal(onto, tree, k)
+    if ph:
+        return Candidate(k=k, options=[ph], confidence=0.8, source="phrasal")
+    if lem in onto.needs_rule:
+        return None
+    opts = onto.verb_types(lem)
+    if not opts:
+        return None
+    if lem in onto.needs_complement and not any(
+            tree.tokens[c].dep in COMPLEMENT_DEPS for c in tree.children[k]):
+        return None
+    return Candidate(k=k, options=list(opts), confidence=0.75 if len(opts) == 1 else 0.55,
+                     source="verb")
+
+
+def noun_candidate(onto: Ontology, tree: Tree, k: int) -> Candidate | None:
+    """The candidate for an event noun ("the attack", "talks", "an air strike")."""
+    tok = tree.tokens[k]
+    if tok.dep in ("compound", "amod") and tree.lemma(tree.head(k)) not in ("attack", "strike"):
+        return None  # "attack helicopter", "protest movement": a modifier, not an event
+    lem = tree.lemma(k)
+    if lem in onto.noun_types:
+        ctx = _noun_context(tree, k)
+        for etype, mode, cues in onto.noun_types[lem]:
+            if ctx & cues:
+                return Candidate(k=k, options=[(etype, mode)], confidence=0.6, source="noun")
+        return None
+    opts = onto.noun_types_for(lem)
+    if not opts:
+        return None
+    return Candidate(k=k, options=list(opts), confidence=0.5, source="noun")
+
+
+def candidates(onto: Ontology, tree: Tree, sent_tokens: list[int]) -> list[Candidate]:
+    """All rule candidates of one sentence, in token order, before merging."""
+    sent_lemmas = {tree.lemma(j) for j in sent_tokens}
+    out: list[Candidate] = []
+    covered: set[int] = set()  # nouns already accounted for by a verb's object rule
+    for k in sent_tokens:
+        tok = tree.tokens[k]
+        if tok.dep in ("amod", "compound") or (
+                tok.pos not in VERB_POS and tok.dep in ("dobj", "nsubj", "nsubjpass", "pobj")):
+            pass  # adjectival or nominal use of a verb form: "the besieged town", "the wounded"
+        elif tok.pos in VERB_POS or (tok.tag.startswith("VB") and tok.pos != "AUX"):
+            c = verb_candidate(onto, tree, k, sent_lemmas)
+            if c is not None:
+                out.append(c)
+                if c.source in ("object_rule", "phrasal"):
+                    covered.update(_objects(tree, k))
+                    covered.update(tree.kids(k, "nsubj"))
+    for k in sent_tokens:
+        if k in covered:
+            continue
+        if tree.tokens[k].pos in NOUN_POS:
+            c = noun_candidate(onto, tree, k)
+            if c is not None:
+                out.append(c)
+    out.sort(key=lambda c: c.k)
+    return out
+
+
+# -- arguments --------------------------------------------------------------------------------
+def _participant_like(tree: Tree, k: int) -> bool:
+    tok = tree.tokens[k]
+    if tok.ent_type in ("PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"):
+        return True
+    if tok.pos in ("PROPN", "PRON"):
+        return tok.lemma.lower() not in ("it", "this", "that", "which", "what")
+    if tree.lemma(k) in GROUP_NOUNS:
+        return True
+    return any(tree.tokens[c].ent_type in ("NORP", "GPE", "ORG", "PERSON")
+               for c in tree.kids(k, "amod", "compound", "poss", "nmod"))
+
+
+def _subject(tree: Tree, k: int, depth: int = 0) -> tuple[int | None, int | None]:
+    """(actor token, patient token from a passive subject) of verb ``k``."""
+    for a in tree.kids(k, "agent"):
+        for p in tree.kids(a, "pobj"):
+            pas = tree.kids(k, "nsubjpass")
+            return p, (pas[0] if pas else None)
+    pas = tree.kids(k, "nsubjpass")
+    if pas:
+        return None, pas[0]
+    subj = tree.kids(k, "nsubj", "csubj", "expl")
+    if subj:
+        s = subj[0]
+        if tree.tokens[s].lemma.lower() in ("who", "which", "that") and \
+                tree.tokens[k].dep == "relcl":
+            return tree.head(k), None
+        return s, None
+    if depth >= 3:
+        return None, None
+    dep = tree.tokens[k].dep
+    h = tree.head(k)
+    if h == k:
+        return None, None
+    if dep in ("conj", "xcomp", "advcl"):
+        return _subject(tree, h, depth + 1)[0], None
+    if dep in ("acl", "relcl") and tree.tokens[h].pos in ("NOUN", "PROPN"):
+        return (h, None) if tree.tokens[k].tag != "VBN" else (None, h)
+    return None, None
+
+
+NON_PARTICIPANT_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY",
+                                  "ORDINAL"})
+
+
+def _prep_object(tree: Tree, k: int, preps: tuple[str, ...] = RECIPIENT_PREPS) -> int | None:
+    for p in tree.kids(k, "prep"):
+        if tree.lemma(p) in preps:
+            for o in tree.kids(p, "pobj"):
+                if tree.tokens[o].ent_type in NON_PARTICIPANT_ENTS:
+                    continue  # "on Wednesday", "for three weeks": when, not whom
+                return o
+    return None
+
+
+def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
+    """(actor token, recipient token) of a candidate, from the parse; None where absent."""
+    k = cand.k
+    tok = tree.tokens[k]
+    if tok.pos in NOUN_POS:
+        actor = None
+        for c in tree.kids(k, "poss"):
+            actor = c
+        if actor is None:
+            for c in tree.kids(k, "compound", "amod", "nmod"):
+                if _participant_like(tree, c) or tree.tokens[c].ent_type:
+                    actor = c
+        if actor is None:
+            by = _prep_object(tree, k, ("by",))
+            actor = by
+        h = tree.head(k)
+        if actor is None and tok.dep in ("dobj", "attr") and tree.lemma(h) in LIGHT_VERBS:
+            actor, _ = _subject(tree, h)
+        if actor is None and tok.dep == "pobj":
+            # "staged a wave of attacks": noun inside an "of" phrase of a light verb's object
+            p = tree.head(k)
+            o = tree.head(p)
+            if tree.tokens[o].dep == "dobj" and tree.lemma(tree.head(o)) in LIGHT_VERBS:
+                actor, _ = _subject(tree, tree.head(o))
+        recipient = _prep_object(tree, k)
+        if recipient is None and tok.dep in ("dobj",) and tree.lemma(h) in LIGHT_VERBS:
+            recipient = _prep_object(tree, h)
+        if actor is not None and tree.tokens[actor].pos not in ("PROPN", "PRON", "NOUN", "ADJ"):
+            actor = None
+        return actor, recipient
+    actor, patient = _subject(tree, k)
+    recipient = patient
+    if recipient is None and cand.type not in ("MOBILIZE", "AID"):  # their object is the means
+        for o in tree.kids(k, "dobj", "dative"):
+            if _participant_like(tree, o):
+                recipient = o
+                break
+    if recipient is None:
+        recipient = _prep_object(tree, k)
+    if recipient is None:
+        for o in tree.kids(k, "dobj"):
+            inner = _prep_object(tree, o, ("of", "to", "with", "for", "against", "on"))
+            if inner is not None and _participant_like(tree, inner):
+                recipient = inner
+                break
+            if tree.tokens[o].pos in ("NOUN", "PROPN") and cand.type in (
+                    "ASSAULT", "COERCE", "ACCUSE", "REQUEST", "SUPPORT", "CONSULT", "THREATEN"):
+                recipient = o  # "attacked the base", "condemned the decision"
+                break
+    if recipient is not None and actor is not None and recipient == actor:
+        recipient = None
+    return actor, recipient

@@ -1,0 +1,259 @@
+"""Navigation of the dependency parse kept in ``doc.tokens``, and the factuality cues read off it.
+
+Why over ``doc.tokens`` and not the spaCy Doc: the tokens survive storage and the Ray runner, so
+event coding can be re-run on a stored document; the Doc is only a transient convenience.
+
+Factuality is decided from the tree around a trigger (documented on :func:`factuality`): the
+flags say how the text presents the event, so that a negated or hypothetical event is kept but
+never passed off as something that happened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..types import Document, Token
+
+# Words that introduce attributed speech: "X said Y attacked" makes the attack a reported claim.
+SPEECH_VERBS = frozenset({
+    "say", "tell", "report", "claim", "state", "add", "allege", "assert", "explain", "note",
+    "write", "quote", "reveal", "confirm", "acknowledge", "insist", "argue", "believe", "suggest",
+    "announce", "indicate", "maintain", "contend", "testify", "disclose", "recount", "tweet",
+})
+MODALS = frozenset({"will", "would", "could", "may", "might", "shall", "should", "can", "must",
+                    "wo", "ca", "'ll", "need"})
+# Governing words that make what they govern an intention, plan, expectation or possibility.
+INTENT_WORDS = frozenset({
+    "plan", "intend", "expect", "aim", "hope", "seek", "want", "consider", "prepare", "propose",
+    "threaten", "vow", "pledge", "promise", "offer", "agree", "decide", "wish", "mull", "weigh",
+    "likely", "unlikely", "set", "due", "poised", "ready", "able", "unable", "willing", "eager",
+    "possible", "going", "urge", "ask", "call", "demand", "request",
+    "press", "order", "invite", "encourage", "vote", "warn", "refuse", "reject", "decline",
+    "commit", "move", "resolve", "need", "push", "allow", "authorize", "approve",
+})
+# Governing words that deny what they govern ("denied attacking", "failed to reach").
+# Of those, the ones that state the actor's own commitment or plan (PLOVER codes a stated
+# intention to cooperate as AGREE), as opposed to mere possibility ("could", "if", "likely").
+INTENT_STRONG = frozenset({"plan", "intend", "decide", "agree", "pledge", "promise", "vow",
+                           "offer", "commit", "prepare", "set", "due", "move", "aim", "resolve",
+                           "poised", "ready", "willing", "going", "seek", "want", "eager"})
+FUTURE_MODALS = frozenset({"will", "shall", "'ll", "wo"})
+NEGATING_GOVERNORS = frozenset({"deny", "fail", "refuse", "decline", "avoid", "reject", "dismiss",
+                                "refute", "prevent", "stop", "unable"})
+NEG_DETERMINERS = frozenset({"no", "none", "nobody", "nothing", "neither", "nor", "never"})
+CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "lest"})
+HYPOTHETICAL_MODIFIERS = frozenset({"planned", "proposed", "possible", "potential", "threatened",
+                                    "future", "expected", "imminent", "prospective", "would-be"})
+CLAUSE_DEPS = frozenset({"xcomp", "ccomp", "advcl", "pcomp", "acl", "relcl", "csubj", "conj",
+                         "dep", "parataxis"})
+NP_EXCLUDE = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "parataxis",
+                        "prep", "dep"})
+
+
+@dataclass(slots=True)
+class Tree:
+    """Children lists and sentence bounds over ``doc.tokens`` (indices into that list)."""
+
+    doc: Document
+    tokens: list[Token]
+    children: list[list[int]]
+    sent_of: list[int]
+
+    @classmethod
+    def build(cls, doc: Document) -> Tree:
+        toks = doc.tokens
+        base = toks[0].i if toks else 0
+        children: list[list[int]] = [[] for _ in toks]
+        for k, t in enumerate(toks):
+            h = t.head - base
+            if h != k and 0 <= h < len(toks):
+                children[h].append(k)
+        sent_of = [doc.sentence_at(t.start) for t in toks]
+        return cls(doc=doc, tokens=toks, children=children, sent_of=sent_of)
+
+    def head(self, k: int) -> int:
+        h = self.tokens[k].head - (self.tokens[0].i if self.tokens else 0)
+        return h if 0 <= h < len(self.tokens) else k
+
+    def kids(self, k: int, *deps: str) -> list[int]:
+        if not deps:
+            return self.children[k]
+        return [c for c in self.children[k] if self.tokens[c].dep in deps]
+
+    def lemma(self, k: int) -> str:
+        return self.tokens[k].lemma.lower()
+
+    def sentence_tokens(self, sent: int) -> list[int]:
+        return [k for k, s in enumerate(self.sent_of) if s == sent]
+
+    def subtree(self, k: int) -> Iterator[int]:
+        stack = [k]
+        while stack:
+            n = stack.pop()
+            yield n
+            stack.extend(self.children[n])
+
+    def ancestors(self, k: int, limit: int = 8) -> Iterator[int]:
+        """Heads above ``k`` up to the sentence root."""
+        seen = {k}
+        n = k
+        for _ in range(limit):
+            h = self.head(n)
+            if h in seen:
+                return
+            seen.add(h)
+            yield h
+            n = h
+
+    def governor(self, k: int) -> int | None:
+        """The word whose clause ``k`` is a complement of (through conj chains), if any."""
+        n = k
+        for _ in range(6):
+            dep = self.tokens[n].dep
+            h = self.head(n)
+            if h == n:
+                return None
+            if dep == "conj":
+                n = h
+                continue
+            if dep in ("xcomp", "ccomp", "pcomp", "acl", "advcl", "csubj"):
+                return h
+            if dep == "pobj":
+                n = h  # "accused X of attacking": pcomp/pobj under a preposition
+                continue
+            if dep == "prep":
+                return h
+            return None
+        return None
+
+    def np_span(self, k: int) -> tuple[int, int]:
+        """Character span of the noun phrase headed by ``k``, without clauses and appositions.
+
+        "of" phrases stay ("the government of Iraq"); other prepositional phrases, relative
+        clauses and conjuncts are left out so the span names one participant.
+        """
+        keep = [k]
+        stack = [k]
+        while stack:
+            n = stack.pop()
+            for c in self.children[n]:
+                t = self.tokens[c]
+                if t.dep in NP_EXCLUDE and not (t.dep == "prep" and t.lemma.lower() == "of"):
+                    continue
+                keep.append(c)
+                stack.append(c)
+        lo = min(keep)
+        hi = max(keep)
+        toks = self.tokens
+        # trim leading determiners/punctuation and trailing punctuation
+        while lo < hi and (toks[lo].pos in ("PUNCT", "DET", "CCONJ") or toks[lo].dep == "case"):
+            lo += 1
+        while hi > lo and toks[hi].pos == "PUNCT":
+            hi -= 1
+        # the span must be contiguous and inside the sentence of k
+        return toks[lo].start, toks[hi].end
+
+
+def _has_neg(tree: Tree, k: int) -> bool:
+    for c in tree.children[k]:
+        t = tree.tokens[c]
+        if t.dep == "neg" or t.lemma.lower() in ("never", "not", "n't"):
+            return True
+    return False
+
+
+def _np_negated(tree: Tree, k: int) -> bool:
+    """'No one was hurt', 'no soldiers were killed': a negative determiner on an argument."""
+    for c in tree.kids(k, "nsubj", "nsubjpass", "dobj"):
+        if tree.lemma(c) in NEG_DETERMINERS:
+            return True
+        for d in tree.children[c]:
+            if tree.lemma(d) in NEG_DETERMINERS and tree.tokens[d].dep in ("det", "neg", "amod"):
+                return True
+    return False
+
+
+def _modal(tree: Tree, k: int) -> str | None:
+    """'future' for will/shall, 'modal' for could/may/might/would/should, else None."""
+    for c in tree.kids(k, "aux", "auxpass"):
+        w = tree.tokens[c].text.lower()
+        if w in FUTURE_MODALS or tree.lemma(c) in FUTURE_MODALS:
+            return "future"
+        if tree.lemma(c) in MODALS or w in MODALS:
+            return "modal"
+    return None
+
+
+@dataclass(slots=True)
+class Factuality:
+    negated: bool = False
+    hypothetical: bool = False
+    reported: bool = False
+    intent: bool = False  # hypothetical only as a stated future act or plan ("will", "plans to")
+    conditional: bool = False  # under "if"/"unless"
+
+
+def _conditional(tree: Tree, k: int) -> bool:
+    return any(tree.lemma(c) in CONDITIONAL_MARKS for c in tree.kids(k, "mark"))
+
+
+def factuality(tree: Tree, k: int) -> Factuality:
+    """Negated, hypothetical and reported flags for the event triggered at token ``k``.
+
+    - negated: a negation on the trigger ("did not attack", "never met"), a negative determiner
+      on its subject or object ("no soldiers were killed"), or a negating governor ("denied
+      attacking", "failed to reach", "refused to withdraw"), or a negated governor ("did not
+      agree to sign").
+    - hypothetical: a modal on the trigger or a governor ("will deploy", "could strike"), an
+      intention/plan/expectation governor ("plans to", "expected to", "is set to", "agreed to"),
+      a conditional clause ("if", "unless"), or a planning modifier on a nominal trigger
+      ("the planned withdrawal").
+    - reported: the trigger sits in the complement of a speech verb ("X said Y attacked") or its
+      clause carries "according to".
+    """
+    negated = _has_neg(tree, k) or _np_negated(tree, k)
+    modal = _modal(tree, k)
+    conditional = _conditional(tree, k)
+    hypothetical = modal is not None or conditional
+    possible = modal == "modal" or conditional
+    reported = False
+    if tree.tokens[k].pos in ("NOUN", "PROPN"):
+        for c in tree.kids(k, "amod", "compound", "nmod"):
+            if tree.tokens[c].text.lower() in HYPOTHETICAL_MODIFIERS:
+                hypothetical = True
+        if any(tree.lemma(c) in NEG_DETERMINERS for c in tree.kids(k, "det")):
+            negated = True
+    n = k
+    for _ in range(5):
+        for c in tree.kids(n, "prep"):
+            if tree.lemma(c) == "accord":
+                reported = True
+            if tree.tokens[c].text.lower() == "according":
+                reported = True
+        gov = tree.governor(n)
+        if gov is None:
+            break
+        glem = tree.lemma(gov)
+        dep = tree.tokens[n].dep
+        if glem in SPEECH_VERBS and dep in ("ccomp", "parataxis", "advcl", "dep"):
+            reported = True
+        if dep in ("xcomp", "pcomp", "ccomp", "prep", "acl") and glem in NEGATING_GOVERNORS:
+            negated = True
+        if dep in ("xcomp", "ccomp", "acl") and glem in INTENT_WORDS:
+            hypothetical = True
+            if glem not in INTENT_STRONG:
+                possible = True
+        if dep in ("xcomp", "ccomp", "acl") and _has_neg(tree, gov):
+            negated = True
+        gmodal = _modal(tree, gov)
+        if gmodal and dep in ("xcomp", "ccomp", "conj"):
+            hypothetical = True
+            possible = possible or gmodal == "modal"
+        if _conditional(tree, gov):
+            hypothetical = possible = conditional = True
+        if glem in SPEECH_VERBS:
+            break  # the speaker's own modality does not colour the reported event
+        n = gov
+    return Factuality(negated=negated, hypothetical=hypothetical, reported=reported,
+                      intent=hypothetical and not possible, conditional=conditional)
