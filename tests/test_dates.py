@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 
 from eventdesk.errors import InputError, UsageError
-from eventdesk.types import Article, Document, Entity, Span
 from eventdesk.time import DateComponent, find_dates, resolve
 from eventdesk.time.normalize import CROSSES_YEAR, NO_ANCHOR
+from eventdesk.types import Article, Document, Entity, Span
 
 MON_2020_01_06 = date(2020, 1, 6)  # a Monday
 
