@@ -30,8 +30,9 @@ from pathlib import Path
 
 from eventdesk.events.acled import ontology
 
-# Recorded floors (classify path, measured when the floor was set; see the commit history).
-FLOORS = {"weighted_f1_acled": 0.60, "macro_f1_acled": 0.55}
+# Recorded floors, a little under what the classify path measured when they were set
+# (weighted 0.668, macro 0.644 over the 25 ACLED types); raise them as the model improves.
+FLOORS = {"weighted_f1_acled": 0.64, "macro_f1_acled": 0.61}
 DATA = "eval/events/case2021_acled_subtypes.dev.jsonl"
 
 
