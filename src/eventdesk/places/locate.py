@@ -1,0 +1,162 @@
+"""Where each event happened: the place attached to its trigger, not merely one in its sentence.
+
+Order of preference, each step only when the one before finds nothing:
+
+1. a place governed by a locative preposition (in, at, near, outside, ...) whose head is the
+   event's trigger or lies on the trigger's path to the root (``killed in Miqdadiya``);
+2. a place governed by a locative preposition anywhere in the event's sentence;
+3. the sentence's most specific place;
+4. the article's dominant place (the most often named, finest first).
+
+A place that is the *actor* of the sentence is never the location: a capital as subject of a
+speaking verb ("Baghdad said") stands for a government, and a place inside the event's actor or
+recipient span names a party, not a site. The chosen place is copied with its span's confidence
+lowered on the weaker steps, so a user can see how the location was found.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import replace
+
+from ..types import Document, Event, Place, Token
+from .resolve import specificity
+
+LOCATIVE = frozenset(
+    {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "into", "within",
+     "on", "off", "along", "over", "towards", "toward", "onto", "from", "of"}
+)
+_WEAK_LOCATIVE = frozenset({"from", "of", "on", "over"})
+SPEAKING = frozenset(
+    """say tell announce claim deny accuse warn state insist confirm condemn demand urge
+    threaten reject respond call vow pledge agree sign decide order want blame criticize
+    criticise welcome praise declare add note argue report suggest ask hope expect believe
+    retaliate respond protest recognize recognise insist refuse offer propose""".split()
+)
+# Confidence multipliers for how the location was found (steps 1-4 above).
+_STEP_CONFIDENCE = (1.0, 0.8, 0.6, 0.4)
+
+
+def _tokens(doc: Document, start: int, end: int) -> list[Token]:
+    starts = [t.start for t in doc.tokens]
+    i = bisect.bisect_left(starts, start)
+    out = []
+    while i < len(doc.tokens) and doc.tokens[i].start < end:
+        out.append(doc.tokens[i])
+        i += 1
+    return out
+
+
+def _head_token(doc: Document, start: int, end: int) -> Token | None:
+    """The token of ``[start, end)`` whose head lies outside it (the span's syntactic head)."""
+    toks = _tokens(doc, start, end)
+    ids = {t.i for t in toks}
+    for t in toks:
+        if t.head not in ids or t.head == t.i:
+            return t
+    return toks[0] if toks else None
+
+
+def is_actor_mention(doc: Document, place: Place) -> bool:
+    """True when the place stands for an actor: subject of a speaking verb ("Baghdad said").
+
+    Needs ``doc.tokens`` (the dependency parse); without them nothing is called an actor.
+    """
+    if not doc.tokens:
+        return False
+    head = _head_token(doc, place.span.start, place.span.end)
+    if head is None or head.dep not in ("nsubj", "nsubjpass", "agent"):
+        return False
+    verb = doc.tokens[head.head]
+    return verb.lemma.lower() in SPEAKING
+
+
+def _locative_head(doc: Document, place: Place) -> tuple[Token, Token] | None:
+    """(host word, preposition) when a locative preposition attaches the place to a word."""
+    head = _head_token(doc, place.span.start, place.span.end)
+    # Climb through compounds/appositions/conjuncts to the phrase's head noun.
+    seen = 0
+    while head is not None and head.dep in ("compound", "appos", "conj", "nmod") and seen < 4:
+        head = doc.tokens[head.head]
+        seen += 1
+    if head is None:
+        return None
+    if head.dep == "dobj":  # "rockets hit K1 base", "militants stormed Haditha": the target
+        verb = doc.tokens[head.head]
+        return verb, verb
+    if head.dep != "pobj":
+        return None
+    prep = doc.tokens[head.head]
+    if prep.lemma.lower() not in LOCATIVE:
+        return None
+    return (doc.tokens[prep.head] if prep.head != prep.i else prep), prep
+
+
+def _path_to_root(doc: Document, tok: Token) -> set[int]:
+    out = {tok.i}
+    while doc.tokens[tok.i].head != tok.i and len(out) < 50:
+        tok = doc.tokens[tok.head]
+        out.add(tok.i)
+    return out
+
+
+def _overlaps(place: Place, event: Event) -> bool:
+    for actor in (event.actor, event.recipient):
+        if actor is not None and actor.span is not None and (
+            place.span.start < actor.span.end and actor.span.start < place.span.end
+        ):
+            return True
+    return False
+
+
+def dominant_place(doc: Document, places: list[Place]) -> Place | None:
+    """The article's most often named resolved place; ties go to the finer, then the earlier."""
+    if not places:
+        return None
+    counts = Counter((p.name, p.country) for p in places)
+    return max(places, key=lambda p: (counts[(p.name, p.country)], specificity(p), -p.span.start))
+
+
+def locate(doc: Document, event: Event) -> tuple[Place | None, int]:
+    """The place ``event`` happened and the step (0-3) that found it; (None, -1) when none."""
+    usable = [
+        p for p in doc.places
+        if p.lat is not None and not is_actor_mention(doc, p) and not _overlaps(p, event)
+    ]
+    sent = event.span.sentence
+    in_sentence = [p for p in usable if p.span.sentence == sent and sent >= 0] or [
+        p for p in usable if event.span.start <= p.span.start < event.span.end
+    ]
+    if in_sentence and doc.tokens:
+        anchor = event.trigger or event.span
+        trig = _head_token(doc, anchor.start, anchor.end)
+        path = _path_to_root(doc, trig) if trig is not None else set()
+        attached = []
+        for p in in_sentence:
+            found = _locative_head(doc, p)
+            if found is None:
+                continue
+            host, prep = found
+            firm = prep.i == host.i or prep.lemma.lower() not in _WEAK_LOCATIVE
+            distance = -abs(p.span.start - anchor.start)
+            attached.append((host.i in path, firm, specificity(p), distance, p))
+        strong = [a for a in attached if a[0]]
+        if strong:
+            return max(strong, key=lambda a: a[1:4])[4], 0
+        if attached:
+            return max(attached, key=lambda a: a[1:4])[4], 1
+    if in_sentence:
+        return max(in_sentence, key=lambda p: (specificity(p), -p.span.start)), 2
+    dom = dominant_place(doc, usable)
+    return (dom, 3) if dom is not None else (None, -1)
+
+
+def located_copy(place: Place, step: int, component: str) -> Place:
+    """A copy of ``place`` for an event's location, its confidence lowered by ``step``."""
+    span = replace(
+        place.span,
+        component=component,
+        confidence=round(place.span.confidence * _STEP_CONFIDENCE[step], 3),
+    )
+    return replace(place, span=span)

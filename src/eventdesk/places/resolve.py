@@ -1,0 +1,384 @@
+"""Toponym recognition and resolution over a parsed :class:`~eventdesk.types.Document`.
+
+Recognition takes spaCy's GPE/LOC/FAC entities and adds what NER misses by matching runs of
+proper nouns against the gazetteer (curated sites match on any tokens: "K1 base" is tagged a noun).
+A candidate is dropped when it is a demonym ("Iraqi", "British": people, not places).
+
+Resolution picks, for each mention, the gazetteer entry that best fits the whole article, not the
+name alone: a first pass ranks candidates by kind and population; the countries and admin-1
+regions so chosen become the article's context; a second pass re-ranks every mention with that
+context (a country mentioned boosts candidates in it), explicit containment ("Springfield,
+Illinois", "Haditha in Anbar"), a kind hint ("Kirkuk province", "Laurel County") and proximity to
+the article's other places. That is what turns Anbar and Nineveh into the Iraqi governorates in an
+article about Iraq, where the name alone would give a Turkish village and an Ohio town.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..types import Document, Place, Token
+from .gazetteer import Entry, Gazetteer
+from .normalize import fold, key
+
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Entity kinds whose words are not re-read as places by the gazetteer scan unless the match is
+# strong (spaCy's small model often tags an unfamiliar place as a person or organisation).
+_OTHER_LABELS = frozenset({"PERSON", "ORG", "NORP", "WORK_OF_ART", "EVENT", "PRODUCT", "LAW"})
+_CONNECTORS = frozenset({"al", "el", "ad", "ar", "as", "ash", "an", "ez", "az", "of", "de", "la"})
+_HINT_ADMIN = frozenset(
+    {"province", "governorate", "state", "region", "oblast", "prefecture", "department"}
+)
+_HINT_COUNTY = frozenset({"county", "parish", "district"})
+_MAX_NGRAM = 5
+_LEVEL = {"country": "country", "admin1": "admin1", "admin2": "city", "city": "city",
+          "point": "point"}
+_SPECIFICITY = {"point": 4, "city": 3, "admin1": 2, "country": 1}
+
+
+@dataclass(slots=True)
+class Mention:
+    """A toponym found in the text, before and after resolution."""
+
+    start: int
+    end: int
+    text: str
+    source: str  # "ner" | "gazetteer"
+    lookup: str  # the name looked up (the text less "the", "'s", "province", ...)
+    hint: str | None = None  # "admin" | "county": the text said what kind of place it is
+    within: list[int] = field(default_factory=list)  # indexes of mentions said to contain it
+    candidates: list[tuple[int, bool, bool]] = field(default_factory=list)  # id, alt, fuzzy
+    chosen: int | None = None
+    score: float = 0.0
+
+
+# ---------------------------------------------------------------------------------------------
+# Recognition
+
+
+def _clean(text: str, start: int) -> tuple[int, int, str, str | None]:
+    """Trim "the", possessive "'s" and a trailing kind word; returns (start, end, lookup, hint)."""
+    end = start + len(text)
+    m = re.match(r"(?i)the\s+", text)
+    if m:
+        start += m.end()
+        text = text[m.end() :]
+    m = re.search(r"['’]s?$", text)
+    if m:
+        end -= len(text) - m.start()
+        text = text[: m.start()]
+    hint = None
+    words = text.split()
+    if len(words) > 1 and words[-1].lower() in _HINT_ADMIN:
+        hint, text = "admin", " ".join(words[:-1])
+    elif len(words) > 1 and words[-1].lower() in _HINT_COUNTY:
+        hint = "county"  # "Laurel County" is a gazetteer name itself: keep the whole text
+    return start, end, text.strip(), hint
+
+
+def _is_demonym(gaz: Gazetteer, text: str) -> bool:
+    k = key(text)
+    return k in gaz.demonyms or (k.endswith("s") and k[:-1] in gaz.demonyms) or k in _DEMONYMS
+
+
+# Demonyms the country data lacks (regions, peoples, adjectival forms news uses).
+_DEMONYMS = frozenset(
+    key(w)
+    for w in """Kurdish Kurd Kurds Arab Arabs Arabic Shia Shiite Shiites Sunni Sunnis Yazidi
+    Persian Pashtun Baloch Turkmen Assyrian European Europeans African Africans Asian Asians
+    Western Westerners Latin Hispanic Palestinians Palestinian Israeli Israelis Emirati Emiratis
+    Saudi Saudis Yemeni Yemenis Afghan Afghans Iraqi Iraqis Syrian Syrians Iranian Iranians
+    American Americans British Briton Britons English Scottish Welsh Irish French German Germans
+    Russian Russians Chinese Japanese Korean Koreans Turkish Turk Turks Canadian Canadians Dutch
+    Spanish Italian Italians Ukrainian Ukrainians Egyptian Egyptians Jordanian Jordanians
+    Lebanese Qatari Kuwaiti Bahraini Omani Libyan Sudanese Somali Indian Indians Pakistani
+    Pakistanis Australian Australians Mexican Mexicans Cypriot Cypriots Greek Greeks Polish
+    Swiss Swedish Norwegian Danish Finnish Belgian Austrian Hungarian Czech Romanian Bulgarian
+    Serbian Croatian Slovenian Bosnian Albanian Georgian Armenian Azerbaijani Kazakh Uzbek
+    Vietnamese Thai Filipino Indonesian Malaysian Brazilian Argentine Argentinian Chilean
+    Colombian Venezuelan Cuban Nigerian Kenyan Ethiopian Ghanaian Moroccan Algerian Tunisian""".split()
+)
+
+
+def _token_index(doc: Document) -> list[int]:
+    return [t.start for t in doc.tokens]
+
+
+def _tokens_in(doc: Document, starts: list[int], start: int, end: int) -> list[Token]:
+    i = bisect.bisect_left(starts, start)
+    out = []
+    while i < len(doc.tokens) and doc.tokens[i].start < end:
+        out.append(doc.tokens[i])
+        i += 1
+    return out
+
+
+def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
+    """Toponym mentions in ``doc`` (needs ``doc.tokens`` and ``doc.entities``), in text order."""
+    text = doc.article.text
+    mentions: list[Mention] = []
+    taken = bytearray(len(text) + 1)
+
+    def add(m: Mention) -> None:
+        if not m.lookup or any(taken[m.start : m.end]):
+            return
+        mentions.append(m)
+        taken[m.start : m.end] = b"\x01" * (m.end - m.start)
+
+    # 1. NER places, split at commas ("Springfield, Illinois" is two places).
+    for ent in doc.entities:
+        if ent.kind not in PLACE_LABELS:
+            continue
+        offset = ent.span.start
+        for part in re.finditer(r"[^,;]+", ent.span.text):
+            raw = part.group()
+            lead = len(raw) - len(raw.lstrip())
+            s, e, lookup, hint = _clean(raw.strip(), offset + part.start() + lead)
+            if not lookup or _is_demonym(gaz, lookup) or not any(c.isupper() for c in lookup):
+                continue
+            add(Mention(s, e, text[s:e], "ner", lookup, hint))
+
+    # 2. Gazetteer scan over proper-noun runs (and any tokens for curated sites).
+    other = bytearray(len(text) + 1)
+    for ent in doc.entities:
+        if ent.kind in _OTHER_LABELS:
+            other[ent.span.start : ent.span.end] = b"\x01" * (ent.span.end - ent.span.start)
+    toks = doc.tokens
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if taken[t.start] or not t.text[:1].isupper():
+            i += 1
+            continue
+        matched = 0
+        for n in range(min(_MAX_NGRAM, len(toks) - i), 0, -1):
+            span = toks[i : i + n]
+            if any(taken[x.start] for x in span):
+                continue
+            s, e = span[0].start, span[-1].end
+            if "\n" in text[s:e]:
+                continue
+            m = _scan_match(gaz, doc, span, text[s:e], bool(other[s]) or bool(other[e - 1]))
+            if m is not None:
+                add(m)
+                matched = n
+                break
+        i += matched or 1
+    mentions.sort(key=lambda m: m.start)
+    _link_containment(doc, mentions)
+    return mentions
+
+
+def _scan_match(
+    gaz: Gazetteer, doc: Document, span: list[Token], surface: str, in_other_entity: bool
+) -> Mention | None:
+    """A mention for ``surface`` when the gazetteer knows it well enough to trust a non-NER hit."""
+    s, e, lookup, hint = _clean(surface, span[0].start)
+    if not lookup or _is_demonym(gaz, lookup):
+        return None
+    hits = gaz.lookup(lookup)
+    if not hits:
+        return None
+    kinds = {gaz.kind[i] for i, _ in hits}
+    # Curated sites (points, and towns the packages lack) are specific names: trust any tokens.
+    if any(gaz.kind[i] == 4 or (gaz.kind[i] == 3 and gaz.geonameid[i] < 0) for i, _ in hits):
+        return Mention(s, e, doc.article.text[s:e], "gazetteer", lookup, hint)
+    if span[-1].text[:1].islower():
+        return None  # "Kirkuk police": only curated names ("K1 base") end in a common noun
+    proper = all(
+        t.pos == "PROPN" or key(t.text) in _CONNECTORS or t.text in "-'’" for t in span
+    )
+    if not proper or len(lookup) < 4:
+        return None
+    if span[0].i == 0 or doc.tokens[span[0].i - 1].text in ".!?\n\"“":
+        # Sentence-initial capitals are weak evidence: insist on a region or country name.
+        if not kinds & {0, 1}:
+            return None
+    best_pop = max(
+        (gaz.population[i] for i, alt in hits if not alt and gaz.kind[i] == 3), default=0
+    )
+    primary_region = any(not alt and gaz.kind[i] in (0, 1) for i, alt in hits)
+    if in_other_entity:
+        ok = primary_region and len(span) == 1
+    else:
+        ok = primary_region or best_pop >= 20_000 or (hint == "county" and 2 in kinds)
+    return Mention(s, e, doc.article.text[s:e], "gazetteer", lookup, hint) if ok else None
+
+
+def _link_containment(doc: Document, mentions: list[Mention]) -> None:
+    """Record "X, Y" and "X in Y" (Y a later mention within a few characters) as containment."""
+    text = doc.article.text
+    for a, m in enumerate(mentions[:-1]):
+        nxt = mentions[a + 1]
+        gap = text[m.end : nxt.start]
+        if re.fullmatch(r"\s*,\s*|\s+in\s+(the\s+)?|\s*,\s+in\s+(the\s+)?", gap):
+            m.within.append(a + 1)
+            if a + 2 < len(mentions) and re.fullmatch(
+                r"\s*,\s*", text[nxt.end : mentions[a + 2].start]
+            ):
+                m.within.append(a + 2)  # "Springfield, Sangamon County, Illinois"
+
+
+# ---------------------------------------------------------------------------------------------
+# Resolution
+
+
+@dataclass
+class _Context:
+    countries: Counter[str] = field(default_factory=Counter)
+    admin1: Counter[str] = field(default_factory=Counter)
+    points: list[tuple[float, float]] = field(default_factory=list)
+
+
+def _candidates(gaz: Gazetteer, m: Mention, fuzzy_ccs: list[str]) -> list[tuple[int, bool, bool]]:
+    hits = gaz.lookup(m.lookup)
+    if not hits and m.hint == "admin":
+        hits = gaz.lookup(m.lookup + " Province")
+    if hits:
+        return [(i, alt, False) for i, alt in hits]
+    if m.source != "ner" or len(m.lookup) < 5:
+        return []
+    from rapidfuzz import fuzz, process
+
+    f = fold(m.lookup)
+    out: list[tuple[int, bool, bool]] = []
+    for cc in fuzzy_ccs:
+        best = process.extractOne(f, gaz.fold_keys_in(cc), scorer=fuzz.ratio, score_cutoff=88)
+        if best is not None:
+            ids = gaz.by_fold[best[0]]
+            for h in (ids,) if isinstance(ids, int) else ids:
+                if gaz.cc[h >> 1] == cc:
+                    out.append((h >> 1, bool(h & 1), True))
+    return out
+
+
+def _score(gaz: Gazetteer, m: Mention, cand: tuple[int, bool, bool], ctx: _Context | None,
+           mentions: list[Mention], same_name_city: set[str]) -> float:
+    i, alt, fuzzy = cand
+    kind = gaz.kind[i]
+    pop = gaz.population[i]
+    cc = gaz.cc[i]
+    if kind == 0:
+        s = 10.0
+    elif kind == 1:
+        s = 4.0 + 0.5 * math.log10(pop + 10)
+    elif kind == 2:
+        s = 3.0
+    elif kind == 3:
+        s = math.log10(pop + 10)
+        if cc in same_name_city and pop >= 20_000:
+            s += 2.0  # "Kirkuk", "Basra": the city, unless the text says "province"
+    else:
+        s = 8.0
+    if alt:
+        s -= 1.5
+    if fuzzy:
+        s -= 1.0
+    if m.hint == "admin":
+        s += 6.0 if kind == 1 else (-3.0 if kind in (3, 4) else 0.0)
+    elif m.hint == "county":
+        s += 6.0 if kind == 2 else 0.0
+    if ctx is not None:
+        total = sum(ctx.countries.values()) or 1
+        if ctx.countries.get(cc):
+            s += 1.5 + 3.0 * ctx.countries[cc] / total
+        a1 = f"{cc}.{gaz.admin1_code[i]}"
+        if kind != 0 and gaz.admin1_code[i] and ctx.admin1.get(a1):
+            s += 2.0
+        if kind in (2, 3, 4) and ctx.points:
+            lat, lon = gaz.lat[i], gaz.lon[i]
+            if any(_km(lat, lon, p[0], p[1]) < 150 for p in ctx.points):
+                s += 1.0
+    for w in m.within:
+        c = mentions[w].chosen
+        if c is None:
+            continue
+        ck = gaz.kind[c]
+        if (ck == 0 and gaz.cc[c] == cc) or (
+            ck == 1 and gaz.cc[c] == cc and gaz.admin1_code[c] == gaz.admin1_code[i]
+        ):
+            s += 8.0
+    return s
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Great-circle distance between two (lat, lon) points, in km."""
+    return _km(a[0], a[1], b[0], b[1])
+
+
+def _choose(gaz: Gazetteer, mentions: list[Mention], ctxs: list[_Context | None]) -> None:
+    for m, ctx in zip(mentions, ctxs, strict=True):
+        if not m.candidates:
+            m.chosen = None
+            continue
+        regions = {gaz.cc[i] for i, _, _ in m.candidates if gaz.kind[i] == 1}
+        same = {gaz.cc[i] for i, _, _ in m.candidates if gaz.kind[i] == 3 and gaz.cc[i] in regions}
+        scored = [(_score(gaz, m, c, ctx, mentions, same), c[0]) for c in m.candidates]
+        m.score, m.chosen = max(scored)
+
+
+def _context(gaz: Gazetteer, mentions: list[Mention], skip: str, title_ccs: Counter[str]) -> _Context:
+    ctx = _Context(countries=Counter(title_ccs))
+    for m in mentions:
+        if m.chosen is None or key(m.lookup) == skip:
+            continue
+        i = m.chosen
+        ctx.countries[gaz.cc[i]] += 1
+        if gaz.kind[i] != 0 and gaz.admin1_code[i]:
+            ctx.admin1[f"{gaz.cc[i]}.{gaz.admin1_code[i]}"] += 1
+        if gaz.kind[i] in (2, 3, 4):
+            ctx.points.append((gaz.lat[i], gaz.lon[i]))
+    return ctx
+
+
+def resolve(doc: Document, gaz: Gazetteer, mentions: list[Mention]) -> None:
+    """Choose each mention's gazetteer entry, using the article as context (see module doc)."""
+    for m in mentions:
+        m.candidates = _candidates(gaz, m, [])
+    _choose(gaz, mentions, [None] * len(mentions))
+    for _ in range(2):
+        ctxs = [_context(gaz, mentions, key(m.lookup), Counter()) for m in mentions]
+        top = [c.countries.most_common(3) for c in ctxs]
+        for m, t in zip(mentions, top, strict=True):
+            if not m.candidates:
+                m.candidates = _candidates(gaz, m, [cc for cc, _ in t])
+        _choose(gaz, mentions, ctxs)
+
+
+def to_place(doc: Document, gaz: Gazetteer, m: Mention, component: str) -> Place:
+    """The :class:`Place` for a resolved (or unresolved: coordinates None) mention."""
+    span = doc.span(m.start, m.end, component=component)
+    if m.chosen is None:
+        span.confidence = 0.3
+        return Place(span=span)
+    e: Entry = gaz.entry(m.chosen)
+    span.confidence = round(min(1.0, max(0.3, m.score / 12.0)), 3)
+    return Place(
+        span=span,
+        name=e.name,
+        lat=e.lat,
+        lon=e.lon,
+        country=e.iso3 or None,
+        admin1=e.admin1 if e.kind != "country" else None,
+        geonameid=e.geonameid,
+        feature=e.feature,
+        level=_LEVEL[e.kind],
+    )
+
+
+def specificity(place: Place) -> int:
+    """Larger for finer places: point 4, city 3, admin1 2, country 1, unresolved 0."""
+    return _SPECIFICITY.get(place.level or "", 0)
+
