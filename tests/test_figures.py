@@ -79,6 +79,11 @@ def test_money_units_and_what_it_is_for(pipeline):
     assert figs["EUR 300 million"].unit == "EUR" and figs["EUR 300 million"].about == "loan"
 
 
+def test_money_in_currency_words_is_money_even_when_ner_calls_it_a_quantity(pipeline):
+    fig = only(run(pipeline, "The government allocated 1.2 trillion Iraqi dinars for salaries."))
+    assert (fig.value, fig.unit, fig.about) == (1.2e12, "IQD", "salaries")
+
+
 def test_percent_keeps_unit_percent(pipeline):
     fig = only(run(pipeline, "Turnout fell to 44 percent of registered voters."))
     assert fig.unit == "%" and fig.value == 44 and fig.about == "registered voters"

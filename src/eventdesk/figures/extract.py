@@ -263,12 +263,17 @@ def extract_figures(doc: Document) -> list[Figure]:
             hint="run eventdesk.nlp.v1 before eventdesk.figures.v1",
         )
     p = _Parse(doc)
-    skip_spans = [(e.span.start, e.span.end) for e in doc.entities if e.kind in _SKIP_KINDS] + [
-        (d.span.start, d.span.end) for d in doc.dates
-    ]
+    skip_spans = [
+        (e.span.start, e.span.end, e.kind) for e in doc.entities if e.kind in _SKIP_KINDS
+    ] + [(d.span.start, d.span.end, "DATE") for d in doc.dates]
     figures: list[Figure] = []
     for m in find_numbers(text):
-        if any(s < m.end and m.num_start < e for s, e in skip_spans):
+        # an amount with a currency is money whatever spaCy called it ("1.2 trillion Iraqi
+        # dinars" comes out as QUANTITY); only a date or time overrides that
+        if any(
+            s < m.end and m.num_start < e and (m.currency is None or k in ("DATE", "TIME"))
+            for s, e, k in skip_spans
+        ):
             continue
         if _skip_context(text, m):
             continue
