@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import sys
 import tracemalloc
 import unicodedata
 from pathlib import Path
@@ -89,6 +90,30 @@ def test_txt_given_directly_takes_its_file_name_as_id_and_no_title():
     assert art.origin == str(path)
     assert art.text == clean_text(path.read_text(encoding="utf-8"))
     assert art.text.startswith("Several hundred students")
+
+
+def test_only_date_folders_within_the_input_count(tmp_path):
+    day = tmp_path / "2024-01-01"
+    write(day / "news" / "x.txt", b"Shelling resumed overnight.")
+    write(day / "y.txt", b"Aid arrived.")
+    rec = {"id": "r", "text": "Record without a date."}
+    rec_dated = {"id": "d", "text": "Record with its own date.", "published": "2023-12-31"}
+    write(day / "feed.jsonl", (json.dumps(rec) + "\n" + json.dumps(rec_dated)).encode())
+    # A date folder far above the PATH given says nothing about these articles.
+    (x,), _ = read([day / "news"])
+    assert x.published is None
+    (x,), _ = read([day / "news" / "x.txt"])
+    assert x.published is None
+    # The PATH given may itself be the date folder; a file given directly uses its own folder.
+    arts, _ = read([day])
+    assert [(a.id, a.published) for a in arts] == [
+        ("r", "2024-01-01"),  # from feed.jsonl: a record without a date takes the folder's
+        ("d", "2023-12-31"),  # the file itself says otherwise
+        ("news/x.txt", "2024-01-01"),
+        ("y.txt", "2024-01-01"),
+    ]
+    (y,), _ = read([day / "y.txt"])
+    assert y.published == "2024-01-01"
 
 
 def test_txt_ids_use_posix_separators_relative_to_the_path_given(tmp_path):
@@ -302,6 +327,13 @@ def test_stdin_is_read_as_jsonl():
     assert errors[0].source == "<stdin>:2"
 
 
+def test_stdin_defaults_to_the_process_stdin(monkeypatch):
+    data = b'{"id": "p", "text": "Piped in."}\n'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    arts, errors = read(["-"])
+    assert [a.id for a in arts] == ["p"] and errors == []
+
+
 def test_utf16_jsonl_with_bom(tmp_path):
     data = '{"id": "w", "text": "Grüße aus Köln."}\n'.encode("utf-16")
     arts, errors = read([write(tmp_path / "wide.jsonl", data)])
@@ -434,6 +466,14 @@ def test_huge_txt_is_refused_without_reading_it(tmp_path):
     assert arts == []
     assert "over the" in errors[0].message and "limit" in errors[0].message
     assert peak < 5 * 1024 * 1024
+
+
+def test_huge_json_is_refused_with_advice_to_use_jsonl(tmp_path):
+    path = tmp_path / "huge.json"
+    with path.open("wb") as f:
+        f.truncate(100 * 1024 * 1024)
+    arts, errors = read([path])
+    assert arts == [] and "limit" in errors[0].message and "jsonl" in errors[0].message.lower()
 
 
 def test_overlong_jsonl_line_and_text_are_skipped(tmp_path, monkeypatch):

@@ -103,6 +103,8 @@ def read_paths(
     exist. ``stdin`` is read for ``-`` (default ``sys.stdin.buffer``); ``stats``, when given,
     is filled in as the iterator is consumed.
     """
+    if isinstance(paths, str):  # one path given bare: not a sequence of one-letter paths
+        paths = [paths]
     for p in paths:
         if p != "-" and not Path(p).exists():
             raise InputError(
@@ -128,9 +130,10 @@ def _read_all(paths: Sequence[str], sink: _Sink, stdin: IO[bytes] | None) -> Ite
                     sink.stats.ignored += 1
                     continue
                 art_id = path.relative_to(root).as_posix()
-                yield from _read_file(path, kind, art_id, sink)
+                yield from _read_file(path, kind, art_id, sink, folder_date(path, root))
         else:
-            yield from _read_file(root, _kind(root, in_folder=False), root.name, sink)
+            kind = _kind(root, in_folder=False)
+            yield from _read_file(root, kind, root.name, sink, folder_date(root))
 
 
 def _kind(path: Path, *, in_folder: bool) -> str | None:
@@ -149,23 +152,26 @@ def _kind(path: Path, *, in_folder: bool) -> str | None:
     return None if in_folder else "txt"
 
 
-def _read_file(path: Path, kind: str | None, art_id: str, sink: _Sink) -> Iterator[Article]:
+def _read_file(
+    path: Path, kind: str | None, art_id: str, sink: _Sink, day: str | None
+) -> Iterator[Article]:
+    """One file's articles; ``day`` is its folder's date, used where the file gives none."""
     sink.stats.files += 1
 
     def articles() -> Iterator[Article]:
         if kind == "txt":
-            return readers.read_txt(path, art_id)
+            return readers.read_txt(path, art_id, day)
         if kind == "html":
-            return readers.read_html(path, art_id)
+            return readers.read_html(path, art_id, day)
         if kind == "json":
-            return readers.read_json(path, sink)
+            return readers.read_json(path, sink, day)
         if kind == "jsonl":
-            return readers.read_jsonl(path, sink)
+            return readers.read_jsonl(path, sink, day)
         if kind == "feed":
-            return readers.read_feed(path, sink)
+            return readers.read_feed(path, sink, day)
         if kind == "xml":
             if readers.read_file_kind(path) == "feed":
-                return readers.read_feed(path, sink)
+                return readers.read_feed(path, sink, day)
             raise InputError(
                 "is XML but not an RSS or Atom feed", source=str(path), hint=_HINT_TYPES
             )

@@ -147,12 +147,22 @@ def normalise_published(value: str) -> str:
     return out
 
 
-def folder_date(path: Path) -> str | None:
-    """The day named by the nearest enclosing folder called ``YYYY-MM-DD`` (archive layout)."""
-    for parent in path.absolute().parents:
+def folder_date(path: Path, root: Path | None = None) -> str | None:
+    """The day named by the nearest folder called ``YYYY-MM-DD`` holding ``path`` (archive layout).
+
+    Only folders that are part of the input count: those from the file up to ``root`` (the
+    folder the user gave, itself included), or only the file's own folder when the file was
+    given directly. A date-named folder far above the input (``/runs/2024-05-01/...``) says
+    nothing about when the articles in it were published.
+    """
+    path = path.absolute()
+    stop = root.absolute() if root is not None else path.parent
+    for parent in path.parents:
         m = _FOLDER_DATE.fullmatch(parent.name)
         if m:
             day = _valid(int(m[1]), int(m[2]), int(m[3]))
             if day is not None:
                 return day.isoformat()
+        if parent == stop:
+            break
     return None

@@ -22,7 +22,7 @@ from typing import IO, Any
 from ..errors import InputError
 from ..types import Article
 from . import records
-from .dates import DateParseError, folder_date, normalise_published
+from .dates import DateParseError, normalise_published
 from .decode import SNIFF_BYTES, binary_kind, bom_encoding, decode_text, read_limited
 from .text import clean_text, clean_title
 
@@ -86,7 +86,7 @@ def _check_text_size(text: str, source: str) -> None:
 # --- .txt -----------------------------------------------------------------------------------
 
 
-def read_txt(path: Path, art_id: str) -> Iterator[Article]:
+def read_txt(path: Path, art_id: str, day: str | None) -> Iterator[Article]:
     """A plain-text file is one article; its title is not guessed (first lines may be anything)."""
     source = str(path)
     text = decode_text(read_bytes(path, max_text_bytes()), source)
@@ -98,13 +98,13 @@ def read_txt(path: Path, art_id: str) -> Iterator[Article]:
             source=source,
             hint="remove it or give it some text",
         )
-    yield Article(id=art_id, text=text, published=folder_date(path), origin=source)
+    yield Article(id=art_id, text=text, published=day, origin=source)
 
 
 # --- .html ----------------------------------------------------------------------------------
 
 
-def read_html(path: Path, art_id: str) -> Iterator[Article]:
+def read_html(path: Path, art_id: str, day: str | None) -> Iterator[Article]:
     """The main text of a web page (trafilatura), its title, site, canonical URL and date.
 
     The date comes from the page's markup only (htmldate without its text-wide search): a date
@@ -143,7 +143,7 @@ def read_html(path: Path, art_id: str) -> Iterator[Article]:
         id=art_id,
         text=text,
         title=clean_title(doc.title),
-        published=published or folder_date(path),
+        published=published or day,
         source=clean_title(doc.sitename),
         url=(doc.url or "").strip() or None,
         language=(language or "").strip() or None,
@@ -165,7 +165,7 @@ def _no_html_text(source: str) -> InputError:
 _LIST_KEYS = ("articles", "items", "data", "records")
 
 
-def read_json(path: Path, report: Report) -> Iterator[Article]:
+def read_json(path: Path, report: Report, day: str | None) -> Iterator[Article]:
     """A list of records, one record, or an object holding the list under a common key."""
     source = str(path)
     data = read_bytes(path, MAX_JSON_BYTES, "a .json file (use .jsonl for big feeds)")
@@ -175,7 +175,7 @@ def read_json(path: Path, report: Report) -> Iterator[Article]:
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data":  # several JSON values: it is JSON Lines named .json
             yield from _records_from_lines(
-                _enumerate_text_lines(io.StringIO(text)), source, report, folder_date(path)
+                _enumerate_text_lines(io.StringIO(text)), source, report, day
             )
             return
         raise InputError(
@@ -190,7 +190,7 @@ def read_json(path: Path, report: Report) -> Iterator[Article]:
             source=source,
             hint="give a list of article records",
         ) from None
-    default_published = folder_date(path)
+    default_published = day
     if isinstance(obj, dict):
         for key in _LIST_KEYS:
             if isinstance(obj.get(key), list):
@@ -244,7 +244,7 @@ class Skipped(InputError):
         super().__init__(err.message, source=err.source, hint=err.hint)
 
 
-def read_jsonl(path: Path, report: Report) -> Iterator[Article]:
+def read_jsonl(path: Path, report: Report, day: str | None) -> Iterator[Article]:
     """One record a line, streamed: memory holds one line at a time, whatever the file's size."""
     source = str(path)
     try:
@@ -256,7 +256,7 @@ def read_jsonl(path: Path, report: Report) -> Iterator[Article]:
             hint="check it exists and you may read it",
         ) from exc
     with f:
-        yield from read_jsonl_stream(f, source, report, folder_date(path))
+        yield from read_jsonl_stream(f, source, report, day)
 
 
 def read_jsonl_stream(
@@ -482,7 +482,7 @@ def _entry_text(entry: Any) -> str:
     return best if kind == "text/plain" else html_to_text(best)
 
 
-def read_feed(path: Path, report: Report) -> Iterator[Article]:
+def read_feed(path: Path, report: Report, day: str | None) -> Iterator[Article]:
     """One article per RSS/Atom entry; the feed's title is each article's source."""
     source = str(path)
     data = read_bytes(path, max_markup_bytes(), "a feed file")
@@ -510,7 +510,7 @@ def read_feed(path: Path, report: Report) -> Iterator[Article]:
         )
     feed_title = parsed.get("feed", {}).get("title")
     feed_title = clean_title(html_to_text(feed_title)) if feed_title else None
-    default_published = folder_date(path)
+    default_published = day
     for i, entry in enumerate(entries, start=1):
         where = f"{source}#{i}"
         title = entry.get("title")

@@ -32,7 +32,10 @@ _HINT = "each record needs a non-empty string 'text'; see CONTRACT.md for the re
 
 
 def _take(rec: dict[str, Any], name: str, used: set[str]) -> Any:
-    for key in (name, *ALIASES.get(name, ())):
+    if name in rec:
+        used.add(name)
+        return rec[name]
+    for key in ALIASES.get(name, ()):
         if key in rec:
             used.add(key)
             return rec[key]

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Characters that separate lines in some convention; they become "\n" rather than vanish, so that
 # the words on either side are not glued together.
-_LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_LINE_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 # Characters removed outright: C0/C1 controls except \t and \n (the line breaks above are gone by
 # then), invisible format characters (zero-width space, word joiner, BOM, soft hyphen, Mongolian
@@ -34,7 +34,7 @@ _REMOVE = re.compile(
 # residue) and are removed. A run is judged as a whole so that cleaning is idempotent.
 _JOINERS = re.compile("[\u200c\u200d]+")
 
-_TRAILING_SPACE = re.compile(r"[ \t\u00a0\u3000]+(?=\n|\Z)")
+_TRAILING_SPACE = " \t\u00a0\u3000"
 
 
 def _keep_joiners(m: re.Match[str]) -> str:
@@ -55,13 +55,17 @@ def clean_text(text: str) -> str:
     (so "é" typed two ways matches); trailing spaces on each line and blank lines at either end
     are trimmed. Idempotent: ``clean_text(clean_text(t)) == clean_text(t)``.
     """
+    # The checks before each step are fast paths: most texts need none of them.
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
     text = _LINE_BREAKS.sub("\n", text)
     text = _REMOVE.sub("", text)
     text = unicodedata.normalize("NFC", text)
-    text = _JOINERS.sub(_keep_joiners, text)
-    # NFC again: removing a character can bring a base letter next to a combining mark.
-    text = unicodedata.normalize("NFC", text)
-    text = _TRAILING_SPACE.sub("", text)
+    if "\u200c" in text or "\u200d" in text:
+        text = _JOINERS.sub(_keep_joiners, text)
+        # NFC again: removing a joiner can bring a base letter next to a combining mark.
+        text = unicodedata.normalize("NFC", text)
+    text = "\n".join(line.rstrip(_TRAILING_SPACE) for line in text.split("\n"))
     return text.strip("\n")
 
 
