@@ -173,6 +173,41 @@ def test_migrations_are_recorded_and_applied_once(db: Path) -> None:
     assert {"latitude", "longitude"} <= cols
 
 
+def test_a_new_migration_is_applied_on_open_and_a_failing_one_leaves_no_trace(
+    db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    Store(f"sqlite:///{db}").close()
+
+    def half_done(conn) -> None:
+        conn.exec_driver_sql("CREATE TABLE notes (id INTEGER PRIMARY KEY)")
+        conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN note_id INTEGER")
+        conn.exec_driver_sql("CREATE TABLE notes (id INTEGER PRIMARY KEY)")  # fails: exists
+
+    failing = migrations_mod.Migration("0002_notes", half_done)
+    monkeypatch.setattr(migrations_mod, "MIGRATIONS", (*migrations_mod.MIGRATIONS, failing))
+    with pytest.raises(StoreError, match="apply migration 0002_notes"):
+        Store(f"sqlite:///{db}")
+    with sqlite3.connect(db) as conn:
+        assert [r[0] for r in conn.execute("SELECT name FROM schema_migrations")] == [
+            "0001_initial"
+        ]
+        assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'notes'").fetchall() == []
+        assert "note_id" not in {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
+
+    def whole(conn) -> None:
+        conn.exec_driver_sql("CREATE TABLE notes (id INTEGER PRIMARY KEY)")
+
+    fixed = migrations_mod.Migration("0002_notes", whole)
+    monkeypatch.setattr(migrations_mod, "MIGRATIONS", (*migrations_mod.MIGRATIONS[:1], fixed))
+    Store(f"sqlite:///{db}").close()
+    Store(f"sqlite:///{db}").close()
+    with sqlite3.connect(db) as conn:
+        assert [r[0] for r in conn.execute("SELECT name FROM schema_migrations")] == [
+            "0001_initial",
+            "0002_notes",
+        ]
+
+
 def test_a_store_from_a_newer_eventdesk_is_refused(db: Path) -> None:
     Store(f"sqlite:///{db}").close()
     with sqlite3.connect(db) as conn:
@@ -188,6 +223,17 @@ def test_a_file_that_is_not_a_database_is_a_store_error(tmp_path: Path) -> None:
         Store(str(junk))
     assert "notes.db" in str(err.value)
     assert junk.read_bytes().startswith(b"these are my notes")  # left untouched
+
+
+def test_another_programs_sqlite_database_is_left_alone(tmp_path: Path) -> None:
+    other = tmp_path / "photos.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE albums (id INTEGER PRIMARY KEY, name TEXT)")
+    with pytest.raises(StoreError, match="not made by eventdesk"):
+        Store(str(other))
+    with sqlite3.connect(other) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    assert names == ["albums"]
 
 
 def test_bad_urls_and_missing_folders_are_store_errors(tmp_path: Path) -> None:
@@ -374,6 +420,16 @@ def test_save_documents_is_all_or_nothing(store: Store, db: Path) -> None:
     assert {r["article_id"] for r in store.iter_entities()} == {"a"}
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_figure_without_a_finite_value_is_refused(store: Store) -> None:
+    a = art("a", TEXT_A)
+    store.add_articles([a])
+    d = doc_a(a)
+    d.figures[0].value = float("nan")
+    with pytest.raises(StoreError, match="no finite value"):
+        store.save_documents([d], "k")
+    assert store.count("figures") == 0 and store.count_pending("k") == 1
 
 
 def test_results_for_an_unknown_article_are_refused(store: Store) -> None:

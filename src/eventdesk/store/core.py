@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import sqlite3
@@ -267,11 +268,21 @@ class Store:
         never waits for a running writer.
         """
         with self._read("open the store") as conn:
-            names = (
-                migrations.applied(conn)
-                if inspect(conn).has_table(schema.schema_migrations.name)
-                else []
-            )
+            insp = inspect(conn)
+            if insp.has_table(schema.schema_migrations.name):
+                names = migrations.applied(conn)
+            else:
+                names = []
+                # An SQLite file is one application's database: never add our tables to
+                # another program's. (A PostgreSQL database is often shared; it may hold more.)
+                others = insp.get_table_names() if conn.dialect.name == "sqlite" else []
+                if others:
+                    raise StoreError(
+                        f"this SQLite database was not made by eventdesk (it has tables "
+                        f"{', '.join(sorted(others)[:5])})",
+                        source=self.url,
+                        hint="point --db at an eventdesk store or at a new file name",
+                    )
         migrations.check_not_newer(names, self.url)
         for migration in migrations.pending_migrations(names):
             with self._write(f"apply migration {migration.name}") as conn:
@@ -334,6 +345,14 @@ class Store:
         total = AddResult()
         for batch in _batched(articles_in, batch_size):
             rows = [_article_row(a) for a in batch]
+            # The duplicate keys cost far more than the SQL: work them out before taking the
+            # write lock, and not at all for articles already stored with this very text
+            # (re-reading a feed is the common case).
+            with self._read("check articles") as conn:
+                stored = _stored_hashes(conn, [r["id"] for r in rows])
+            for row in rows:
+                if stored.get(row["id"]) != row["text_sha1"]:
+                    _add_keys(row)
             with self._write("store articles") as conn:
                 res = _add_batch(conn, rows)
             total.merge(res)  # counted only once committed
@@ -696,9 +715,7 @@ def _sqlite_engine(parsed: Any, shown_url: str) -> Engine:
 
 
 def _article_row(art: Article) -> dict[str, Any]:
-    """The ``articles`` row of an incoming article (before duplicate checks)."""
-    from ..ingest import normalise_url, text_fingerprint
-
+    """The ``articles`` row of an incoming article, without its duplicate keys yet."""
     try:
         extra_json = (
             json.dumps(art.extra, ensure_ascii=False, sort_keys=True) if art.extra else None
@@ -708,16 +725,12 @@ def _article_row(art: Article) -> dict[str, Any]:
             f"article {art.id!r}: its extra fields cannot be stored as JSON ({exc})",
             hint="extra fields must be JSON values (text, numbers, lists, objects)",
         ) from exc
-    url_key = normalise_url(art.url) if art.url else ""
-    fingerprint = text_fingerprint(art.text)
     return {
         "id": art.id,
         "title": art.title,
         "published": art.published,
         "source": art.source,
         "url": art.url,
-        "url_key": url_key or None,
-        "fingerprint": fingerprint,
         "text_sha1": _sha1(art.text),
         "language": art.language,
         "origin": art.origin,
@@ -726,22 +739,40 @@ def _article_row(art: Article) -> dict[str, Any]:
     }
 
 
+def _add_keys(row: dict[str, Any]) -> None:
+    """Fill in an incoming row's duplicate keys: normalised URL and text fingerprint."""
+    if "fingerprint" in row:
+        return
+    from ..ingest import normalise_url, text_fingerprint
+
+    row["url_key"] = (normalise_url(row["url"]) if row["url"] else "") or None
+    row["fingerprint"] = text_fingerprint(row["text"])
+
+
+def _stored_hashes(conn: Connection, ids: list[str]) -> dict[str, str]:
+    """id -> text_sha1 of the stored articles among ``ids``."""
+    out: dict[str, str] = {}
+    for chunk in _chunks(list(dict.fromkeys(ids))):
+        stmt = select(articles.c.id, articles.c.text_sha1).where(articles.c.id.in_(chunk))
+        out.update({aid: sha for aid, sha in conn.execute(stmt)})
+    return out
+
+
 def _add_batch(conn: Connection, rows: list[dict[str, Any]]) -> AddResult:
     """Sort one batch into new, updated and duplicate articles and write them."""
     res = AddResult()
     now = _now()
-    ids = list(dict.fromkeys(r["id"] for r in rows))
-    url_keys = list({r["url_key"] for r in rows if r["url_key"]})
-    fps = list({r["fingerprint"] for r in rows if r["fingerprint"] != _EMPTY_FINGERPRINT})
+    # id -> text_sha1 of what is (or will be) stored; read again under the write lock.
+    by_id = _stored_hashes(conn, [r["id"] for r in rows])
+    for row in rows:
+        if by_id.get(row["id"]) != row["text_sha1"]:
+            _add_keys(row)  # a no-op unless another process wrote since the first look
+    keyed = [r for r in rows if "fingerprint" in r]
+    url_keys = list({r["url_key"] for r in keyed if r["url_key"]})
+    fps = list({r["fingerprint"] for r in keyed if r["fingerprint"] != _EMPTY_FINGERPRINT})
 
-    by_id: dict[str, str] = {}  # id -> text_sha1 of what is (or will be) stored
     by_url: dict[str, str] = {}  # url_key -> id of the first stored article with it
     by_fp: dict[str, str] = {}
-    for chunk in _chunks(ids):
-        for aid, sha in conn.execute(
-            select(articles.c.id, articles.c.text_sha1).where(articles.c.id.in_(chunk))
-        ):
-            by_id[aid] = sha
     for chunk in _chunks(url_keys):
         stmt = (
             select(articles.c.url_key, articles.c.id)
@@ -770,6 +801,7 @@ def _add_batch(conn: Connection, rows: list[dict[str, Any]]) -> AddResult:
             # Same article, new text: replace it. Its old results stay until re-processed.
             by_id[aid] = row["text_sha1"]
             res.updated += 1
+            _add_keys(row)
             if aid in inserts:  # repeated within this batch: store the latest text
                 inserts[aid] = {**inserts[aid], **row}
             else:
@@ -909,6 +941,12 @@ class _ResultRows:
                     }
                 )
             for f in doc.figures:
+                if not math.isfinite(float(f.value)):
+                    raise StoreError(
+                        f"article {aid!r}: figure {f.span.text!r} has no finite value "
+                        f"({f.value}); nothing of this batch was saved",
+                        hint="a pipeline stage produced an impossible value; please report it",
+                    )
                 out.figures.append(
                     {
                         **_span_values(f.span),
