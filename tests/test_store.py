@@ -781,3 +781,42 @@ def test_a_killed_writer_leaves_whole_batches_and_a_sound_database(db: Path) -> 
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
+
+
+def test_writing_while_reading_in_one_process(store: Store) -> None:
+    store.add_articles([art(f"r{i}", f"Report {i} from Mosul.") for i in range(7)])
+    for a in store.iter_articles(batch=2):  # a read stays open while each save commits
+        store.save_documents([Document(article=a)], "k")
+    assert store.count_pending("k") == 0
+
+
+_WRITER = textwrap.dedent(
+    """
+    import sys
+    from eventdesk.store import Store
+    from eventdesk.types import Article
+
+    name = sys.argv[2]
+    with Store(sys.argv[1]) as store:
+        for b in range(6):
+            arts = [Article(id=f"{name}{b}-{i}", text=f"{name} {b} {i} " + "word " * 300)
+                    for i in range(100)]
+            store.add_articles(arts)
+            store.record_run("ingest", {"writer": name})
+    """
+)
+
+
+def test_two_processes_writing_at_once_both_succeed(db: Path) -> None:
+    Store(f"sqlite:///{db}").close()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", _WRITER, f"sqlite:///{db}", name], stderr=subprocess.PIPE
+        )
+        for name in ("p", "q")
+    ]
+    errors = [p.communicate(timeout=120)[1].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    with Store(f"sqlite:///{db}") as s:
+        assert s.count("articles") == 1200
+        assert s.count("runs") == 12
