@@ -22,6 +22,7 @@ from eventdesk.errors import InputError
 from eventdesk.ingest import (
     DateParseError,
     IngestStats,
+    SkippedInput,
     clean_text,
     normalise_published,
     normalise_url,
@@ -256,6 +257,8 @@ def test_jsonl_good_lines_survive_bad_ones_reported_with_line_numbers():
     assert "no 'text' field" in msgs[5]
     assert "unreadable publication date" in msgs[6]
     assert all(e.hint for e in errors)  # every message says what to do
+    # A caller can tell what was left out from what was only warned about.
+    assert [isinstance(e, SkippedInput) for e in errors] == [True] * 6 + [False]
     assert (stats.articles, stats.skipped, stats.warnings) == (5, 6, 1)
 
 

@@ -28,6 +28,7 @@ from ..errors import InputError
 from ..types import Article
 from . import readers
 from .dates import DateParseError, folder_date, normalise_published
+from .readers import SkippedInput
 from .records import MAX_ARTICLE_CHARS, record_to_article
 from .text import clean_text, clean_title, normalise_url, stable_id, text_fingerprint
 
@@ -35,6 +36,7 @@ __all__ = [
     "MAX_ARTICLE_CHARS",
     "DateParseError",
     "IngestStats",
+    "SkippedInput",
     "clean_text",
     "clean_title",
     "folder_date",
@@ -81,7 +83,7 @@ class _Sink:
         self.stats = stats
 
     def __call__(self, err: InputError) -> None:
-        if isinstance(err, readers.Skipped):
+        if isinstance(err, SkippedInput):
             self.stats.skipped += 1
         else:
             self.stats.warnings += 1
@@ -189,4 +191,4 @@ def _guarded(make: Callable[[], Iterator[Article]], sink: _Sink) -> Iterator[Art
     except InputError as err:
         if sink.report is None:
             raise  # all-or-nothing mode: the first problem ends the run
-        sink(err if isinstance(err, readers.Skipped) else readers.Skipped(err))
+        sink(err if isinstance(err, SkippedInput) else SkippedInput(err))

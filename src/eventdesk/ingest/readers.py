@@ -211,7 +211,7 @@ def read_json(path: Path, report: Report, day: str | None) -> Iterator[Article]:
                     rec, f"{source}[{i}]", report=report, default_published=default_published
                 )
             except InputError as err:
-                report(Skipped(err))
+                report(SkippedInput(err))
         return
     yield records.record_to_article(obj, source, report=report, default_published=default_published)
 
@@ -237,8 +237,12 @@ def _decode_json_bytes(data: bytes, source: str) -> str:
         ) from None
 
 
-class Skipped(InputError):
-    """Marks an error whose record was skipped (the caller counts skips apart from warnings)."""
+class SkippedInput(InputError):
+    """A problem that cost an input (a file, line, record or entry), as opposed to a warning.
+
+    ``report`` receives both; a caller that counts what was left out checks for this class
+    (an unreadable date is reported as a plain :class:`InputError`, its article kept).
+    """
 
     def __init__(self, err: InputError):
         super().__init__(err.message, source=err.source, hint=err.hint)
@@ -368,7 +372,7 @@ def _records_from_lines(
         where = f"{source}:{lineno}"
         if isinstance(line, InputError):
             seen += 1
-            report(Skipped(line))
+            report(SkippedInput(line))
             continue
         if not line.strip():
             continue
@@ -377,7 +381,7 @@ def _records_from_lines(
             rec: Any = json.loads(line)
         except json.JSONDecodeError as exc:
             report(
-                Skipped(
+                SkippedInput(
                     InputError(
                         f"is not valid JSON: {exc.msg.removesuffix(' at')} at column {exc.colno}",
                         source=where,
@@ -387,17 +391,21 @@ def _records_from_lines(
             )
             continue
         except RecursionError:
-            report(Skipped(InputError("is JSON nested too deeply", source=where, hint=_HINT_JSONL)))
+            report(
+                SkippedInput(
+                    InputError("is JSON nested too deeply", source=where, hint=_HINT_JSONL)
+                )
+            )
             continue
         try:
             yield records.record_to_article(
                 rec, where, report=report, default_published=default_published
             )
         except InputError as err:
-            report(Skipped(err))
+            report(SkippedInput(err))
     if not seen:
         report(
-            Skipped(
+            SkippedInput(
                 InputError(
                     "has no records (only blank lines)",
                     source=source,
@@ -519,7 +527,7 @@ def read_feed(path: Path, report: Report, day: str | None) -> Iterator[Article]:
         text = _entry_text(entry)
         if not clean_text(text):
             report(
-                Skipped(
+                SkippedInput(
                     InputError(
                         "entry has no content or summary text",
                         source=where,
@@ -541,7 +549,7 @@ def read_feed(path: Path, report: Report, day: str | None) -> Iterator[Article]:
                 rec, where, report=report, default_published=default_published
             )
         except InputError as err:
-            report(Skipped(err))
+            report(SkippedInput(err))
 
 
 def read_file_kind(path: Path) -> str | None:
@@ -576,7 +584,7 @@ def walk(root: Path, report: Report) -> Iterator[Path]:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
             report(
-                Skipped(
+                SkippedInput(
                     InputError(
                         f"cannot be listed: {exc.strerror or exc}",
                         source=str(folder),
