@@ -124,6 +124,13 @@ def test_txt_ids_use_posix_separators_relative_to_the_path_given(tmp_path):
     assert [a.id for a in arts] == ["b/story.txt", "first.txt"]
 
 
+def test_files_given_directly_without_extension_are_text_other_types_refused(tmp_path):
+    (art,), errors = read([write(tmp_path / "STORY", b"Troops crossed the river at dawn.")])
+    assert (art.id, art.text, errors) == ("STORY", "Troops crossed the river at dawn.", [])
+    arts, errors = read([write(tmp_path / "table.csv", b"a,b\n1,2\n")])
+    assert arts == [] and "does not read (.csv)" in errors[0].message
+
+
 def test_missing_path_raises_at_once_before_anything_is_read(tmp_path):
     with pytest.raises(InputError) as exc:
         read_paths([str(FIX / "single.json"), str(tmp_path / "nope.txt")], report=lambda e: None)

@@ -141,17 +141,19 @@ def _read_all(paths: Sequence[str], sink: _Sink, stdin: IO[bytes] | None) -> Ite
 def _kind(path: Path, *, in_folder: bool) -> str | None:
     """The reader for a file: by extension, else by content (a feed), else None.
 
-    A file named directly with an unknown extension is read as text (decoding still refuses
-    binary data); inside a folder it is ignored, since folders also hold images and notes.
+    A file named directly without any extension is read as text (decoding still refuses binary
+    data); one with another extension (``.csv``, ``.pdf``) is reported as unsupported rather
+    than read as one long article. Inside a folder such files are ignored and counted, since
+    folders of news also hold images and notes.
     """
     kind = _KINDS.get(path.suffix.lower())
-    if kind == "xml":
-        return "xml"
     if kind is not None:
         return kind
     if readers.read_file_kind(path) == "feed":
         return "feed"
-    return None if in_folder else "txt"
+    if in_folder:
+        return None
+    return "txt" if not path.suffix else "unsupported"
 
 
 def _read_file(
@@ -177,7 +179,11 @@ def _read_file(
             raise InputError(
                 "is XML but not an RSS or Atom feed", source=str(path), hint=_HINT_TYPES
             )
-        raise InputError("is of a type eventdesk does not read", source=str(path), hint=_HINT_TYPES)
+        raise InputError(
+            f"is of a type eventdesk does not read ({path.suffix or 'no extension'})",
+            source=str(path),
+            hint=_HINT_TYPES,
+        )
 
     yield from _guarded(articles, sink)
 
