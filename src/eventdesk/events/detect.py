@@ -109,7 +109,7 @@ def _rule_matches(tree: Tree, rule: ObjectRule, k: int, sent_lemmas: set[str]) -
     else:
         args = tree.kids(k, *OBJECT_DEPS)
         if not args:
-            args = _objects(tree, k)
+            args = _objects(tree, k) + tree.kids(k, "xcomp")
     if not args or not (_lemmas_of(tree, args) & rule.objects):
         return False
     if rule.only_if_no and any(tree.lemma(p) in rule.only_if_no for p in tree.kids(k, "prep")):
@@ -128,6 +128,8 @@ def _rule_matches(tree: Tree, rule: ObjectRule, k: int, sent_lemmas: set[str]) -
 def _phrasal(onto: Ontology, tree: Tree, k: int) -> tuple[str, str] | None:
     lem = tree.lemma(k)
     for p in tree.kids(k, "prt", "prep", "dobj"):
+        if any(tree.tokens[o].ent_type in ("DATE", "TIME") for o in tree.kids(p, "pobj")):
+            continue  # "called on Friday for ...": "on" belongs to the date
         plem = tree.lemma(p)
         keys = [f"{lem} {plem}"]
         keys += [f"{lem} {plem} {tree.lemma(o)}" for o in tree.kids(p, "pobj")]
@@ -163,11 +165,14 @@ def verb_candidate(onto: Ontology, tree: Tree, k: int, sent_lemmas: set[str]
     for rule in onto.object_rules:
         if lem in rule.lemmas and _rule_matches(tree, rule, k, sent_lemmas):
             if not rule.type:
-                return None  # a listed non-event ("released a statement")
+                # a listed non-event ("released a statement", "claimed responsibility for the
+                # attack"): the verb and the nouns under it report no event of their own
+                return Candidate(k=k, options=[("", "")], confidence=0.0, source="none")
             # an event noun as object decides for itself when its context is clear:
             # "began a hunger strike" is a protest although "begin + strike" reads as an attack
             for o in tree.kids(k, *OBJECT_DEPS):
-                if tree.lemma(o) in onto.noun_types:
+                senses = {t for t, _, _ in onto.noun_types.get(tree.lemma(o), [])}
+                if rule.type in senses:
                     nc = noun_candidate(onto, tree, o)
                     if nc is not None and nc.type != rule.type:
                         return Candidate(k=k, options=nc.options, confidence=0.75,
@@ -219,6 +224,9 @@ def candidates(onto: Ontology, tree: Tree, sent_tokens: list[int]) -> list[Candi
             pass  # adjectival or nominal use of a verb form: "the besieged town", "the wounded"
         elif tok.pos in VERB_POS or (tok.tag.startswith("VB") and tok.pos != "AUX"):
             c = verb_candidate(onto, tree, k, sent_lemmas)
+            if c is not None and c.source == "none":
+                covered.update(tree.subtree(k))
+                continue
             if c is not None:
                 out.append(c)
                 if c.source in ("object_rule", "phrasal"):

@@ -1,0 +1,189 @@
+"""Event coding on sentences written for these tests, through the real spaCy stage.
+
+Each test states one behaviour of :mod:`eventdesk.events`: types for clear cases, exact trigger
+spans, factuality flags, several events per sentence, passive voice, sizes, salience order and
+dates. The classifier is the bundled one (trained at first use on our labelled examples).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from eventdesk.errors import UsageError
+from eventdesk.events import EventComponent, load_ontology
+from eventdesk.types import Article, DateMention, Document
+
+PLOVER_TYPES = {"AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT",
+                "REQUEST", "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE",
+                "COERCE", "ASSAULT"}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from eventdesk.nlp import SpacyComponent
+
+    return SpacyComponent()
+
+
+@pytest.fixture(scope="module")
+def events():
+    return EventComponent()
+
+
+def run(nlp, events, text: str, title: str | None = None,
+        dates: list[tuple[str, str, str]] | None = None) -> Document:
+    doc = nlp(Document(article=Article(id="t", text=text, title=title)))
+    for phrase, value, precision in dates or []:
+        start = text.index(phrase)
+        doc.dates.append(DateMention(span=doc.span(start, start + len(phrase)), value=value,
+                                     precision=precision))
+    return events(doc)
+
+
+def first(doc: Document):
+    assert doc.events, f"no event in {doc.article.text!r}"
+    return doc.events[0]
+
+
+def test_ontology_has_the_16_types_with_definitions():
+    onto = load_ontology("plover")
+    assert set(onto.types) == PLOVER_TYPES
+    assert all(t.definition for t in onto.types.values())
+    assert ("ASSAULT", "") in onto.verb_types("attack")
+
+
+def test_unknown_ontology_is_a_usage_error():
+    with pytest.raises(UsageError):
+        load_ontology("no-such-ontology")
+
+
+@pytest.mark.parametrize(("text", "etype", "trigger"), [
+    ("Kenya and Uganda signed a memorandum on cross-border trade in Kampala.", "AGREE", "signed"),
+    ("The Chilean president met his Peruvian counterpart in Lima.", "CONSULT", "met"),
+    ("The regional bloc praised the army for handing power to civilians.", "SUPPORT", "praised"),
+    ("Dutch instructors trained Nigerien soldiers in first aid.", "COOPERATE", "trained"),
+    ("Norway donated 12 million dollars to the relief effort in Chad.", "AID", "donated"),
+    ("The rebels released 20 hostages near the frontier.", "RETREAT", "released"),
+    ("The opposition urged the government to hold a referendum.", "REQUEST", "urged"),
+    ("The ministry accused the militia of looting the town.", "ACCUSE", "accused"),
+    ("The council rejected the plan to privatise the port.", "REJECT", "rejected"),
+    ("The armed group threatened to attack the pipeline.", "THREATEN", "threatened"),
+    ("Thousands of nurses protested outside the health ministry.", "PROTEST", "protested"),
+    ("The EU imposed sanctions on four army commanders.", "SANCTION", "imposed"),
+    ("The army deployed two battalions to the northern border.", "MOBILIZE", "deployed"),
+    ("Police arrested the editor of the weekly newspaper.", "COERCE", "arrested"),
+    ("Gunmen attacked a police post in the valley.", "ASSAULT", "attacked"),
+    ("The government lifted the curfew in the port city.", "CONCEDE", "lifted"),
+])
+def test_clear_cases_of_each_type(nlp, events, text, etype, trigger):
+    doc = run(nlp, events, text)
+    ev = first(doc)
+    assert ev.event == etype
+    assert ev.trigger is not None
+    assert text[ev.trigger.start:ev.trigger.end] == trigger
+    assert not (ev.negated or ev.hypothetical)
+
+
+def test_object_decides_between_sanction_and_retreat(nlp, events):
+    cut = first(run(nlp, events, "The alliance suspended training of the national army."))
+    calm = first(run(nlp, events, "The air force suspended strikes on the northern province."))
+    assert (cut.event, calm.event) == ("SANCTION", "RETREAT")
+
+
+def test_negation_is_flagged_not_dropped(nlp, events):
+    doc = run(nlp, events, "The army did not attack the village.")
+    ev = first(doc)
+    assert ev.event == "ASSAULT" and ev.negated
+
+
+def test_denial_negates_the_denied_act(nlp, events):
+    ev = first(run(nlp, events, "The militia denied attacking the convoy."))
+    assert ev.event == "ASSAULT" and ev.negated
+
+
+def test_future_force_is_hypothetical(nlp, events):
+    ev = first(run(nlp, events, "The government will deploy 3,000 troops to the border."))
+    assert ev.event == "MOBILIZE" and ev.hypothetical and not ev.negated
+
+
+def test_plan_to_cooperate_is_agree(nlp, events):
+    ev = first(run(nlp, events, "The Italian foreign minister will visit Tunisia next week."))
+    assert ev.event == "AGREE"
+
+
+def test_reported_speech_is_flagged(nlp, events):
+    ev = first(run(nlp, events, "Witnesses said soldiers shot three farmers."))
+    assert ev.event == "ASSAULT" and ev.reported
+
+
+def test_threat_content_is_not_a_second_event(nlp, events):
+    doc = run(nlp, events, "The group threatened to bomb the airport.")
+    assert [e.event for e in doc.events] == ["THREATEN"]
+
+
+def test_two_events_in_one_sentence(nlp, events):
+    text = "The two ministers met in Geneva and signed a water-sharing agreement."
+    doc = run(nlp, events, text)
+    got = {(e.event, text[e.trigger.start:e.trigger.end]) for e in doc.events}
+    assert {("CONSULT", "met"), ("AGREE", "signed")} <= got
+
+
+def test_passive_voice_actor_and_recipient(nlp, events):
+    text = "The checkpoint was attacked by insurgents on Sunday."
+    ev = first(run(nlp, events, text))
+    assert ev.event == "ASSAULT"
+    assert ev.actor is not None and ev.actor.entity_text == "insurgents"
+    assert ev.recipient is not None and ev.recipient.entity_text == "checkpoint"
+
+
+def test_active_voice_actor_and_prepositional_recipient(nlp, events):
+    ev = first(run(nlp, events, "Mongolia signed a grazing accord with Kazakhstan."))
+    assert ev.actor.entity_text == "Mongolia"
+    assert ev.recipient.entity_text == "Kazakhstan"
+
+
+@pytest.mark.parametrize(("text", "dead", "injured", "arrested"), [
+    ("Gunmen attacked the market, killing 12 people.", 12, None, None),
+    ("A bomb exploded near the bus station and at least five people were wounded.",
+     None, 5, None),
+    ("Police arrested 30 protesters after the rally turned violent.", None, None, 30),
+    ("Militants ambushed the patrol and two soldiers died in the 2019 clash.", 2, None, None),
+])
+def test_sizes(nlp, events, text, dead, injured, arrested):
+    doc = run(nlp, events, text)
+    sizes = [e.size for e in doc.events]
+    assert any((s.dead, s.injured, s.arrested) == (dead, injured, arrested) for s in sizes), sizes
+
+
+def test_unrelated_numbers_are_not_counted(nlp, events):
+    doc = run(nlp, events, "In 2014 the country deployed 5,000 troops to the border.")
+    assert all(e.size.dead is None and e.size.arrested is None for e in doc.events)
+
+
+def test_salience_puts_the_lead_event_first(nlp, events):
+    text = ("Rebels shelled the airport of the regional capital on Monday. "
+            "The shelling followed weeks of quiet. "
+            "Separately, the trade minister visited a textile factory. "
+            "The rebels also shelled two villages to the east of the airport.")
+    doc = run(nlp, events, text)
+    assert doc.events[0].event == "ASSAULT"
+    assert doc.events[0].span.sentence == 0
+    assert [e.salience for e in doc.events] == sorted((e.salience for e in doc.events),
+                                                      reverse=True)
+
+
+def test_date_from_sentence_else_paragraph_else_null(nlp, events):
+    text = ("On 3 May, troops shelled the town.\nRebels also attacked a convoy.\n\n"
+            "Police arrested two men.")
+    doc = run(nlp, events, text, dates=[("3 May", "2021-05-03", "day")])
+    by_trigger = {text[e.trigger.start:e.trigger.end]: e for e in doc.events}
+    assert by_trigger["shelled"].date == "2021-05-03"
+    assert by_trigger["arrested"].date is None
+
+
+def test_events_serialise_to_the_contract_shape(nlp, events):
+    doc = run(nlp, events, "Police detained four activists in Minsk.")
+    rec = doc.to_extract_record()["events"][0]
+    assert rec["event"] == "COERCE" and rec["ontology"] == "plover"
+    assert set(rec["size"]) == {"dead", "injured", "arrested"}
+    assert rec["text_info"]["sequence"] == 0
