@@ -177,6 +177,30 @@ def test_narrative_offset_counts_from_previous_date_in_paragraph() -> None:
     assert find_dates(text, "2020-01-20")[2].span.confidence < 0.6
 
 
+def test_narrative_offset_keeps_the_reference_precision() -> None:
+    text = "Oil spilled into the sound in March 1989. Two months later, the beaches were clean."
+    got = [(m.span.text, m.value, m.precision) for m in find_dates(text, "2010-04-30")]
+    assert got == [("March 1989", "1989-03", "month"), ("Two months later", "1989-05", "month")]
+
+
+def test_day_range_does_not_swallow_a_following_number() -> None:
+    text = "The agency raised its alert on April 29 to 5 on its scale."
+    got = [(m.span.text, m.value) for m in find_dates(text, "2009-05-16")]
+    assert got == [("April 29", "2009-04-29")]
+
+
+def test_dateparser_fallback_reads_leftover_date_entities_and_checks_them() -> None:
+    text = "Voting ends on May the 5th in Baghdad."
+    start = text.index("May")
+    end = text.index(" in Baghdad")
+    ent = Entity(span=Span("a", 0, start, end, text[start:end]), kind="DATE")
+    (m,) = find_dates(text, "2020-04-20", entities=[ent])
+    assert (m.span.text, m.value, m.precision) == ("May the 5th", "2020-05-05", "day")
+    # Without an anchor dateparser's reading depends on its base date: it is not used.
+    (m,) = find_dates(text, None, entities=[ent])
+    assert (m.span.text, m.value, m.reason) == ("May", None, NO_ANCHOR)
+
+
 def test_bare_months_and_years_need_context() -> None:
     text = "June Carter sang in June. In 2019 protests began; 2000 people marched."
     mentions = find_dates(text, "2020-08-06")

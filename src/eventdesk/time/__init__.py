@@ -189,16 +189,18 @@ class _Finder:
 
     def run(self) -> list[tuple[Expr, Resolution]]:
         results: list[tuple[Expr, Resolution]] = []
-        last_day: tuple[int, date] | None = None  # (paragraph, date) of the latest day value
+        # (paragraph, (value, precision)) of the latest resolved date: what "two days later"
+        # counts from.
+        last: tuple[int, tuple[str, Precision]] | None = None
         for expr, given in self.expressions():
+            para = self.paragraph(expr.start)
             if given is None:
-                para = self.paragraph(expr.start)
-                ref = last_day[1] if last_day and last_day[0] == para else None
+                ref = last[1] if last and last[0] == para else None
                 given = evaluate(expr, self.anchor, self.tense(expr), ref)
             if given is None:
                 continue
-            if given.precision == "day" and given.value is not None:
-                last_day = (self.paragraph(expr.start), date.fromisoformat(given.value))
+            if given.value is not None and given.precision is not None:
+                last = (para, (given.value, given.precision))
             results.append((expr, given))
         return results
 

@@ -23,8 +23,9 @@ The conventions (documented once here, tested in tests/test_dates.py):
   sentence, the anchor to Sunday in a future one, the whole week otherwise.
 * **"N units ago"**: days and weeks to a day ("a week ago": anchor - 7; hedged "about two weeks
   ago" drops to month precision), months to a month, years to a year.
-* **Narrative offsets** ("two days earlier", "the next day") count from the latest day-precision
-  date before them in the same paragraph; with none, from the anchor at lower confidence.
+* **Narrative offsets** ("two days earlier", "the next day") count from the latest resolved
+  date before them in the same paragraph, no finer than that date ("in March 1989 ... two months
+  later" is 1989-05; "a year later" is 1990); with none, from the anchor at lower confidence.
 * **Ranges** ("January 3-5", "1918-19"): the start, with the precision of the start.
 """
 
@@ -182,12 +183,12 @@ def evaluate(
     expr: Expr,
     anchor: date | None,
     tense: Tense | None = None,
-    reference: date | None = None,
+    reference: tuple[str, Precision] | None = None,
 ) -> Resolution | None:
     """Resolve ``expr``; None for expressions that are not points in time (``skip``).
 
-    ``reference`` is the latest day-precision date before ``expr`` in its paragraph, used by
-    narrative offsets ("two days later").
+    ``reference`` is the latest resolved ``(value, precision)`` before ``expr`` in its
+    paragraph, used by narrative offsets ("two days later").
     """
     kind = expr.kind
     if kind == "skip":
@@ -249,9 +250,34 @@ def _shifted(base: date, n: int, unit: str | None, approx: bool, conf: float) ->
     return _year(base.year + n, True, conf)
 
 
-def _narrative(expr: Expr, anchor: date | None, reference: date | None) -> Resolution:
-    if reference is not None:
-        return _shifted(reference, expr.n, expr.unit, False, 0.8)
-    if anchor is not None:
+def _reference_interval(value: str, precision: Precision) -> tuple[date, date]:
+    """The days a resolved value covers: one day, a calendar month or a calendar year."""
+    if precision == "day":
+        d = date.fromisoformat(value)
+        return d, d
+    if precision == "month":
+        y, m = int(value[:4]), int(value[5:7])
+        nxt = date(y + (m == 12), m % 12 + 1, 1)
+        return date(y, m, 1), nxt - timedelta(days=1)
+    y = int(value[:4])
+    return date(y, 1, 1), date(y, 12, 31)
+
+
+def _narrative(
+    expr: Expr, anchor: date | None, reference: tuple[str, Precision] | None
+) -> Resolution:
+    """ "two days later": from the previous date in the paragraph, no finer than it (a day
+    offset from a month covers that month shifted); from the anchor, less surely, when there
+    is none."""
+    if reference is None:
+        if anchor is None:
+            return Resolution(None, None, True, NO_ANCHOR, 0.0)
         return _shifted(anchor, expr.n, expr.unit, False, 0.5)
-    return Resolution(None, None, True, NO_ANCHOR, 0.0)
+    value, precision = reference
+    a, b = _reference_interval(value, precision)
+    if expr.unit in ("day", "week"):
+        days = timedelta(days=expr.n * (7 if expr.unit == "week" else 1))
+        return interval(a + days, b + days, relative=True, confidence=0.8)
+    if expr.unit == "month" and precision != "year":
+        return _month(a.year * 12 + a.month - 1 + expr.n, True, 0.8)
+    return _year(a.year + expr.n, True, 0.8)
