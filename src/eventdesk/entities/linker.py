@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 COMPONENT = "eventdesk.actors.v1"
 CONTEXT_CONFIDENCE = 0.6  # span confidence of a country taken from context, not from the words
 LINK_KINDS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 _ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "csubj"})
 _LEFT_GLUE = frozenset({"of", "and", "for", "the", "s"})
@@ -396,12 +397,19 @@ def _resolve_in_context(
                 item.info, item.roles = org, org.tags  # "the alliance" is NATO, not "NATO troops"
             else:
                 item.info, item.roles = ref.info, ref.roles
+                item.from_context = ref.from_context
         return
     if e.kind == "PERSON":
         ref = _earlier_person(item, history)
         if ref is not None and ref.info is not None:
             if item.info is None:
                 item.info, item.roles = ref.info, ref.roles
+                item.from_context = ref.from_context
+            elif item.info.country is None and ref.info.country is not None:
+                # "Defense minister X" later in an article where X was named with a country
+                sector = item.info.sector or ref.info.sector
+                code = ref.info.country + sector if sector else ref.info.code
+                item.info = replace(ref.info, sector=sector, code=code)
             else:
                 item.info = replace(item.info, canonical=ref.info.canonical)
         elif item.info is None and len(item.words) >= 2:
@@ -447,24 +455,22 @@ def _antecedent(target: tuple[str, str], history: list[_Linked]) -> _Linked | No
 
 
 def _earlier_person(item: _Linked, history: list[_Linked]) -> _Linked | None:
-    """An earlier person whose name ends with (or is) this one: "Stoltenberg" -> "Jens
-    Stoltenberg"."""
+    """An earlier person with this name, or whose name ends with this one ("Stoltenberg" ->
+    "Jens Stoltenberg", "Caggins" -> "Myles B. Caggins III")."""
     words = item.words
     if not words:
         return None
     for prev in reversed(history):
-        if prev.entity.kind != "PERSON" or prev.words == words:
-            if prev.entity.kind == "PERSON" and prev.words == words and prev.info is not None:
-                return prev
+        if prev.entity.kind != "PERSON":
             continue
         pw = prev.words
+        if pw == words:
+            if prev.info is not None:
+                return prev
+            continue
+        while len(pw) > 1 and pw[-1] in _NAME_SUFFIXES:
+            pw = pw[:-1]
         if len(pw) > len(words) and pw[-len(words) :] == words:
-            return prev
-        if (
-            prev.info is not None
-            and tuple(t.lower for t in tokenize(prev.info.canonical))[-len(words) :] == words
-            and len(words) < len(pw) + 1
-        ):
             return prev
     return None
 
