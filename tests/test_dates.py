@@ -3,9 +3,13 @@ component over the real spaCy stage (short fixtures written here)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from itertools import pairwise
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from eventdesk.errors import InputError, UsageError
 from eventdesk.time import DateComponent, find_dates, resolve
@@ -294,3 +298,35 @@ def test_component_declares_what_it_needs() -> None:
         Pipeline([DateComponent()])
     assert DateComponent.name == "eventdesk.dates.v1"
     assert DateComponent.assigns == ("dates",)
+
+
+# --- properties over generated text ------------------------------------------------------------
+
+_FRAGMENTS = [
+    "on", "in", "Sunday", "Friday", "last", "next", "this", "week", "month", "year", "ago", "two",
+    "days", "later", "earlier", "the", "May", "Feb.", "February", "29", "30", "31", "5th", "2019",
+    "2020", "1990s", "-", "–", ",", ".", "\n", "will", "said", "mid-January", "yesterday", "of",
+    "3/4/2019", "2020-02-30", "İ", "Christmas Day", "between", "and", "a", "few", "more than",
+]  # fmt: skip
+_VALUE = {"day": r"\d{4}-\d\d-\d\d", "month": r"\d{4}-\d\d", "year": r"\d{4}"}
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(_FRAGMENTS) | st.text(max_size=4), max_size=30),
+    anchor=st.none() | st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)),
+)
+def test_any_text_gives_exact_spans_and_well_formed_values(words, anchor) -> None:
+    text = " ".join(words)
+    mentions = find_dates(text, anchor.isoformat() if anchor else None)
+    for m in mentions:
+        assert text[m.span.start : m.span.end] == m.span.text
+        if m.value is None:
+            assert m.reason
+        else:
+            assert m.precision is not None
+            assert re.fullmatch(_VALUE[m.precision], m.value)
+            date.fromisoformat(m.value + {"day": "", "month": "-01", "year": "-01-01"}[m.precision])
+    starts = [m.span.start for m in mentions]
+    assert starts == sorted(starts)
+    assert all(a.span.end <= b.span.start for a, b in pairwise(mentions))
