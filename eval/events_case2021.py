@@ -30,9 +30,13 @@ from pathlib import Path
 
 from eventdesk.events.acled import ontology
 
-# Recorded floors, a little under what the classify path measured when they were set
-# (weighted 0.668, macro 0.644 over the 25 ACLED types); raise them as the model improves.
-FLOORS = {"weighted_f1_acled": 0.64, "macro_f1_acled": 0.61}
+# Recorded floors per path, a little under what was measured when they were set (25 ACLED types):
+# classify weighted 0.668 / macro 0.644; component weighted 0.601 / macro 0.575 (the component
+# loses snippets where it finds no event or puts another event first). Raise them as models improve.
+FLOORS = {
+    "classify": {"weighted_f1_acled": 0.64, "macro_f1_acled": 0.61},
+    "component": {"weighted_f1_acled": 0.58, "macro_f1_acled": 0.55},
+}
 DATA = "eval/events/case2021_acled_subtypes.dev.jsonl"
 
 
@@ -140,11 +144,12 @@ def main(argv: list[str] | None = None) -> int:
                 shown += 1
 
     scores = {"weighted_f1_acled": w_acled, "macro_f1_acled": m_acled}
-    failed = [f"{k} {scores[k]:.3f} < {v}" for k, v in FLOORS.items() if scores[k] < v]
+    floors = FLOORS[path]
+    failed = [f"{k} {scores[k]:.3f} < {v}" for k, v in floors.items() if scores[k] < v]
     if failed:
         print("BELOW FLOOR: " + "; ".join(failed))
         return 1
-    print("floors met: " + ", ".join(f"{k} >= {v}" for k, v in FLOORS.items()))
+    print(f"floors met ({path}): " + ", ".join(f"{k} >= {v}" for k, v in floors.items()))
     return 0
 
 
