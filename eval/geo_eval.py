@@ -52,8 +52,14 @@ def evaluate(rows: list[dict], show_errors: bool = False) -> dict[str, float]:
 
     nlp, places = SpacyComponent(), PlaceComponent()
     gaz = gazetteer()
-    docs = [Document(article=Article(id=r["id"], text=r["text"], title=r.get("title"),
-                                     published=r.get("published"))) for r in rows]
+    docs = [
+        Document(
+            article=Article(
+                id=r["id"], text=r["text"], title=r.get("title"), published=r.get("published")
+            )
+        )
+        for r in rows
+    ]
     docs = [places(d) for d in nlp.pipe(docs)]
     tp_pred = n_pred = n_gold = found = 0
     n_gold_nd = found_nd = 0
@@ -79,15 +85,15 @@ def evaluate(rows: list[dict], show_errors: bool = False) -> dict[str, float]:
             found += 1
             found_nd += not demonym
             p = min(match, key=lambda p: abs(p.span.start - g["start"]))
-            if p.lat is None:
-                err = MAX_KM
-            else:
-                err = distance_km((p.lat, p.lon), (g["lat"], g["lon"]))
+            err = MAX_KM if p.lat is None else distance_km((p.lat, p.lon), (g["lat"], g["lon"]))
             errors.append(err)
             errors_recognised.append(err)
             if show_errors and err > 161:
-                print(f"  FAR  {row['id']} {g['text']!r} -> {p.name} {p.country} {p.admin1} "
-                      f"{p.level} ({err:.0f} km)")
+                print(
+                    f"  FAR  {row['id']} {g['text']!r} -> {p.name} {p.country} {p.admin1} "
+                    f"{p.level} ({err:.0f} km)"
+                )
+
     def auc(errs: list[float]) -> float:
         return sum(math.log1p(e) for e in errs) / (len(errs) * math.log(MAX_KM)) if errs else 1.0
 
@@ -101,7 +107,8 @@ def evaluate(rows: list[dict], show_errors: bool = False) -> dict[str, float]:
         "acc161": sum(e <= 161 for e in errors) / len(errors) if errors else 0.0,
         "acc161_recognised": (
             sum(e <= 161 for e in errors_recognised) / len(errors_recognised)
-            if errors_recognised else 0.0
+            if errors_recognised
+            else 0.0
         ),
         "mean_km": sum(errors) / len(errors) if errors else 0.0,
         "mean_km_recognised": (

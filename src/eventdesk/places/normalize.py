@@ -34,10 +34,49 @@ _SWAPS = (
 _DOUBLE = re.compile(r"(.)\1+")
 # Generic words naming what kind of region a name is; dropped to get the bare name.
 ADMIN_WORDS = frozenset(
-    """governorate province region state oblast krai kray muhafazat mayorality of department
-    prefecture district territory wilayah wilayat vilayeti ostan ostan-e velayat-e canton county
-    parish municipality voivodeship autonomous republic emirate division estado provincia
-    departamento rayon raion okrug city capital special administrative area federal""".split()
+    [
+        "governorate",
+        "province",
+        "region",
+        "state",
+        "oblast",
+        "krai",
+        "kray",
+        "muhafazat",
+        "mayorality",
+        "of",
+        "department",
+        "prefecture",
+        "district",
+        "territory",
+        "wilayah",
+        "wilayat",
+        "vilayeti",
+        "ostan",
+        "ostan-e",
+        "velayat-e",
+        "canton",
+        "county",
+        "parish",
+        "municipality",
+        "voivodeship",
+        "autonomous",
+        "republic",
+        "emirate",
+        "division",
+        "estado",
+        "provincia",
+        "departamento",
+        "rayon",
+        "raion",
+        "okrug",
+        "city",
+        "capital",
+        "special",
+        "administrative",
+        "area",
+        "federal",
+    ]
 )
 
 
@@ -74,7 +113,4 @@ def strip_admin_words(name: str) -> str:
 
 def is_latin(name: str) -> bool:
     """True when every letter of ``name`` is Latin (possibly accented): usable as an English key."""
-    for c in name:
-        if c.isalpha() and not ("LATIN" in unicodedata.name(c, "")):
-            return False
-    return True
+    return all(not (c.isalpha() and "LATIN" not in unicodedata.name(c, "")) for c in name)

@@ -35,8 +35,102 @@ _HINT_ADMIN = frozenset(
 )
 _HINT_COUNTY = frozenset({"county", "parish", "district"})
 _MAX_NGRAM = 5
-_LEVEL = {"country": "country", "admin1": "admin1", "admin2": "city", "city": "city",
-          "point": "point"}
+# Words that are gazetteer names somewhere but, alone, never mean that place in English news.
+_GENERIC = frozenset(
+    key(w)
+    for w in [
+        "north",
+        "south",
+        "east",
+        "west",
+        "central",
+        "centre",
+        "center",
+        "northern",
+        "southern",
+        "eastern",
+        "western",
+        "northeast",
+        "northwest",
+        "southeast",
+        "southwest",
+        "midwest",
+        "city",
+        "county",
+        "state",
+        "capital",
+        "downtown",
+        "upper",
+        "lower",
+        "greater",
+        "new",
+        "old",
+        "great",
+        "mount",
+        "lake",
+        "river",
+        "valley",
+        "island",
+        "park",
+        "street",
+        "avenue",
+        "road",
+    ]
+)
+_DIRECTIONS = re.compile(
+    r"(?i)^(north|south|east|west|central|northern|southern|eastern|western|north-?east|"
+    r"north-?west|south-?east|south-?west|northeast|northwest|southeast|southwest|upstate|"
+    r"downstate|greater|downtown)\s+"
+)
+# Words after a place name that make the name a modifier of an institution ("Oakland Police"),
+# where the place is still named (and gold sets count it).
+_INSTITUTION = frozenset(
+    key(w)
+    for w in [
+        "police",
+        "fire",
+        "sheriff",
+        "sheriffs",
+        "county",
+        "city",
+        "department",
+        "court",
+        "council",
+        "school",
+        "schools",
+        "university",
+        "college",
+        "hospital",
+        "medical",
+        "regional",
+        "airport",
+        "mayor",
+        "board",
+        "commission",
+        "public",
+        "library",
+        "community",
+        "chamber",
+        "township",
+        "municipal",
+        "district",
+        "state",
+        "police-department",
+        "detectives",
+        "officers",
+        "officials",
+        "firefighters",
+        "residents",
+        "area",
+    ]
+)
+_LEVEL = {
+    "country": "country",
+    "admin1": "admin1",
+    "admin2": "city",
+    "city": "city",
+    "point": "point",
+}
 _SPECIFICITY = {"point": 4, "city": 3, "admin1": 2, "country": 1}
 
 
@@ -88,19 +182,147 @@ def _is_demonym(gaz: Gazetteer, text: str) -> bool:
 # Demonyms the country data lacks (regions, peoples, adjectival forms news uses).
 _DEMONYMS = frozenset(
     key(w)
-    for w in """Kurdish Kurd Kurds Arab Arabs Arabic Shia Shiite Shiites Sunni Sunnis Yazidi
-    Persian Pashtun Baloch Turkmen Assyrian European Europeans African Africans Asian Asians
-    Western Westerners Latin Hispanic Palestinians Palestinian Israeli Israelis Emirati Emiratis
-    Saudi Saudis Yemeni Yemenis Afghan Afghans Iraqi Iraqis Syrian Syrians Iranian Iranians
-    American Americans British Briton Britons English Scottish Welsh Irish French German Germans
-    Russian Russians Chinese Japanese Korean Koreans Turkish Turk Turks Canadian Canadians Dutch
-    Spanish Italian Italians Ukrainian Ukrainians Egyptian Egyptians Jordanian Jordanians
-    Lebanese Qatari Kuwaiti Bahraini Omani Libyan Sudanese Somali Indian Indians Pakistani
-    Pakistanis Australian Australians Mexican Mexicans Cypriot Cypriots Greek Greeks Polish
-    Swiss Swedish Norwegian Danish Finnish Belgian Austrian Hungarian Czech Romanian Bulgarian
-    Serbian Croatian Slovenian Bosnian Albanian Georgian Armenian Azerbaijani Kazakh Uzbek
-    Vietnamese Thai Filipino Indonesian Malaysian Brazilian Argentine Argentinian Chilean
-    Colombian Venezuelan Cuban Nigerian Kenyan Ethiopian Ghanaian Moroccan Algerian Tunisian""".split()
+    for w in [
+        "Kurdish",
+        "Kurd",
+        "Kurds",
+        "Arab",
+        "Arabs",
+        "Arabic",
+        "Shia",
+        "Shiite",
+        "Shiites",
+        "Sunni",
+        "Sunnis",
+        "Yazidi",
+        "Persian",
+        "Pashtun",
+        "Baloch",
+        "Turkmen",
+        "Assyrian",
+        "European",
+        "Europeans",
+        "African",
+        "Africans",
+        "Asian",
+        "Asians",
+        "Western",
+        "Westerners",
+        "Latin",
+        "Hispanic",
+        "Palestinians",
+        "Palestinian",
+        "Israeli",
+        "Israelis",
+        "Emirati",
+        "Emiratis",
+        "Saudi",
+        "Saudis",
+        "Yemeni",
+        "Yemenis",
+        "Afghan",
+        "Afghans",
+        "Iraqi",
+        "Iraqis",
+        "Syrian",
+        "Syrians",
+        "Iranian",
+        "Iranians",
+        "American",
+        "Americans",
+        "British",
+        "Briton",
+        "Britons",
+        "English",
+        "Scottish",
+        "Welsh",
+        "Irish",
+        "French",
+        "German",
+        "Germans",
+        "Russian",
+        "Russians",
+        "Chinese",
+        "Japanese",
+        "Korean",
+        "Koreans",
+        "Turkish",
+        "Turk",
+        "Turks",
+        "Canadian",
+        "Canadians",
+        "Dutch",
+        "Spanish",
+        "Italian",
+        "Italians",
+        "Ukrainian",
+        "Ukrainians",
+        "Egyptian",
+        "Egyptians",
+        "Jordanian",
+        "Jordanians",
+        "Lebanese",
+        "Qatari",
+        "Kuwaiti",
+        "Bahraini",
+        "Omani",
+        "Libyan",
+        "Sudanese",
+        "Somali",
+        "Indian",
+        "Indians",
+        "Pakistani",
+        "Pakistanis",
+        "Australian",
+        "Australians",
+        "Mexican",
+        "Mexicans",
+        "Cypriot",
+        "Cypriots",
+        "Greek",
+        "Greeks",
+        "Polish",
+        "Swiss",
+        "Swedish",
+        "Norwegian",
+        "Danish",
+        "Finnish",
+        "Belgian",
+        "Austrian",
+        "Hungarian",
+        "Czech",
+        "Romanian",
+        "Bulgarian",
+        "Serbian",
+        "Croatian",
+        "Slovenian",
+        "Bosnian",
+        "Albanian",
+        "Georgian",
+        "Armenian",
+        "Azerbaijani",
+        "Kazakh",
+        "Uzbek",
+        "Vietnamese",
+        "Thai",
+        "Filipino",
+        "Indonesian",
+        "Malaysian",
+        "Brazilian",
+        "Argentine",
+        "Argentinian",
+        "Chilean",
+        "Colombian",
+        "Venezuelan",
+        "Cuban",
+        "Nigerian",
+        "Kenyan",
+        "Ethiopian",
+        "Ghanaian",
+        "Moroccan",
+        "Algerian",
+        "Tunisian",
+    ]
 )
 
 
@@ -140,6 +362,12 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
             s, e, lookup, hint = _clean(raw.strip(), offset + part.start() + lead)
             if not lookup or _is_demonym(gaz, lookup) or not any(c.isupper() for c in lookup):
                 continue
+            if key(lookup) in _GENERIC:
+                continue
+            if not gaz.lookup(lookup):
+                narrowed = _narrow(gaz, text, s, e)
+                if narrowed is not None:
+                    s, e, lookup, hint = narrowed
             add(Mention(s, e, text[s:e], "ner", lookup, hint))
 
     # 2. Gazetteer scan over proper-noun runs (and any tokens for curated sites).
@@ -147,6 +375,7 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     for ent in doc.entities:
         if ent.kind in _OTHER_LABELS:
             other[ent.span.start : ent.span.end] = b"\x01" * (ent.span.end - ent.span.start)
+    known = {key(m.lookup) for m in mentions if gaz.lookup(m.lookup)}
     toks = doc.tokens
     i = 0
     while i < len(toks):
@@ -162,7 +391,7 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
             s, e = span[0].start, span[-1].end
             if "\n" in text[s:e]:
                 continue
-            m = _scan_match(gaz, doc, span, text[s:e], bool(other[s]) or bool(other[e - 1]))
+            m = _scan_match(gaz, doc, span, text[s:e], bool(other[s]) or bool(other[e - 1]), known)
             if m is not None:
                 add(m)
                 matched = n
@@ -173,12 +402,37 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     return mentions
 
 
+def _narrow(
+    gaz: Gazetteer, text: str, start: int, end: int
+) -> tuple[int, int, str, str | None] | None:
+    """The longest run of capitalised words inside ``text[start:end]`` that the gazetteer knows
+    ("Alachua County Sheriff" -> "Alachua County", "Northeast Georgia" -> "Georgia")."""
+    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    for n in range(len(words) - 1, 0, -1):
+        for a in range(len(words) - n + 1):
+            s, e = words[a][0], words[a + n - 1][1]
+            piece = text[s:e].rstrip(".,;:")
+            if not piece[:1].isupper() or not piece.split()[-1][:1].isupper():
+                continue
+            cs, ce, lookup, hint = _clean(piece, s)
+            if key(lookup) in _GENERIC or (_DIRECTIONS.match(lookup) and n == 1):
+                continue
+            if gaz.lookup(lookup):
+                return cs, ce, lookup, hint
+    return None
+
+
 def _scan_match(
-    gaz: Gazetteer, doc: Document, span: list[Token], surface: str, in_other_entity: bool
+    gaz: Gazetteer,
+    doc: Document,
+    span: list[Token],
+    surface: str,
+    in_other_entity: bool,
+    known: set[str],
 ) -> Mention | None:
     """A mention for ``surface`` when the gazetteer knows it well enough to trust a non-NER hit."""
     s, e, lookup, hint = _clean(surface, span[0].start)
-    if not lookup or _is_demonym(gaz, lookup):
+    if not lookup or _is_demonym(gaz, lookup) or key(lookup) in _GENERIC:
         return None
     hits = gaz.lookup(lookup)
     if not hits:
@@ -190,11 +444,19 @@ def _scan_match(
     if span[-1].text[:1].islower():
         return None  # "Kirkuk police": only curated names ("K1 base") end in a common noun
     proper = all(
-        t.pos == "PROPN" or key(t.text) in _CONNECTORS or t.text in "-'’" for t in span
+        t.pos == "PROPN"
+        or key(t.text) in _CONNECTORS
+        or t.text in "-'’.&"
+        or (t.text.isupper() and len(t.text) >= 3)
+        for t in span
     )
-    if not proper or len(lookup) < 4:
+    if not proper:
         return None
-    if span[0].i == 0 or doc.tokens[span[0].i - 1].text in ".!?\n\"“":
+    if key(lookup) in known:  # NER called this name a place elsewhere in the article
+        return Mention(s, e, doc.article.text[s:e], "gazetteer", lookup, hint)
+    if len(lookup) < 4 and not (lookup.isupper() and any(gaz.kind[i] == 0 for i, _ in hits)):
+        return None
+    if span[0].i == 0 or doc.tokens[span[0].i - 1].text in '.!?\n"“':
         # Sentence-initial capitals are weak evidence: insist on a region or country name.
         if not kinds & {0, 1}:
             return None
@@ -202,8 +464,14 @@ def _scan_match(
         (gaz.population[i] for i, alt in hits if not alt and gaz.kind[i] == 3), default=0
     )
     primary_region = any(not alt and gaz.kind[i] in (0, 1) for i, alt in hits)
+    nxt = doc.tokens[span[-1].i + 1] if span[-1].i + 1 < len(doc.tokens) else None
+    institution = nxt is not None and key(nxt.text) in _INSTITUTION
     if in_other_entity:
-        ok = primary_region and len(span) == 1
+        ok = (
+            (primary_region and len(span) == 1)
+            or (hint == "county" and 2 in kinds)
+            or (institution and best_pop >= 5_000)
+        )
     else:
         ok = primary_region or best_pop >= 20_000 or (hint == "county" and 2 in kinds)
     return Mention(s, e, doc.article.text[s:e], "gazetteer", lookup, hint) if ok else None
@@ -256,8 +524,14 @@ def _candidates(gaz: Gazetteer, m: Mention, fuzzy_ccs: list[str]) -> list[tuple[
     return out
 
 
-def _score(gaz: Gazetteer, m: Mention, cand: tuple[int, bool, bool], ctx: _Context | None,
-           mentions: list[Mention], same_name_city: set[str]) -> float:
+def _score(
+    gaz: Gazetteer,
+    m: Mention,
+    cand: tuple[int, bool, bool],
+    ctx: _Context | None,
+    mentions: list[Mention],
+    same_name_city: set[str],
+) -> float:
     i, alt, fuzzy = cand
     kind = gaz.kind[i]
     pop = gaz.population[i]
@@ -269,7 +543,7 @@ def _score(gaz: Gazetteer, m: Mention, cand: tuple[int, bool, bool], ctx: _Conte
     elif kind == 2:
         s = 3.0
     elif kind == 3:
-        s = math.log10(pop + 10)
+        s = 1.2 * math.log10(pop + 10)
         if cc in same_name_city and pop >= 20_000:
             s += 2.0  # "Kirkuk", "Basra": the city, unless the text says "province"
     else:
@@ -284,8 +558,8 @@ def _score(gaz: Gazetteer, m: Mention, cand: tuple[int, bool, bool], ctx: _Conte
         s += 6.0 if kind == 2 else 0.0
     if ctx is not None:
         total = sum(ctx.countries.values()) or 1
-        if ctx.countries.get(cc):
-            s += 1.5 + 3.0 * ctx.countries[cc] / total
+        if cc and ctx.countries.get(cc):
+            s += 1.5 + 2.5 * ctx.countries[cc] / total
         a1 = f"{cc}.{gaz.admin1_code[i]}"
         if kind != 0 and gaz.admin1_code[i] and ctx.admin1.get(a1):
             s += 2.0
@@ -329,12 +603,16 @@ def _choose(gaz: Gazetteer, mentions: list[Mention], ctxs: list[_Context | None]
         m.score, m.chosen = max(scored)
 
 
-def _context(gaz: Gazetteer, mentions: list[Mention], skip: str, title_ccs: Counter[str]) -> _Context:
+def _context(
+    gaz: Gazetteer, mentions: list[Mention], skip: str, title_ccs: Counter[str]
+) -> _Context:
     ctx = _Context(countries=Counter(title_ccs))
     for m in mentions:
         if m.chosen is None or key(m.lookup) == skip:
             continue
         i = m.chosen
+        if not gaz.cc[i]:
+            continue  # a continent or sea says nothing of the article's country
         ctx.countries[gaz.cc[i]] += 1
         if gaz.kind[i] != 0 and gaz.admin1_code[i]:
             ctx.admin1[f"{gaz.cc[i]}.{gaz.admin1_code[i]}"] += 1
@@ -381,4 +659,3 @@ def to_place(doc: Document, gaz: Gazetteer, m: Mention, component: str) -> Place
 def specificity(place: Place) -> int:
     """Larger for finer places: point 4, city 3, admin1 2, country 1, unresolved 0."""
     return _SPECIFICITY.get(place.level or "", 0)
-
