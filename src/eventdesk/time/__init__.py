@@ -34,7 +34,7 @@ from .tense import TenseReader, cue_tense
 if TYPE_CHECKING:
     from ..pipeline import Options
 
-__all__ = ["DateComponent", "find_dates", "parse_anchor", "resolve"]
+__all__ = ["NO_ANCHOR", "DateComponent", "find_dates", "parse_anchor", "resolve"]
 
 _VETO_KINDS = frozenset({"PERSON", "ORG", "FAC", "WORK_OF_ART", "LAW", "PRODUCT"})
 _COUNT_KINDS = frozenset({"CARDINAL", "MONEY", "QUANTITY", "PERCENT", "ORDINAL"})
@@ -170,8 +170,8 @@ class _Finder:
         exprs = [x for x in scan(self.text) if _keep(x, self.text, self.index)]
         out: list[tuple[Expr, Resolution | None]] = [(x, None) for x in exprs]
         if self.entities:
-            strong = [(x.start, x.end) for x in exprs if not (x.kind == "month" and x.day is None
-                                                             and x.year is None)]  # fmt: skip
+            # A bare month inside a DATE entity ("May the 5th") may be improved on.
+            strong = [(x.start, x.end) for x in exprs if not (x.kind == "month" and x.year is None)]
             for ent in self.entities:
                 if ent.kind != "DATE" or not fallback.eligible(ent.span.text):
                     continue
@@ -261,7 +261,3 @@ class DateComponent:
     def __call__(self, doc: Document) -> Document:
         doc.dates = _mentions(doc, use_entities=True)
         return doc
-
-
-# Re-exported for callers that want to explain a None value.
-NO_ANCHOR_REASON = NO_ANCHOR
