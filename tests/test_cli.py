@@ -155,3 +155,35 @@ def test_db_defaults_to_env_then_working_directory(
         monkeypatch.delenv("EVENTDESK_DB", raising=False)
     assert invoke("ingest", str(feed)).exit_code == 0
     assert (tmp_path / ("env.db" if env_db else "eventdesk.db")).exists()
+
+
+def test_train_writes_a_model_that_run_accepts(tmp_path: Path, feed: Path, db_url: str) -> None:
+    rows = [
+        ("Police fired tear gas at protesters in the capital.", "PROTEST_WITH_INTER"),
+        ("Riot police dispersed demonstrators with water cannon.", "PROTEST_WITH_INTER"),
+        ("Officers beat marchers with batons and arrested dozens.", "PROTEST_WITH_INTER"),
+        ("Thousands marched peacefully through the city centre.", "PEACE_PROTEST"),
+        ("Students held a peaceful sit-in outside parliament.", "PEACE_PROTEST"),
+        ("Teachers rallied in front of the ministry to demand pay.", "PEACE_PROTEST"),
+    ]
+    labelled = tmp_path / "labelled.jsonl"
+    labelled.write_text(
+        "".join(json.dumps({"text": t, "label": lab}) + "\n" for t, lab in rows), encoding="utf-8"
+    )
+    model = tmp_path / "m.npz"
+    res = invoke("train", str(labelled), "-o", str(model))
+    assert res.exit_code == 0, res.output
+    assert model.is_file()
+    assert json.loads(res.stdout.splitlines()[0])["n"] == 6
+    res = invoke("run", str(feed), "--db", db_url, "--model", str(model), "--ontology", "acled")
+    assert res.exit_code == 0, res.output
+    missing = invoke("run", str(feed), "--db", db_url, "--model", str(tmp_path / "none.npz"))
+    assert missing.exit_code == 2
+
+
+def test_train_on_a_bad_file_names_it(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("{broken\n", encoding="utf-8")
+    res = invoke("train", str(bad))
+    assert res.exit_code == 2
+    assert "bad.jsonl" in res.output

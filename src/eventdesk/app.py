@@ -39,8 +39,12 @@ class RunReport:
 
 
 def _reporter(report: RunReport) -> Callable[[InputError], None]:
+    from .ingest import SkippedInput
+
     def on_problem(err: InputError) -> None:
-        report.skipped += 1
+        # A SkippedInput cost an input; a plain InputError is a warning (the article was kept).
+        if isinstance(err, SkippedInput):
+            report.skipped += 1
         report.problems.append(err.line())
         warn(err.line())
 

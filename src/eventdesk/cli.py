@@ -306,6 +306,45 @@ def search(
             print(json.dumps(hit, ensure_ascii=False))
 
 
+@app.command()
+@_guard
+def train(
+    labelled: Annotated[Path, typer.Argument(help="JSONL ({text, label}) or CSV/TSV, e.g. an "
+                                              "ACLED export with notes and sub_event_type.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Model file to write.")] = Path(
+        "eventdesk-model.npz"
+    ),
+    text_field: Annotated[str, typer.Option("--text-field", help="Column with the text.")] = "text",
+    label_field: Annotated[str, typer.Option("--label-field", help="Column with the label.")] = (
+        "label"
+    ),
+    quiet: QuietOpt = False,
+) -> None:
+    """Fit the event classifier on your own labelled examples; use it with --model."""
+    import json
+
+    from .events.train import train_file
+
+    state.quiet = quiet
+    if not labelled.is_file():
+        raise InputError("no such file", source=str(labelled), hint="check the path")
+    stats = train_file(str(labelled), str(output), text_field=text_field, label_field=label_field)
+    print(json.dumps(stats, ensure_ascii=False, default=str))
+    say(
+        f"trained on {stats.get('n')} examples, {len(stats.get('labels', []))} labels -> {output}; "
+        f"use it: eventdesk run PATH --model {output}"
+        + (" --ontology acled" if _looks_acled(stats.get("labels", [])) else "")
+    )
+
+
+def _looks_acled(labels: list[str]) -> bool:
+    """Whether a trained model's labels are ACLED sub-event types (then --ontology acled)."""
+    from .events.acled import ontology
+
+    onto = ontology()
+    return bool(labels) and all(onto.code_for(str(lab)) for lab in labels)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
