@@ -1,0 +1,109 @@
+"""Sentence cleaning for timelines and summaries: keep the news, drop the page furniture.
+
+Why a separate step: extracted article text carries datelines ("BAGHDAD (Reuters) -"), bylines,
+share buttons, photo credits and comment-policy notes. In an extractive summary these read as
+noise and, worse, a dateline glued to a lead sentence makes two copies of one report look
+different to the de-duplication. :func:`clean_sentence` removes what can be removed from a
+sentence and returns None when nothing newsworthy is left, so the caller drops it.
+
+Everything here is plain regular expressions over one sentence: it runs before any model and
+must stay cheap, since every sentence of every article passes through it.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["MIN_WORDS", "clean_sentence", "is_boilerplate"]
+
+MIN_WORDS = 5  # a shorter remainder is a heading, a caption or a fragment, not a report
+
+_MONTH = (
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+)
+# "BAGHDAD (Reuters) -", "NEW YORK, Jan 5 (AP) --", "LONDON, Jan 5 -", "(CNN) --",
+# "WASHINGTON —", "Kabul, Afghanistan (AP) —". The place is upper case or followed by an agency in
+# parentheses; a plain "Officials - " is not a dateline.
+_AGENCY = r"\((?:[A-Z][\w.&' ]{0,30}|[A-Z]{2,}[\w.&' ]{0,20})\)"
+_PLACE_CAPS = r"[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+){0,3}"
+_PLACE_ANY = r"[A-Z][\w.'’]+(?:[ -][A-Z][\w.'’]+){0,3}"
+_REGION = r"(?:,\s*[A-Z][\w.'’]+(?: [A-Z][\w.'’]+){0,2})?"
+_DATEPART = rf"(?:,?\s*{_MONTH}\s+\d{{1,2}}(?:,?\s*\d{{4}})?)?"
+_DASH = r"\s*(?:-{1,3}|–|—|:)\s+"
+_DATELINE = re.compile(
+    rf"^\s*(?:"
+    rf"{_PLACE_CAPS}{_REGION}{_DATEPART}\s*(?:{_AGENCY})?{_DASH}"  # LONDON, Jan 5 (AP) -
+    rf"|{_PLACE_ANY}{_REGION}{_DATEPART}\s*{_AGENCY}{_DASH}"  # Kabul, Afghanistan (AP) -
+    rf"|{_AGENCY}{_DASH}"  # (CNN) --
+    rf")"
+)
+# "By Jane Doe, Reuters", "By JANE DOE and John Roe | Staff writers" at the start of a sentence.
+_BYLINE_HEAD = re.compile(
+    r"^\s*By\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
+    r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3})*"
+    r"(?:\s*[,|]\s*[\w .'’-]{0,40})?\s*(?:\n|$|(?=[A-Z][a-z]+ [a-z]))",
+)
+# Whole sentences that are page furniture, wherever they appear in the sentence.
+_FURNITURE = re.compile(
+    r"(?:"
+    r"\bsource link\b|\bcomments? (?:are|is) (?:moderated|closed|welcome)|\bcomment polic"
+    r"|\bclick here\b|\bread (?:more|the full|our)\b|\bshare (?:this|on)\b"
+    r"|\b(?:follow|like) us on\b|\bsign up (?:for|to)\b|\bsubscribe (?:to|now|for)\b"
+    r"|\bnewsletter\b|\ball rights reserved\b|\bcopyright\b|©"
+    r"|\bmay not be (?:published|reproduced|redistributed)\b|\brewritten or redistributed\b"
+    r"|\bcookie(?:s| policy)\b|\bprivacy policy\b|\bterms of (?:use|service)\b"
+    r"|\bjavascript\b|\byour browser\b|\bthis video\b|\bwatch (?:the )?video\b"
+    r"|\bplease (?:read|note|enable)\b|\bload(?:ing)? comments\b|\bjump to comments\b"
+    r"|\bemail this\b|\bprint this\b|\bfacebook\b.*\btwitter\b|\btwitter\b.*\bfacebook\b"
+    r"|\b(?:photo|image|picture|video) (?:by|credit|courtesy)\b|\bgetty images\b"
+    r"|\b(?:AP|Reuters|AFP|EPA) (?:photo|images?)\b|^\s*(?:photo|image|caption|file photo)\s*:"
+    r"|^\s*(?:advertisement|related|trending(?: news)?|more|see also|also read|editor'?s note)\s*:?"
+    r"\s*(?:$|[A-Z])"
+    r"|\bthis (?:story|article) (?:has been|was) (?:updated|corrected)\b"
+    r"|\bcontributed (?:to )?(?:this )?report(?:ing)?\b|\breporting by\b|\bediting by\b"
+    r"|\bwritten by\b"
+    r")",
+    re.IGNORECASE,
+)
+# Trailing credits and captions inside an otherwise good sentence: "(Photo: AP)", "(Reuters)".
+_TRAILING = re.compile(
+    r"\s*(?:\((?:photo|image|picture|file|credit)[^)]{0,60}\)|\[(?:photo|image)[^\]]{0,60}\])\s*",
+    re.IGNORECASE,
+)
+_SPACES = re.compile(r"\s+")
+_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+
+
+def is_boilerplate(text: str) -> bool:
+    """True when ``text`` is page furniture as a whole (a share line, a credit, a policy note)."""
+    return _FURNITURE.search(text) is not None
+
+
+def clean_sentence(text: str) -> str | None:
+    """``text`` without dateline, byline or credits; None if nothing newsworthy remains.
+
+    "Newsworthy" is deliberately simple: at least :data:`MIN_WORDS` words, some of them lower
+    case (a sentence in capitals is a heading), and no page furniture anywhere in it — a sentence
+    that mentions "click here" is a link line even when it also says something.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"clean_sentence() takes a str, not {type(text).__name__}")
+    s = _SPACES.sub(" ", text).strip()
+    if not s or is_boilerplate(s):
+        return None
+    for _ in range(2):  # "LONDON (Reuters) - By Jane Doe ..." has two heads
+        before = s
+        s = _DATELINE.sub("", s, count=1)
+        s = _BYLINE_HEAD.sub("", s, count=1).strip()
+        if s == before:
+            break
+    s = _TRAILING.sub(" ", s).strip()
+    s = s.lstrip("-–—:|•*· ").strip()
+    words = _WORD.findall(s)
+    if len(words) < MIN_WORDS:
+        return None
+    if not any(w[0].islower() for w in words):
+        return None
+    if s[0].islower() and not s[0].isdigit():
+        s = s[0].upper() + s[1:]
+    return s

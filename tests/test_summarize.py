@@ -1,0 +1,186 @@
+"""Summaries: word limit, sources on every sentence, no boilerplate, merged repeats, figure clashes.
+
+The articles are made up for these tests (a port strike in a fictional city) and run through the
+real spaCy stage; cleaning is tested on hand-written lines.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from eventdesk.errors import InputError, UsageError
+from eventdesk.nlp import SpacyComponent
+from eventdesk.summarize import (
+    clean_sentence,
+    is_boilerplate,
+    split_documents,
+    summarize,
+    summarize_texts,
+)
+from eventdesk.types import Article, Document
+
+SHARED = "Dock workers at the port of Halvik walked out on Monday, halting all container traffic."
+
+ARTICLES = [
+    Article(
+        id="port-1",
+        source="Harbour Wire",
+        published="2032-05-03",
+        text=(
+            f"HALVIK (Harbour Wire) - {SHARED} "
+            "The union said 3,400 workers joined the strike over pay and night shifts. "
+            "Ships queued outside the harbour as cranes stood idle. "
+            "Comments are moderated and will appear after approval. Source link"
+        ),
+    ),
+    Article(
+        id="port-2",
+        source="Coastal Times",
+        published="2032-05-04",
+        text=(
+            f"{SHARED} "
+            "Port managers said approximately 2,000 workers took part in the strike. "
+            "The transport minister urged both sides to return to talks. "
+            "Click here to read more stories like this one."
+        ),
+    ),
+    Article(
+        id="port-3",
+        source="Halvik Post",
+        published="2032-05-05",
+        text=(
+            "Talks between the union and port managers resumed on Wednesday in Halvik. "
+            "Exporters warned that fruit cargo was spoiling on the quays. "
+            "By Mara Olsen, Halvik Post"
+        ),
+    ),
+]
+
+BOILERPLATE = ("Source link", "Comments are moderated", "Click here", "HALVIK (", "By Mara Olsen")
+
+
+@pytest.fixture(scope="module")
+def docs() -> list[Document]:
+    return list(SpacyComponent().pipe([Document(article=a) for a in ARTICLES]))
+
+
+def n_words(summary) -> int:
+    return sum(len(s.text.split()) for s in summary)
+
+
+@pytest.mark.parametrize("limit", [12, 30, 60, 200])
+def test_at_most_n_words_and_close_to_n(docs, limit):
+    summary = summarize(docs, words=limit)
+    assert n_words(summary) <= limit
+    if limit >= 30:
+        assert n_words(summary) >= limit * 0.6 or limit == 200
+
+
+def test_every_sentence_has_a_source(docs):
+    ids = {a.id for a in ARTICLES}
+    for s in summarize(docs, words=200):
+        assert s.sources and set(s.sources) <= ids
+
+
+def test_no_boilerplate(docs):
+    text = " ".join(s.text for s in summarize(docs, words=500))
+    for junk in BOILERPLATE:
+        assert junk not in text
+
+
+def test_repeated_sentence_once_with_both_sources(docs):
+    summary = summarize(docs, words=500)
+    hits = [s for s in summary if "walked out on Monday" in s.text]
+    assert len(hits) == 1
+    assert set(hits[0].sources) == {"port-1", "port-2"}
+
+
+def test_figure_disagreement_is_stated(docs):
+    summary = summarize(docs, words=500)
+    notes = [s for s in summary if s.text.startswith("Sources differ on")]
+    assert len(notes) == 1, [s.text for s in summary]
+    note = notes[0]
+    assert "3,400" in note.text and "2,000" in note.text
+    assert "Harbour Wire" in note.text and "Coastal Times" in note.text
+    assert set(note.sources) == {"port-1", "port-2"}
+    assert n_words(summary) <= 500
+
+
+def test_figure_note_fits_the_budget(docs):
+    for limit in (25, 40, 60):
+        assert n_words(summarize(docs, words=limit)) <= limit
+
+
+def test_sentences_in_publication_order(docs):
+    summary = [s for s in summarize(docs, words=500) if not s.text.startswith("Sources differ")]
+    first = [min(ARTICLES.index(next(a for a in ARTICLES if a.id == i)) for i in s.sources)
+             for s in summary]  # fmt: skip
+    assert first == sorted(first)
+
+
+def test_summarize_texts_ids_and_separator():
+    joined = (
+        "The city council approved the new tram line on Tuesday after a long debate. |||||"
+        "Construction of the tram line will start next spring, the mayor said on Tuesday."
+    )
+    assert len(split_documents(joined)) == 2
+    summary = summarize_texts([joined], words=40, cluster_id="c7")
+    assert summary
+    assert all(src.startswith("c7/") for s in summary for src in s.sources)
+    assert n_words(summary) <= 40
+
+
+def test_bad_input_is_a_clear_error(docs):
+    with pytest.raises(UsageError):
+        summarize(docs, words=0)
+    with pytest.raises(InputError):
+        summarize_texts(["   ", "|||||"], words=20)
+    undone = Document(article=Article(id="raw", text="A sentence that was never parsed at all."))
+    with pytest.raises(InputError, match="raw"):
+        summarize([undone], words=20)
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("BAGHDAD (Reuters) - Rockets hit the airport on Sunday, police said.",
+         "Rockets hit the airport on Sunday, police said."),
+        ("LONDON, Jan 5 - The central bank held its main rate at 2 percent.",
+         "The central bank held its main rate at 2 percent."),
+        ("(CNN) -- A strong earthquake shook the capital early on Tuesday.",
+         "A strong earthquake shook the capital early on Tuesday."),
+        ("Kabul, Afghanistan (AP) — Gunmen attacked a checkpoint overnight, officials said.",
+         "Gunmen attacked a checkpoint overnight, officials said."),
+        ("The bridge reopened (Photo: City Hall) after two weeks of repairs.",
+         "The bridge reopened after two weeks of repairs."),
+        ("Officials - including the mayor - said the bridge will reopen.",
+         "Officials - including the mayor - said the bridge will reopen."),
+    ],
+)  # fmt: skip
+def test_clean_sentence_strips_heads_and_credits(line, expected):
+    assert clean_sentence(line) == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Source link",
+        "Comments are moderated and will appear after approval.",
+        "Click here to subscribe to our newsletter.",
+        "Read more: the full story of the floods",
+        "By Jane Doe, Reuters",
+        "Share this article on Facebook and Twitter",
+        "Photo: Rescue workers search the rubble in the old town",
+        "BREAKING NEWS FROM THE CAPITAL TONIGHT",
+        "Long Story Short",
+        "This material may not be published, broadcast, rewritten or redistributed.",
+        "",
+    ],
+)
+def test_clean_sentence_drops_furniture(line):
+    assert clean_sentence(line) is None
+
+
+def test_is_boilerplate_leaves_news_alone():
+    assert is_boilerplate("Comments are closed.")
+    assert not is_boilerplate("The minister commented on the strike on Monday.")
