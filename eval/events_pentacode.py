@@ -21,7 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from events_plover_gsr import build_pipeline
 
 REPO = Path(__file__).resolve().parent.parent
-FLOORS = {"macro_f1": 0.45}
+# Measured on all 1349 sentences: macro F1 0.670 (target 0.75 not met yet).
+FLOORS = {"macro_f1": 0.63}
 
 PENTACLASS = {
     "AGREE": 1,  # CAMEO 03 express intent to cooperate
