@@ -123,6 +123,15 @@ class Gazetteer:
             hits = (hits,)
         return [(h >> 1, bool(h & 1)) for h in hits]
 
+    def lookup_strict(self, name: str) -> list[tuple[int, bool]]:
+        """Like :meth:`lookup` but by the strict key only (no transliteration folding)."""
+        hits = self.by_key.get(key(name))
+        if hits is None:
+            return []
+        if isinstance(hits, int):
+            hits = (hits,)
+        return [(h >> 1, bool(h & 1)) for h in hits]
+
     def fold_keys_in(self, cc: str) -> list[str]:
         """Folded keys of the places in country ``cc`` (for fuzzy matching within a context)."""
         if not self._fold_keys:

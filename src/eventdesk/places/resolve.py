@@ -33,8 +33,9 @@ _CONNECTORS = frozenset({"al", "el", "ad", "ar", "as", "ash", "an", "ez", "az", 
 _HINT_ADMIN = frozenset(
     {"province", "governorate", "state", "region", "oblast", "prefecture", "department"}
 )
+_KIND_AFTER = re.compile(r"(?i)\s+(province|governorate|oblast|prefecture)\b")
 _HINT_COUNTY = frozenset({"county", "parish", "district"})
-_MAX_NGRAM = 5
+_MAX_NGRAM = 7  # "Ain al - Asad air base" is six tokens
 # Words that are gazetteer names somewhere but, alone, never mean that place in English news.
 _GENERIC = frozenset(
     key(w)
@@ -348,8 +349,19 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     def add(m: Mention) -> None:
         if not m.lookup or any(taken[m.start : m.end]):
             return
+        if person[m.start] and not _curated(gaz, m.lookup):
+            return
+        after = _KIND_AFTER.match(text, m.end)
+        if after and m.hint is None:  # "Anbar province": the span takes the kind word along
+            m.end, m.text, m.hint = after.end(), text[m.start : after.end()], "admin"
         mentions.append(m)
         taken[m.start : m.end] = b"\x01" * (m.end - m.start)
+
+    # Words inside a multi-word person name ("Qasem Soleimani") are never places.
+    person = bytearray(len(text) + 1)
+    for ent in doc.entities:
+        if ent.kind == "PERSON" and " " in ent.span.text.strip():
+            person[ent.span.start : ent.span.end] = b"\x01" * (ent.span.end - ent.span.start)
 
     # 1. NER places, split at commas ("Springfield, Illinois" is two places).
     for ent in doc.entities:
@@ -422,6 +434,14 @@ def _narrow(
     return None
 
 
+def _curated(gaz: Gazetteer, name: str) -> bool:
+    """True when ``name`` is one of our curated sites or towns (specific, trusted names)."""
+    return any(
+        gaz.kind[i] == 4 or (gaz.kind[i] == 3 and gaz.geonameid[i] < 0)
+        for i, _ in gaz.lookup_strict(name)
+    )
+
+
 def _scan_match(
     gaz: Gazetteer,
     doc: Document,
@@ -434,12 +454,12 @@ def _scan_match(
     s, e, lookup, hint = _clean(surface, span[0].start)
     if not lookup or _is_demonym(gaz, lookup) or key(lookup) in _GENERIC:
         return None
-    hits = gaz.lookup(lookup)
+    hits = gaz.lookup_strict(lookup)  # folding is for names NER vouches for, not any capital
     if not hits:
         return None
     kinds = {gaz.kind[i] for i, _ in hits}
     # Curated sites (points, and towns the packages lack) are specific names: trust any tokens.
-    if any(gaz.kind[i] == 4 or (gaz.kind[i] == 3 and gaz.geonameid[i] < 0) for i, _ in hits):
+    if _curated(gaz, lookup):
         return Mention(s, e, doc.article.text[s:e], "gazetteer", lookup, hint)
     if span[-1].text[:1].islower():
         return None  # "Kirkuk police": only curated names ("K1 base") end in a common noun
@@ -503,11 +523,17 @@ class _Context:
 
 
 def _candidates(gaz: Gazetteer, m: Mention, fuzzy_ccs: list[str]) -> list[tuple[int, bool, bool]]:
-    hits = gaz.lookup(m.lookup)
+    """(id, by alternate name, approximate) for each entry the mention may name."""
+    short = len(key(m.lookup)) <= 3  # "MoD", "IS": an alternate name this short is a code
+    hits = gaz.lookup_strict(m.lookup)
     if not hits and m.hint == "admin":
-        hits = gaz.lookup(m.lookup + " Province")
+        hits = gaz.lookup_strict(m.lookup + " Province")
     if hits:
-        return [(i, alt, False) for i, alt in hits]
+        return [(i, alt, False) for i, alt in hits if not (alt and short and gaz.kind[i] != 0)]
+    if m.source == "ner" and len(m.lookup) >= 5:
+        folded = [(i, alt, True) for i, alt in gaz.lookup(m.lookup)]
+        if folded:
+            return folded
     if m.source != "ner" or len(m.lookup) < 5:
         return []
     from rapidfuzz import fuzz, process
@@ -533,11 +559,13 @@ def _score(
     same_name_city: set[str],
 ) -> float:
     i, alt, fuzzy = cand
+    if alt and fold(gaz.names[i]) == fold(m.lookup):
+        alt = False  # "Basra" for "Basrah": a spelling of the main name, not an old or foreign one
     kind = gaz.kind[i]
     pop = gaz.population[i]
     cc = gaz.cc[i]
     if kind == 0:
-        s = 10.0
+        s = 11.0
     elif kind == 1:
         s = 4.0 + 0.5 * math.log10(pop + 10)
     elif kind == 2:
@@ -549,7 +577,7 @@ def _score(
     else:
         s = 8.0
     if alt:
-        s -= 1.5
+        s -= 2.5 if kind == 3 else 1.5  # towns have many old and foreign names; trust them less
     if fuzzy:
         s -= 1.0
     if m.hint == "admin":

@@ -1,0 +1,166 @@
+"""Places: gazetteer, recognition, context resolution, event location.
+
+Sentences here are written for these tests (not taken from any corpus). They need the spaCy
+model and the gazetteer (built into the user cache on first use, about a minute), hence ``slow``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from eventdesk.places import EventLocator, PlaceComponent, gazetteer, is_actor_mention
+from eventdesk.places.normalize import fold, key
+from eventdesk.places.resolve import distance_km
+from eventdesk.types import Actor, Article, Document, Event, Place
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def parse():
+    from eventdesk.nlp import SpacyComponent
+
+    nlp, places = SpacyComponent(), PlaceComponent()
+
+    def run(text: str) -> Document:
+        return places(nlp(Document(article=Article(id="t", text=text))))
+
+    return run
+
+
+def _by_text(doc: Document) -> dict[str, Place]:
+    return {p.span.text: p for p in doc.places}
+
+
+def test_normalised_keys_merge_transliterations():
+    assert key("Al-Başrah") == "al basrah"
+    assert fold("Miqdadiya") == fold("Al Miqdadiyah")
+    assert fold("Kirkuk") != fold("Karbala")
+
+
+def test_gazetteer_loads_fast_and_knows_regions():
+    gaz = gazetteer()
+    assert len(gaz) > 200_000
+    assert gaz.load_seconds < 30  # first use may build; the bench script times a warm load
+    kinds = {gaz.entry(i).kind for i, _ in gaz.lookup("Anbar")}
+    assert "admin1" in kinds
+
+
+IRAQ = (
+    "Gunmen attacked a checkpoint in Miqdadiya on Tuesday, Iraqi police said. Security forces "
+    "in Anbar and Nineveh were put on alert, and a rocket hit near Kirkuk. Officials in Basra "
+    "said oil exports from Iraq were not affected."
+)
+
+
+def test_iraq_context_resolves_governorates_and_cities(parse):
+    places = _by_text(parse(IRAQ))
+    anbar, nineveh = places["Anbar"], places["Nineveh"]
+    assert (anbar.country, anbar.level) == ("IRQ", "admin1")
+    assert (nineveh.country, nineveh.level, nineveh.name) == ("IRQ", "admin1", "Ninawa")
+    miq = places["Miqdadiya"]
+    assert miq.country == "IRQ" and miq.admin1 == "Diyala"
+    assert distance_km((miq.lat, miq.lon), (33.98, 44.94)) < 25
+    kirkuk, basra = places["Kirkuk"], places["Basra"]
+    assert kirkuk.level == "city" and distance_km((kirkuk.lat, kirkuk.lon), (35.47, 44.39)) < 25
+    assert basra.level == "city" and distance_km((basra.lat, basra.lon), (30.51, 47.78)) < 25
+    assert places["Iraq"].level == "country" and places["Iraq"].country == "IRQ"
+
+
+def test_demonyms_are_not_places(parse):
+    doc = parse("Iraqi and British officers met Kurdish leaders while American diplomats watched.")
+    assert not [p for p in doc.places if p.span.text in {"Iraqi", "British", "Kurdish", "American"}]
+
+
+def test_us_context_with_state(parse):
+    doc = parse("The mayor of Springfield, Illinois, opened a new library on Monday.")
+    spring = _by_text(doc)["Springfield"]
+    assert spring.country == "USA" and spring.admin1 == "Illinois"
+    assert distance_km((spring.lat, spring.lon), (39.80, -89.64)) < 25
+
+
+def test_containment_in_a_region(parse):
+    doc = parse("Two soldiers died near Haditha in Anbar province, the army said.")
+    places = _by_text(doc)
+    assert places["Haditha"].country == "IRQ" and places["Haditha"].admin1 == "Anbar"
+    assert places["Anbar province"].level == "admin1"
+
+
+def test_curated_bases(parse):
+    doc = parse(
+        "Rockets struck the K1 base near Kirkuk and later Ain al-Asad air base in western Iraq."
+    )
+    found = {p.name: p for p in doc.places}
+    k1, asad = found["K-1 Air Base"], found["Ain al-Asad Air Base"]
+    assert k1.level == "point" and k1.country == "IRQ" and k1.admin1 == "Kirkuk"
+    assert asad.level == "point" and asad.admin1 == "Anbar"
+
+
+def test_spans_match_text_and_levels_are_known(parse):
+    doc = parse(IRAQ + " The delegation then flew from Baghdad to Washington and London.")
+    assert doc.places
+    for p in doc.places:
+        assert doc.article.text[p.span.start : p.span.end] == p.span.text
+        assert p.level in {"point", "city", "admin1", "country", None}
+        assert (p.lat is None) == (p.level is None)
+
+
+def test_capital_as_speaker_is_an_actor_not_a_location(parse):
+    doc = parse("Baghdad said on Monday that militants attacked a market in Tikrit.")
+    baghdad = _by_text(doc)["Baghdad"]
+    assert is_actor_mention(doc, baghdad)
+    tikrit = _by_text(doc)["Tikrit"]
+    assert not is_actor_mention(doc, tikrit)
+    ev = _event(doc, "attacked")
+    EventLocator()(doc)
+    assert ev.location is not None and ev.location.span.text == "Tikrit"
+
+
+def _event(doc: Document, trigger: str, kind: str = "ASSAULT") -> Event:
+    text = doc.article.text
+    t = text.index(trigger)
+    sent = doc.sentence_at(t)
+    s = doc.sentences[sent]
+    ev = Event(
+        event=kind,
+        span=doc.span(s.start, s.end, component="test"),
+        trigger=doc.span(t, t + len(trigger), component="test"),
+    )
+    doc.events.append(ev)
+    return ev
+
+
+def test_event_locator_prefers_the_attached_place(parse):
+    doc = parse(
+        "Officials in Baghdad said a car bomb exploded in Miqdadiya, killing five people. "
+        "Protesters gathered again on Friday."
+    )
+    bomb = _event(doc, "exploded")
+    later = _event(doc, "gathered", "PROTEST")
+    EventLocator()(doc)
+    assert bomb.location is not None and bomb.location.name == "Al Miqdādīyah"
+    assert bomb.location.level == "city"
+    # No place in its sentence: the article's dominant place, with lower confidence.
+    assert later.location is not None
+    assert later.location.span.confidence < bomb.location.span.confidence
+
+
+def test_event_locator_skips_actor_places_and_keeps_existing(parse):
+    doc = parse("Washington announced new sanctions on Tehran.")
+    ev = _event(doc, "sanctions", "SANCTION")
+    ev.actor = Actor(entity_text="Washington", span=doc.span(0, 10))
+    EventLocator()(doc)
+    assert ev.location is None or ev.location.span.text != "Washington"
+    preset = Place(span=doc.span(0, 10), name="Somewhere", level="city")
+    ev2 = _event(doc, "announced", "SANCTION")
+    ev2.location = preset
+    EventLocator()(doc)
+    assert ev2.location is preset
+
+
+def test_geoparse_rejects_non_text():
+    from eventdesk.errors import InputError
+    from eventdesk.places import geoparse
+
+    with pytest.raises(InputError):
+        geoparse(b"bytes")  # type: ignore[arg-type]
