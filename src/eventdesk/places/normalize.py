@@ -81,7 +81,7 @@ ADMIN_WORDS = frozenset(
 
 
 def key(name: str) -> str:
-    """Lowercase, diacritics and punctuation removed, single spaces: ``"Al-Başrah"`` -> ``"al basrah"``."""
+    """Lowercase, no diacritics or punctuation, single spaces: "Al-Başrah" -> "al basrah"."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = _PUNCT.sub("", text.lower())

@@ -476,10 +476,9 @@ def _scan_match(
         return Mention(s, e, doc.article.text[s:e], "gazetteer", lookup, hint)
     if len(lookup) < 4 and not (lookup.isupper() and any(gaz.kind[i] == 0 for i, _ in hits)):
         return None
-    if span[0].i == 0 or doc.tokens[span[0].i - 1].text in '.!?\n"“':
-        # Sentence-initial capitals are weak evidence: insist on a region or country name.
-        if not kinds & {0, 1}:
-            return None
+    sentence_initial = span[0].i == 0 or doc.tokens[span[0].i - 1].text in '.!?\n"“'
+    if sentence_initial and not kinds & {0, 1}:
+        return None  # capitals there are weak evidence: insist on a region or country name
     best_pop = max(
         (gaz.population[i] for i, alt in hits if not alt and gaz.kind[i] == 3), default=0
     )
