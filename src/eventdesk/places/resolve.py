@@ -58,6 +58,39 @@ _GENERIC = frozenset(
         "midwest",
         "city",
         "county",
+        "police",
+        "route",
+        "highway",
+        "interstate",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "defense",
+        "defence",
+        "justice",
+        "liberty",
+        "independence",
+        "union",
+        "victory",
+        "hope",
+        "university",
+        "college",
         "state",
         "capital",
         "downtown",
@@ -477,6 +510,14 @@ def _scan_match(
     if len(lookup) < 4 and not (lookup.isupper() and any(gaz.kind[i] == 0 for i, _ in hits)):
         return None
     sentence_initial = span[0].i == 0 or doc.tokens[span[0].i - 1].text in '.!?\n"“'
+    after = doc.article.text[span[-1].end : span[-1].end + 2]
+    dateline = (
+        sentence_initial
+        and all(t.text.isupper() or not t.text.isalpha() for t in span)
+        and after[:1] in {",", ":", "(", "—", "-", "–"}
+    )  # "ALBUQUERQUE, N.M. —", "BEIRUT:": the place the story was filed from
+    if dateline and any(gaz.kind[i] == 3 and gaz.population[i] >= 1000 for i, _ in hits):
+        return Mention(s, e, doc.article.text[s:e], "gazetteer", lookup, hint)
     if sentence_initial and not kinds & {0, 1}:
         return None  # capitals there are weak evidence: insist on a region or country name
     best_pop = max(
