@@ -75,3 +75,34 @@ def test_long_articles_are_parsed_in_chunks_with_exact_offsets() -> None:
     assert text[last.span.start : last.span.end] == last.span.text
     assert doc.sentences[-1].end <= len(text)
     assert [s.index for s in doc.sentences] == list(range(len(doc.sentences)))
+
+
+def test_headline_caption_and_lead_are_separate_sentences() -> None:
+    lead = (
+        "The defence minister signed a memorandum of understanding with his British "
+        "counterpart in London on Thursday, the ministry said in a statement released late "
+        "in the evening after the meeting."
+    )
+    text = (
+        "Iraq and Britain sign defence memorandum\n\n"
+        "Minister Ali Hassan with his counterpart\n" + lead + "\n" + lead
+    )
+    doc = SpacyComponent()(Document(Article(id="h", text=text)))
+    assert [s.text for s in doc.sentences[:3]] == [
+        "Iraq and Britain sign defence memorandum",
+        "Minister Ali Hassan with his counterpart",
+        lead,
+    ]
+
+
+def test_hard_wrapped_wire_copy_is_not_split_at_every_line() -> None:
+    text = (
+        "Showers continued throughout the week in\n"
+        "the cocoa zone, alleviating the drought since early\n"
+        "January and improving prospects for the coming harvest,\n"
+        "the exporters association said in its weekly review.\n"
+        "    The dry period means the harvest will be late this year.\n"
+    )
+    doc = SpacyComponent()(Document(Article(id="w", text=text)))
+    assert len(doc.sentences) == 2
+    assert doc.sentences[0].text.endswith("weekly review.")
