@@ -19,7 +19,7 @@ from ..errors import InputError
 from ..types import Article, Document, Entity, Place
 from .gazetteer import Gazetteer, gazetteer
 from .locate import dominant_place, is_actor_mention, locate, located_copy
-from .resolve import recognise, resolve, to_place
+from .resolve import keep_unresolved, recognise, resolve, to_place
 
 if TYPE_CHECKING:
     from ..pipeline import Options
@@ -38,8 +38,9 @@ __all__ = [
 class PlaceComponent:
     """``eventdesk.places.v1``: every toponym of the article as a resolved :class:`Place`.
 
-    Places the text names but the gazetteer cannot resolve are kept with null coordinates (and a
-    low confidence) rather than dropped or guessed: the mention is real, its position unknown.
+    Streets, rivers and buildings (LOC/FAC) the gazetteer cannot resolve are kept with null
+    coordinates (and a low confidence) rather than guessed: the mention is real, its position
+    unknown. An unknown GPE is dropped: it is far more often an NER error than a missing town.
     """
 
     name = "eventdesk.places.v1"
@@ -52,7 +53,11 @@ class PlaceComponent:
     def __call__(self, doc: Document) -> Document:
         mentions = recognise(doc, self.gaz)
         resolve(doc, self.gaz, mentions)
-        doc.places = [to_place(doc, self.gaz, m, self.name) for m in mentions]
+        doc.places = [
+            to_place(doc, self.gaz, m, self.name)
+            for m in mentions
+            if m.chosen is not None or keep_unresolved(m)
+        ]
         return doc
 
     def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:

@@ -182,6 +182,7 @@ class Mention:
     candidates: list[tuple[int, bool, bool]] = field(default_factory=list)  # id, alt, fuzzy
     chosen: int | None = None
     score: float = 0.0
+    label: str = ""  # the NER label when NER found it
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,6 +196,10 @@ def _clean(text: str, start: int) -> tuple[int, int, str, str | None]:
     if m:
         start += m.end()
         text = text[m.end() :]
+    trail = len(text) - len(text.rstrip(',;:!?"”)'))
+    if trail:
+        end -= trail
+        text = text[: len(text) - trail]
     m = re.search(r"['’]s?$", text)
     if m:
         end -= len(text) - m.start()
@@ -382,7 +387,7 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     def add(m: Mention) -> None:
         if not m.lookup or any(taken[m.start : m.end]):
             return
-        if person[m.start] and not _curated(gaz, m.lookup):
+        if (person[m.start] or key(m.lookup) in name_words) and not _curated(gaz, m.lookup):
             return
         after = _KIND_AFTER.match(text, m.end)
         if after and m.hint is None:  # "Anbar province": the span takes the kind word along
@@ -390,11 +395,18 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
         mentions.append(m)
         taken[m.start : m.end] = b"\x01" * (m.end - m.start)
 
-    # Words inside a multi-word person name ("Qasem Soleimani") are never places.
+    # Words inside a multi-word person name ("Qasem Soleimani") are never places, nor are those
+    # names' words on their own elsewhere ("Soleimani was killed").
     person = bytearray(len(text) + 1)
+    name_words: set[str] = set()
     for ent in doc.entities:
-        if ent.kind == "PERSON" and " " in ent.span.text.strip():
+        words = ent.span.text.split()
+        if ent.kind == "PERSON" and len(words) > 1:
             person[ent.span.start : ent.span.end] = b"\x01" * (ent.span.end - ent.span.start)
+            if len(words) <= 3:
+                name_words.add(key(words[-1]))  # the surname
+    # ... unless NER itself calls the word a place somewhere in the article.
+    name_words -= {key(e.span.text) for e in doc.entities if e.kind in PLACE_LABELS}
 
     # 1. NER places, split at commas ("Springfield, Illinois" is two places).
     for ent in doc.entities:
@@ -413,7 +425,7 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
                 narrowed = _narrow(gaz, text, s, e)
                 if narrowed is not None:
                     s, e, lookup, hint = narrowed
-            add(Mention(s, e, text[s:e], "ner", lookup, hint))
+            add(Mention(s, e, text[s:e], "ner", lookup, hint, label=ent.kind))
 
     # 2. Gazetteer scan over proper-noun runs (and any tokens for curated sites).
     other = bytearray(len(text) + 1)
@@ -637,8 +649,8 @@ def _score(
                 s += 1.0
     for w in m.within:
         c = mentions[w].chosen
-        if c is None:
-            continue
+        if c is None or kind == 0 or alt or gaz.kind[c] not in (0, 1) or gaz.kind[c] >= kind:
+            continue  # only a finer place by its own name sits in a country or region
         ck = gaz.kind[c]
         if (ck == 0 and gaz.cc[c] == cc) or (
             ck == 1 and gaz.cc[c] == cc and gaz.admin1_code[c] == gaz.admin1_code[i]
@@ -701,6 +713,16 @@ def resolve(doc: Document, gaz: Gazetteer, mentions: list[Mention]) -> None:
             if not m.candidates:
                 m.candidates = _candidates(gaz, m, [cc for cc, _ in t])
         _choose(gaz, mentions, ctxs)
+
+
+def keep_unresolved(m: Mention) -> bool:
+    """Whether an unresolved mention is still worth reporting as a place.
+
+    A GPE the gazetteer does not know is more likely an NER error ("Daesh", "MoD") than a
+    country or city missing from GeoNames; a LOC/FAC (street, river, building) is a real place
+    the gazetteer simply does not cover, kept with null coordinates.
+    """
+    return m.label in ("LOC", "FAC")
 
 
 def to_place(doc: Document, gaz: Gazetteer, m: Mention, component: str) -> Place:
