@@ -177,34 +177,34 @@ def test_a_new_migration_is_applied_on_open_and_a_failing_one_leaves_no_trace(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     Store(f"sqlite:///{db}").close()
+    known = [m.name for m in migrations_mod.MIGRATIONS]
 
     def half_done(conn) -> None:
         conn.exec_driver_sql("CREATE TABLE notes (id INTEGER PRIMARY KEY)")
         conn.exec_driver_sql("ALTER TABLE articles ADD COLUMN note_id INTEGER")
         conn.exec_driver_sql("CREATE TABLE notes (id INTEGER PRIMARY KEY)")  # fails: exists
 
-    failing = migrations_mod.Migration("0002_notes", half_done)
+    failing = migrations_mod.Migration("9000_notes", half_done)
     monkeypatch.setattr(migrations_mod, "MIGRATIONS", (*migrations_mod.MIGRATIONS, failing))
-    with pytest.raises(StoreError, match="apply migration 0002_notes"):
+    with pytest.raises(StoreError, match="apply migration 9000_notes"):
         Store(f"sqlite:///{db}")
     with sqlite3.connect(db) as conn:
-        assert [r[0] for r in conn.execute("SELECT name FROM schema_migrations")] == [
-            "0001_initial"
-        ]
+        assert [r[0] for r in conn.execute("SELECT name FROM schema_migrations")] == known
         assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'notes'").fetchall() == []
         assert "note_id" not in {r[1] for r in conn.execute("PRAGMA table_info(articles)")}
 
     def whole(conn) -> None:
         conn.exec_driver_sql("CREATE TABLE notes (id INTEGER PRIMARY KEY)")
 
-    fixed = migrations_mod.Migration("0002_notes", whole)
-    monkeypatch.setattr(migrations_mod, "MIGRATIONS", (*migrations_mod.MIGRATIONS[:1], fixed))
+    fixed = migrations_mod.Migration("9000_notes", whole)
+    base = migrations_mod.MIGRATIONS[: len(known)]
+    monkeypatch.setattr(migrations_mod, "MIGRATIONS", (*base, fixed))
     Store(f"sqlite:///{db}").close()
     Store(f"sqlite:///{db}").close()
     with sqlite3.connect(db) as conn:
         assert [r[0] for r in conn.execute("SELECT name FROM schema_migrations")] == [
-            "0001_initial",
-            "0002_notes",
+            *known,
+            "9000_notes",
         ]
 
 

@@ -27,12 +27,15 @@ class RunReport:
 
     read: int = 0
     new: int = 0
-    duplicates: int = 0
+    duplicates: int = 0  # exact and near duplicates, stored once
     skipped: int = 0  # inputs (files, lines) that could not be read
     processed: int = 0
     failed: int = 0  # articles a stage raised on
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
+    near_duplicates: int = 0  # of ``duplicates``: copies with another header or footer
+    stories: int = 0  # articles placed in stories
+    relinked: int = 0  # event mentions whose real-world event changed
 
     def rate(self, n: int) -> float:
         return n / self.seconds if self.seconds > 0 else 0.0
@@ -112,17 +115,20 @@ def extract(
 def ingest(
     paths: Sequence[str], store: Any, stdin: IO[bytes] | None = None, batch_size: int = 500
 ) -> RunReport:
-    """Read ``paths`` into the store; duplicates (same id, URL or text) are stored once."""
+    """Read ``paths`` into the store; duplicates (same id, URL or text, or a near copy of a
+    stored article's text) are stored once, linked to the original, and never processed."""
     report = RunReport()
     run_id = store.record_run("ingest", {"paths": list(paths)})
     t0 = time.perf_counter()
+    near = store.near_duplicate_index()  # once per ingest; it learns each committed batch
     with progress("ingest") as bar:
         batch: list[Article] = []
 
         def flush() -> None:
-            res = store.add_articles(batch, batch_size=batch_size)
+            res = store.add_articles(batch, batch_size=batch_size, near=near)
             report.new += res.new
             report.duplicates += res.duplicates
+            report.near_duplicates += res.near_duplicates
             bar.advance(len(batch))
             batch.clear()
 
@@ -149,17 +155,25 @@ def process(store: Any, options: Options) -> RunReport:
     Results are committed batch by batch, so a crash loses at most the batch in flight and a
     rerun resumes; a rerun with nothing new does no work. An article that makes a stage fail is
     reported and left unprocessed (it is retried on the next run), never half-saved.
+
+    Each batch's new articles join stories (:class:`eventdesk.link.steps.StoryStep`), saved
+    with the batch; at the end, the event blocks that changed are relinked
+    (:meth:`Store.link_events`), so the export has one event per real-world event.
     """
+    from .link.steps import StoryStep
+
     report = RunReport()
     pipeline = Pipeline.from_options(options)
     key = pipeline_key(pipeline, options)
     todo = store.count_pending(key)
     if todo == 0:
+        report.relinked = store.link_events()  # only what a stopped run left; else one read
         return report
     run_id = store.record_run("process", resolved_config(pipeline, options))
     failed: set[str] = set()
     t0 = time.perf_counter()
     chunk = max(options.batch_size * 4, 64)
+    stories = StoryStep(store)
     with progress("process", total=todo) as bar:
         while True:
             batch = [
@@ -169,9 +183,12 @@ def process(store: Any, options: Options) -> RunReport:
                 break
             docs = _run_guarded(pipeline, batch, options, failed, report)
             if docs:
-                store.save_documents(docs, key)
+                update = stories.plan(docs)
+                store.save_documents(docs, key, story_update=update)
+                report.stories += len(update.members)
             report.processed += len(docs)
             bar.advance(len(batch))
+    report.relinked = store.link_events()  # the blocks this run (or a stopped one) changed
     report.failed = len(failed)
     report.seconds = time.perf_counter() - t0
     store.finish_run(run_id, _counts(report))

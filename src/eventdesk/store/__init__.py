@@ -11,13 +11,23 @@ not).
 
 from __future__ import annotations
 
-from .core import DEFAULT_URL, ENV_VAR, AddResult, Store, event_id, normalise_about, resolve_url
+from .core import (
+    DEFAULT_URL,
+    ENV_VAR,
+    AddResult,
+    Store,
+    StoryUpdate,
+    event_id,
+    normalise_about,
+    resolve_url,
+)
 
 __all__ = [
     "DEFAULT_URL",
     "ENV_VAR",
     "AddResult",
     "Store",
+    "StoryUpdate",
     "event_id",
     "normalise_about",
     "resolve_url",

@@ -25,9 +25,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from itertools import groupby
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Connection,
@@ -50,21 +49,29 @@ from sqlalchemy.pool import StaticPool
 
 from .. import __version__
 from ..errors import StoreError, UsageError
-from ..types import Article, Document, Event, Place, Story
+from ..types import Article, Document, Event, Figure, Place, Span, Story
 from . import migrations, schema
 from . import search as fts
 from .schema import (
     article_duplicates,
+    article_signatures,
     articles,
     dates,
     entities,
     event_sources,
     events,
     figures,
+    link_pending,
     places,
     stories,
     story_articles,
+    story_state,
 )
+
+if TYPE_CHECKING:
+    from ..link.dedup import NearDuplicateIndex
+    from ..link.events import EventMention
+    from ..link.near import BatchCheck
 
 DEFAULT_URL = "sqlite:///eventdesk.db"
 ENV_VAR = "EVENTDESK_DB"
@@ -100,12 +107,28 @@ class AddResult:
     duplicates: int = 0
     duplicate_of: list[tuple[str, str]] = field(default_factory=list)  # (incoming id, stored id)
     updated: int = 0  # same id, changed text: the text was replaced and is pending again
+    near_duplicates: int = 0  # of ``duplicates``: near copies (another header, a footer)
 
     def merge(self, other: AddResult) -> None:
         self.new += other.new
         self.duplicates += other.duplicates
         self.duplicate_of.extend(other.duplicate_of)
         self.updated += other.updated
+        self.near_duplicates += other.near_duplicates
+
+
+@dataclass
+class StoryUpdate:
+    """One step of incremental story clustering, saved with the batch it clustered.
+
+    ``states``: the changed stories' clustering state (``StoryClusterer.state()`` rows), in
+    order of activity; ``members``: new ``(story_id, article_id)`` memberships, appended to
+    their stories in order; ``titles``: the title of each story that is new.
+    """
+
+    states: list[dict[str, Any]] = field(default_factory=list)
+    members: list[tuple[str, str]] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
 
 
 def _now() -> str:
@@ -330,15 +353,27 @@ class Store:
 
     # -- articles --------------------------------------------------------------------------
 
-    def add_articles(self, articles_in: Iterable[Article], batch_size: int = 500) -> AddResult:
+    def add_articles(
+        self,
+        articles_in: Iterable[Article],
+        batch_size: int = 500,
+        near: NearDuplicateIndex | None = None,
+    ) -> AddResult:
         """Store new articles, skipping duplicates; each batch of ``batch_size`` is committed.
 
         An article is a duplicate when a stored one has the same ``id`` and the same text, the
         same normalised URL, or the same text fingerprint (case, punctuation and spacing
-        ignored). URL and text duplicates are recorded in ``article_duplicates`` with their own
-        metadata, linked to the stored original. An article whose ``id`` is stored with a
-        different text replaces that text (counted as ``updated``): its old results stay until
-        it is processed again, which :meth:`pending` now asks for.
+        ignored); with ``near`` (an index of the stored articles' signatures, see
+        :meth:`near_duplicate_index`), also when its MinHash signature is close to a stored
+        one's (a copy with another header or footer). Duplicates are recorded in
+        ``article_duplicates`` with their own metadata, linked to the stored original, and are
+        never processed. An article whose ``id`` is stored with a different text replaces that
+        text (counted as ``updated``): its old results stay until it is processed again, which
+        :meth:`pending` now asks for.
+
+        Every stored article's signature is saved in the same transaction as the article, so
+        a later ingest can find copies of it. ``near`` learns a batch's articles only once the
+        batch is committed.
         """
         if batch_size < 1:
             raise UsageError(f"batch_size must be at least 1, not {batch_size}")
@@ -350,13 +385,33 @@ class Store:
             # (re-reading a feed is the common case).
             with self._read("check articles") as conn:
                 stored = _stored_hashes(conn, [r["id"] for r in rows])
-            for row in rows:
+            sigs: dict[int, tuple[Any, int]] = {}
+            for i, row in enumerate(rows):
                 if stored.get(row["id"]) != row["text_sha1"]:
                     _add_keys(row)
+                    sigs[i] = _text_signature(row["text"])
+            check = _batch_check(near)
             with self._write("store articles") as conn:
-                res = _add_batch(conn, rows)
+                res = _add_batch(conn, rows, sigs, check)
+            if check is not None:
+                check.commit()
             total.merge(res)  # counted only once committed
         return total
+
+    def near_duplicate_index(self) -> NearDuplicateIndex:
+        """A near-duplicate index holding every stored article's signature (one read)."""
+        from ..link.dedup import NearDuplicateIndex
+
+        index = NearDuplicateIndex()
+        with self._read("read article signatures") as conn:
+            stmt = select(
+                article_signatures.c.article_id,
+                article_signatures.c.signature,
+                article_signatures.c.n_words,
+            )
+            result = conn.execution_options(yield_per=_YIELD_PER).execute(stmt)
+            index.load((aid, bytes(sig), int(n)) for aid, sig, n in result)
+        return index
 
     def get_article(self, article_id: str) -> Article | None:
         with self._read("read an article") as conn:
@@ -390,15 +445,18 @@ class Store:
                     yield _article(row)
 
     def count(self, what: str = "articles") -> int:
-        """How many rows of ``what``: articles, duplicates, events, places, figures, entities,
-        dates, stories or runs."""
+        """How many rows of ``what``: articles, duplicates, events (real-world events, one per
+        group of linked mentions), places, figures, entities, dates, stories or runs."""
         table = schema.COUNTABLE.get(what)
         if table is None:
             raise UsageError(
                 f"cannot count {what!r}", hint=f"choose one of {', '.join(schema.COUNTABLE)}"
             )
+        stmt = select(func.count()).select_from(table)
+        if what == "events":  # real-world events: one per group of linked mentions
+            stmt = stmt.where(events.c.linked_to.is_(None))
         with self._read(f"count {what}") as conn:
-            return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
+            return int(conn.execute(stmt).scalar_one())
 
     # -- processing ------------------------------------------------------------------------
 
@@ -433,7 +491,12 @@ class Store:
         with self._read("count articles to process") as conn:
             return int(conn.execute(stmt).scalar_one())
 
-    def save_documents(self, docs: Sequence[Document], pipeline_key: str) -> None:
+    def save_documents(
+        self,
+        docs: Sequence[Document],
+        pipeline_key: str,
+        story_update: StoryUpdate | None = None,
+    ) -> set[tuple[str, str]]:
         """Replace the stored results of these documents' articles, in ONE transaction.
 
         For each document: its article's previous entities, dates, places, figures and events
@@ -441,10 +504,15 @@ class Store:
         ``pipeline_key`` with the hash of the text the document was made from. Either the whole
         batch lands or none of it. If an article's stored text changed while it was being
         processed, its results are saved but it stays pending (the hashes differ).
+
+        With ``story_update``, the batch's story memberships land in the same transaction (see
+        :class:`StoryUpdate`); every new event points at its article's story. The (ontology,
+        event type) blocks whose events changed (the old events' and the new ones') are
+        recorded in ``link_pending`` for :meth:`link_events`, and returned.
         """
         docs = list(docs)
         if not docs:
-            return
+            return set()
         ids = [d.article.id for d in docs]
         repeated = sorted({i for i in ids if ids.count(i) > 1})
         if repeated:
@@ -477,9 +545,14 @@ class Store:
                     source=self.url,
                     hint="add articles with add_articles before saving their results",
                 )
+            touched = {(r["ontology"], r["event"]) for r in rows.events}
             for chunk in _chunks(ids):
-                _delete_results(conn, list(chunk))
+                touched |= _delete_results(conn, list(chunk))
             rows.insert(conn)
+            if story_update is not None:
+                _add_to_stories(conn, story_update, self.url)
+            _mark_pending(conn, touched)
+            _point_events_at_stories(conn, ids)
             conn.execute(
                 update(articles)
                 .where(articles.c.id == bindparam("b_id"))
@@ -490,6 +563,7 @@ class Store:
                 ),
                 marks,
             )
+        return touched
 
     # -- search ----------------------------------------------------------------------------
 
@@ -509,27 +583,110 @@ class Store:
     # -- records out -----------------------------------------------------------------------
 
     def iter_events(self) -> Iterator[dict[str, Any]]:
-        """Events in the ``export events`` shape (CONTRACT.md), in the order their first article
-        was ingested, each article's events most salient first."""
+        """Real-world events in the ``export events`` shape (CONTRACT.md): one record per group
+        of linked mentions (:meth:`link_events`), in the order their first article was ingested,
+        each article's events most salient first.
+
+        A record's ``event_id`` is its group's (its earliest mention's id), its fields those of
+        the group's most complete mention (:func:`_representative`), and ``sources`` every
+        mention's passage, across all articles, in ingest order.
+        """
         stmt = (
-            select(events)
+            select(events, articles.c.seq.label("a_seq"))
             .join(articles, articles.c.id == events.c.article_id)
+            .where(events.c.linked_to.is_(None))
             .order_by(articles.c.seq, events.c.rank)
         )
         with self._read("read events") as conn:
             result = conn.execution_options(yield_per=_YIELD_PER).execute(stmt)
             for part in result.partitions():
-                sources = _event_sources(conn, [r.event_id for r in part])
-                for row in part:
-                    yield _event_record(row, sources.get(row.event_id, []))
+                members: dict[str, list[Row[Any]]] = {r.event_id: [r] for r in part}
+                for chunk in _chunks(list(members)):
+                    more = (
+                        select(events, articles.c.seq.label("a_seq"))
+                        .join(articles, articles.c.id == events.c.article_id)
+                        .where(events.c.linked_to.in_(chunk))
+                    )
+                    for r in conn.execute(more):
+                        members[r.linked_to].append(r)
+                ids = [r.event_id for rows in members.values() for r in rows]
+                sources = _event_sources(conn, ids)
+                for head in part:
+                    rows = members[head.event_id]
+                    passages = sorted(
+                        (src for r in rows for src in sources.get(r.event_id, [])),
+                        key=lambda src: (src["_seq"], src["start"], src["end"]),
+                    )
+                    for src in passages:
+                        del src["_seq"]
+                    rec = _event_record(_representative(rows), passages)
+                    rec["event_id"], rec["story_id"] = head.event_id, head.story_id
+                    yield rec
+
+    def link_events(self, blocks: Iterable[tuple[str, str]] | None = None) -> int:
+        """Recompute which stored mentions report one real-world event (``events.linked_to``).
+
+        Only the given (ontology, event type) blocks are recomputed, by default those in
+        ``link_pending`` (every block whose events changed since they were last linked):
+        linking never compares events of different types, so the others cannot change. Runs in
+        one write transaction that also clears the blocks from ``link_pending``. Returns how
+        many mentions changed group. With nothing pending it only reads.
+        """
+        from ..link.events import link_events
+
+        if blocks is None:
+            with self._read("read blocks to link") as conn:
+                pending = select(link_pending.c.ontology, link_pending.c.event)
+                wanted = sorted({(o, e) for o, e in conn.execute(pending)})
+        else:
+            wanted = sorted(set(blocks))
+        if not wanted:
+            return 0
+        with self._write("link events") as conn:
+            mentions: list[EventMention] = []
+            current: dict[str, str | None] = {}
+            base = select(events, articles.c.seq.label("a_seq")).join(
+                articles, articles.c.id == events.c.article_id
+            )
+            stmts = [base.where(events.c.ontology == o, events.c.event == e) for o, e in wanted]
+            for stmt in stmts:
+                for r in conn.execution_options(yield_per=_YIELD_PER).execute(stmt):
+                    mentions.append(_mention(r))
+                    current[r.event_id] = r.linked_to
+            links = link_events(mentions)
+            changes = [
+                {"b_event": eid, "b_link": None if gid == eid else gid}
+                for eid, gid in links.items()
+                if current[eid] != (None if gid == eid else gid)
+            ]
+            if changes:
+                conn.execute(
+                    update(events)
+                    .where(events.c.event_id == bindparam("b_event"))
+                    .values(linked_to=bindparam("b_link")),
+                    changes,
+                )
+            for o, e in wanted:
+                conn.execute(
+                    delete(link_pending).where(
+                        link_pending.c.ontology == o, link_pending.c.event == e
+                    )
+                )
+        return len(changes)
 
     def iter_figures(self) -> Iterator[dict[str, Any]]:
-        """Figure groups in the ``export figures`` shape (CONTRACT.md).
+        """Figure groups in the ``export figures`` shape (CONTRACT.md), as
+        :func:`eventdesk.figures.reconcile` forms them across all stored articles: one group
+        per thing counted (wordings of one quantity reconciled, publication windows kept
+        apart), ``discrepancy`` where the sources' values disagree beyond their qualifiers.
+        Figures with no ``about`` count nothing nameable and are not exported (they stay in
+        the ``figures`` table).
 
-        One group per (normalised ``about``, unit) across all articles, values in ingest order;
-        ``discrepancy`` is true when the group holds different values. Figures with no ``about``
-        count nothing nameable and are not exported (they stay in the ``figures`` table).
+        Grouping needs every figure of a kind at once, so the figures with an ``about`` are
+        read into memory (a few small fields each); the groups stream out.
         """
+        from ..figures import ArticleMeta, reconcile
+
         stmt = (
             select(
                 figures,
@@ -538,12 +695,19 @@ class Store:
             )
             .join(articles, articles.c.id == figures.c.article_id)
             .where(figures.c.about_key.is_not(None))
-            .order_by(figures.c.about_key, figures.c.unit, articles.c.seq, figures.c.start)
+            .order_by(articles.c.seq, figures.c.start)
         )
+        items: list[tuple[Figure, ArticleMeta]] = []
+        metas: dict[str, ArticleMeta] = {}
         with self._read("read figures") as conn:
-            result = conn.execution_options(yield_per=_YIELD_PER).execute(stmt)
-            for (key, unit), group in groupby(result, key=lambda r: (r.about_key, r.unit)):
-                yield _figure_record(key, unit, list(group))
+            for r in conn.execution_options(yield_per=_YIELD_PER).execute(stmt):
+                meta = metas.get(r.article_id)
+                if meta is None:
+                    meta = ArticleMeta(r.article_id, r.a_source, r.a_published)
+                    metas[r.article_id] = meta
+                items.append((_figure(r), meta))
+        for group in reconcile(items):
+            yield group.to_dict()
 
     def iter_places(self) -> Iterator[dict[str, Any]]:
         """Place mentions: the ``extract`` place fields plus ``article_id`` and ``sentence``."""
@@ -632,6 +796,41 @@ class Store:
                     .values(story_id=bindparam("b_story")),
                     event_links,
                 )
+
+    def story_state(self) -> list[dict[str, Any]]:
+        """Incremental story clustering's saved state, least recently active story first: the
+        rows :meth:`eventdesk.link.stories.StoryClusterer.from_state` resumes from."""
+        stmt = select(story_state).order_by(story_state.c.activity, story_state.c.story_id)
+        with self._read("read story state") as conn:
+            return [
+                {
+                    "story_id": r.story_id,
+                    "centroid_sum": bytes(r.centroid),
+                    "n": r.n,
+                    "entities": json.loads(r.entities_json),
+                    "first": r.first,
+                    "last": r.last,
+                    "title": r.title,
+                }
+                for r in conn.execute(stmt)
+            ]
+
+    def stories_of(self, article_ids: Iterable[str]) -> dict[str, str]:
+        """article id -> the story it is in, for those of ``article_ids`` in one."""
+        out: dict[str, str] = {}
+        with self._read("read story members") as conn:
+            for chunk in _chunks(list(dict.fromkeys(article_ids))):
+                stmt = select(story_articles.c.article_id, story_articles.c.story_id).where(
+                    story_articles.c.article_id.in_(chunk)
+                )
+                out.update({aid: sid for aid, sid in conn.execute(stmt)})
+        return out
+
+    def event_blocks(self) -> set[tuple[str, str]]:
+        """Every stored (ontology, event type): pass to :meth:`link_events` to relink all."""
+        with self._read("read event types") as conn:
+            stmt = select(events.c.ontology, events.c.event).distinct()
+            return {(o, e) for o, e in conn.execute(stmt)}
 
     # -- runs ------------------------------------------------------------------------------
 
@@ -758,15 +957,42 @@ def _stored_hashes(conn: Connection, ids: list[str]) -> dict[str, str]:
     return out
 
 
-def _add_batch(conn: Connection, rows: list[dict[str, Any]]) -> AddResult:
-    """Sort one batch into new, updated and duplicate articles and write them."""
+def _text_signature(text: str) -> tuple[Any, int]:
+    from ..link.near import text_signature
+
+    return text_signature(text)
+
+
+def _batch_check(near: NearDuplicateIndex | None) -> BatchCheck | None:
+    if near is None:
+        return None
+    from ..link.near import BatchCheck
+
+    return BatchCheck(near)
+
+
+def _signature_row(aid: str, sig: tuple[Any, int]) -> dict[str, Any]:
+    values, n_words = sig
+    return {"article_id": aid, "signature": values.astype("<u8").tobytes(), "n_words": n_words}
+
+
+def _add_batch(
+    conn: Connection,
+    rows: list[dict[str, Any]],
+    sigs: dict[int, tuple[Any, int]],
+    check: BatchCheck | None = None,
+) -> AddResult:
+    """Sort one batch into new, updated and duplicate articles and write them (with the
+    signatures of the stored ones). ``sigs`` maps a row's position to its signature."""
     res = AddResult()
     now = _now()
     # id -> text_sha1 of what is (or will be) stored; read again under the write lock.
     by_id = _stored_hashes(conn, [r["id"] for r in rows])
-    for row in rows:
+    for i, row in enumerate(rows):
         if by_id.get(row["id"]) != row["text_sha1"]:
             _add_keys(row)  # a no-op unless another process wrote since the first look
+            if i not in sigs:
+                sigs[i] = _text_signature(row["text"])
     keyed = [r for r in rows if "fingerprint" in r]
     url_keys = list({r["url_key"] for r in keyed if r["url_key"]})
     fps = list({r["fingerprint"] for r in keyed if r["fingerprint"] != _EMPTY_FINGERPRINT})
@@ -791,7 +1017,8 @@ def _add_batch(conn: Connection, rows: list[dict[str, Any]]) -> AddResult:
     inserts: dict[str, dict[str, Any]] = {}  # id -> row, in input order
     updates: dict[str, dict[str, Any]] = {}
     dups: dict[str, dict[str, Any]] = {}
-    for row in rows:
+    signature_rows: dict[str, dict[str, Any]] = {}  # id -> its signature's row, latest text
+    for i, row in enumerate(rows):
         aid = row["id"]
         if aid in by_id:
             if by_id[aid] == row["text_sha1"]:
@@ -806,13 +1033,18 @@ def _add_batch(conn: Connection, rows: list[dict[str, Any]]) -> AddResult:
                 inserts[aid] = {**inserts[aid], **row}
             else:
                 updates[aid] = row
+            signature_rows[aid] = _signature_row(aid, sigs[i])
             continue
         original = None
         reason = ""
+        similarity = None
         if row["url_key"] and row["url_key"] in by_url:
             original, reason = by_url[row["url_key"]], "url"
         elif row["fingerprint"] != _EMPTY_FINGERPRINT and row["fingerprint"] in by_fp:
             original, reason = by_fp[row["fingerprint"]], "text"
+        elif check is not None and (match := check.check(*sigs[i])) is not None:
+            original, reason, similarity = match.original_id, "near", match.similarity
+            res.near_duplicates += 1
         if original is not None:
             res.duplicates += 1
             res.duplicate_of.append((aid, original))
@@ -826,10 +1058,14 @@ def _add_batch(conn: Connection, rows: list[dict[str, Any]]) -> AddResult:
                 "url": row["url"],
                 "origin": row["origin"],
                 "seen_at": now,
+                "similarity": similarity,
             }
             continue
         res.new += 1
         inserts[aid] = {**row, "ingested_at": now}
+        signature_rows[aid] = _signature_row(aid, sigs[i])
+        if check is not None:
+            check.accept(aid, *sigs[i])
         by_id[aid] = row["text_sha1"]
         if row["url_key"]:
             by_url.setdefault(row["url_key"], aid)
@@ -848,6 +1084,12 @@ def _add_batch(conn: Connection, rows: list[dict[str, Any]]) -> AddResult:
         for chunk in _chunks(list(dups)):
             conn.execute(delete(article_duplicates).where(article_duplicates.c.id.in_(chunk)))
         conn.execute(article_duplicates.insert(), list(dups.values()))
+    if signature_rows:
+        for chunk in _chunks(list(signature_rows)):
+            conn.execute(
+                delete(article_signatures).where(article_signatures.c.article_id.in_(chunk))
+            )
+        conn.execute(article_signatures.insert(), list(signature_rows.values()))
     return res
 
 
@@ -1024,6 +1266,7 @@ def _event_values(eid: str, aid: str, rank: int, ev: Event) -> dict[str, Any]:
         "admin1": loc.admin1 if loc else None,
         "geonameid": loc.geonameid if loc else None,
         "feature": loc.feature if loc else None,
+        "place_level": loc.level if loc else None,
         "dead": ev.size.dead,
         "injured": ev.size.injured,
         "arrested": ev.size.arrested,
@@ -1039,33 +1282,145 @@ def _event_values(eid: str, aid: str, rank: int, ev: Event) -> dict[str, Any]:
         "start": ev.span.start,
         "end": ev.span.end,
         "component": ev.span.component,
+        "linked_to": None,
     }
 
 
-def _delete_results(conn: Connection, ids: list[str]) -> None:
-    """Remove what earlier runs stored for these articles (within the caller's transaction)."""
+def _delete_results(conn: Connection, ids: list[str]) -> set[tuple[str, str]]:
+    """Remove what earlier runs stored for these articles (within the caller's transaction).
+
+    Events are stored per mention, so only these articles' mentions go; other articles' mentions
+    that were linked to one of them stand alone (``linked_to`` NULL) until the next
+    :meth:`Store.link_events`, never lost or pointing at nothing. Returns the (ontology, type)
+    blocks of the removed events.
+    """
     for table in (entities, dates, places, figures):
         conn.execute(delete(table).where(table.c.article_id.in_(ids)))
+    doomed = select(events.c.event_id).where(events.c.article_id.in_(ids))
+    touched = {
+        (o, e)
+        for o, e in conn.execute(
+            select(events.c.ontology, events.c.event).where(events.c.article_id.in_(ids)).distinct()
+        )
+    }
+    conn.execute(
+        update(events)
+        .where(events.c.linked_to.in_(doomed), events.c.article_id.not_in(ids))
+        .values(linked_to=None)
+    )
     conn.execute(delete(event_sources).where(event_sources.c.article_id.in_(ids)))
-    # An event goes with its last source. (Once linking merges events across articles, an event
-    # still reported by another article stays.)
+    # An event goes with its last source.
     conn.execute(
         delete(events).where(
             events.c.article_id.in_(ids),
             ~exists(select(1).where(event_sources.c.event_id == events.c.event_id)),
         )
     )
+    return touched
+
+
+def _add_to_stories(conn: Connection, up: StoryUpdate, url: str) -> None:
+    """Write one :class:`StoryUpdate`, touching only the stories it changed."""
+    now = _now()
+    top = conn.execute(select(func.max(story_state.c.activity))).scalar_one()
+    base = int(top or 0)
+    state_rows = [
+        {
+            "story_id": st["story_id"],
+            "centroid": st["centroid_sum"],
+            "n": int(st["n"]),
+            "entities_json": json.dumps(st.get("entities") or {}, ensure_ascii=False),
+            "first": st.get("first"),
+            "last": st.get("last"),
+            "title": st.get("title"),
+            "activity": base + i + 1,
+        }
+        for i, st in enumerate(up.states)
+    ]
+    touched = list(
+        dict.fromkeys([*(st["story_id"] for st in up.states), *(sid for sid, _ in up.members)])
+    )
+    known: set[str] = set()
+    sizes: dict[str, int] = {}
+    for chunk in _chunks(touched):
+        conn.execute(delete(story_state).where(story_state.c.story_id.in_(chunk)))
+        known.update(
+            conn.execute(select(stories.c.story_id).where(stories.c.story_id.in_(chunk))).scalars()
+        )
+        stmt = (
+            select(story_articles.c.story_id, func.count())
+            .where(story_articles.c.story_id.in_(chunk))
+            .group_by(story_articles.c.story_id)
+        )
+        sizes.update({sid: int(n) for sid, n in conn.execute(stmt)})
+    if state_rows:
+        conn.execute(story_state.insert(), state_rows)
+    fresh = [sid for sid in touched if sid not in known]
+    untitled = [sid for sid in fresh if not up.titles.get(sid)]
+    if untitled:
+        raise StoreError(
+            f"story {untitled[0]!r} is new but has no title; nothing of this batch was saved",
+            source=url,
+            hint="give every new story a title in StoryUpdate.titles",
+        )
+    if fresh:
+        conn.execute(
+            stories.insert(),
+            [
+                {
+                    "story_id": sid,
+                    "title": up.titles[sid],
+                    "timeline_json": "[]",
+                    "summary_json": "[]",
+                    "updated_at": now,
+                }
+                for sid in fresh
+            ],
+        )
+    for chunk in _chunks(sorted(known)):
+        conn.execute(update(stories).where(stories.c.story_id.in_(chunk)).values(updated_at=now))
+    member_rows = []
+    for sid, aid in up.members:
+        member_rows.append({"story_id": sid, "article_id": aid, "position": sizes.get(sid, 0)})
+        sizes[sid] = sizes.get(sid, 0) + 1
+    if member_rows:
+        conn.execute(story_articles.insert(), member_rows)
+
+
+def _point_events_at_stories(conn: Connection, article_ids: Sequence[str]) -> None:
+    """Set ``events.story_id`` of these articles' events to their article's story (or NULL)."""
+    story_of = (
+        select(story_articles.c.story_id)
+        .where(story_articles.c.article_id == events.c.article_id)
+        .order_by(story_articles.c.story_id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    for chunk in _chunks(list(dict.fromkeys(article_ids))):
+        conn.execute(update(events).where(events.c.article_id.in_(chunk)).values(story_id=story_of))
+
+
+def _mark_pending(conn: Connection, blocks: set[tuple[str, str]]) -> None:
+    """Record ``blocks`` in ``link_pending`` (those already there stay once)."""
+    if not blocks:
+        return
+    have = {(o, e) for o, e in conn.execute(select(link_pending.c.ontology, link_pending.c.event))}
+    rows = [{"ontology": o, "event": e} for o, e in sorted(blocks - have)]
+    if rows:
+        conn.execute(link_pending.insert(), rows)
 
 
 # -- records out ----------------------------------------------------------------------------
 
 
 def _event_sources(conn: Connection, event_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+    """event id -> its passages; each carries ``_seq`` (its article's ingest order) to sort on."""
     out: dict[str, list[dict[str, Any]]] = {}
     for chunk in _chunks(event_ids):
         stmt = (
             select(
                 event_sources,
+                articles.c.seq.label("a_seq"),
                 articles.c.source.label("a_source"),
                 articles.c.published.label("a_published"),
             )
@@ -1083,9 +1438,116 @@ def _event_sources(conn: Connection, event_ids: list[str]) -> dict[str, list[dic
                     "start": r.start,
                     "end": r.end,
                     "text": r.text,
+                    "_seq": r.a_seq,
                 }
             )
     return out
+
+
+def _completeness(row: Row[Any]) -> int:
+    """How much of an event a mention says: who, to whom, when (a day counts more), where,
+    how many."""
+    sizes = (row.dead, row.injured, row.arrested)
+    return (
+        (row.actor_entity_text is not None)
+        + (row.recipient_entity_text is not None)
+        + (row.date is not None)
+        + (row.date_precision == "day")
+        + (row.location_start is not None)
+        + (row.place_level in ("point", "city"))
+        + any(v is not None for v in sizes)
+    )
+
+
+def _representative(rows: list[Row[Any]]) -> Row[Any]:
+    """The mention whose fields stand for its group: a factual one before a negated or
+    hypothetical one, then the most complete, the most confident, the earliest."""
+    return min(
+        rows,
+        key=lambda r: (
+            bool(r.negated) or bool(r.hypothetical),
+            -_completeness(r),
+            -float(r.confidence),
+            r.a_seq,
+            r.rank,
+        ),
+    )
+
+
+def _mention(row: Row[Any]) -> EventMention:
+    """A stored ``events`` row (joined with its article's ``seq``) as linking sees it."""
+    from ..link.events import ActorKey, EventMention, PlaceKey
+
+    def actor(prefix: str) -> ActorKey | None:
+        text = getattr(row, f"{prefix}_entity_text")
+        if text is None:
+            return None
+        return ActorKey(
+            text=text,
+            code=getattr(row, f"{prefix}_code"),
+            country=getattr(row, f"{prefix}_country"),
+            sector=getattr(row, f"{prefix}_sector"),
+        )
+
+    place = None
+    if row.location_start is not None:
+        place = PlaceKey(
+            name=row.place_name,
+            geonameid=row.geonameid,
+            lat=row.latitude,
+            lon=row.longitude,
+            country=row.country,
+            admin1=row.admin1,
+            level=row.place_level or _level_of_feature(row.feature),
+        )
+    return EventMention(
+        event_id=row.event_id,
+        article_id=row.article_id,
+        order=(int(row.a_seq), int(row.rank)),
+        event=row.event,
+        ontology=row.ontology,
+        mode=row.mode,
+        actor=actor("actor"),
+        recipient=actor("recipient"),
+        date=row.date,
+        date_precision=row.date_precision,
+        place=place,
+        negated=bool(row.negated),
+        hypothetical=bool(row.hypothetical),
+        story_id=row.story_id,
+    )
+
+
+def _level_of_feature(feature: str | None) -> str | None:
+    """A place's level from its GeoNames feature code, for rows stored before ``place_level``."""
+    if not feature:
+        return None
+    if feature == "country" or feature.startswith("PCL"):
+        return "country"
+    if feature in ("admin1", "ADM1"):
+        return "admin1"
+    if feature.startswith("PPL") or feature in ("ADM2", "ADM3", "city"):
+        return "city"
+    return "point"
+
+
+def _figure(row: Row[Any]) -> Figure:
+    return Figure(
+        span=Span(
+            article_id=row.article_id,
+            sentence=row.sentence,
+            start=row.start,
+            end=row.end,
+            text=row.text,
+            component=row.component,
+            confidence=float(row.confidence),
+        ),
+        value=float(row.value),
+        unit=row.unit,
+        about=row.about,
+        approximate=bool(row.approximate),
+        bound=row.bound,
+    )
 
 
 def _actor_record(row: Row[Any], prefix: str) -> dict[str, Any] | None:
@@ -1137,34 +1599,6 @@ def _event_record(row: Row[Any], sources: list[dict[str, Any]]) -> dict[str, Any
         "hypothetical": bool(row.hypothetical),
         "reported": bool(row.reported),
         "sources": sources,
-    }
-
-
-def _number(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else value
-
-
-def _figure_record(key: str, unit: str | None, rows: list[Row[Any]]) -> dict[str, Any]:
-    values = [
-        {
-            "value": _number(r.value),
-            "approximate": bool(r.approximate),
-            "bound": r.bound,
-            "article_id": r.article_id,
-            "source": r.a_source,
-            "published": r.a_published,
-            "start": r.start,
-            "end": r.end,
-            "text": r.text,
-        }
-        for r in rows
-    ]
-    return {
-        "figure_id": hashlib.sha1(f"{key}\x1f{unit or ''}".encode()).hexdigest()[:16],
-        "about": rows[0].about,
-        "unit": unit,
-        "values": values,
-        "discrepancy": len({float(r.value) for r in rows}) > 1,
     }
 
 

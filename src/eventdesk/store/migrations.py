@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Column, Connection, Table, inspect, select
 
 from ..errors import StoreError
 from . import schema, search
@@ -39,7 +39,38 @@ def _initial(conn: Connection) -> None:
     search.create_index(conn)
 
 
-MIGRATIONS: tuple[Migration, ...] = (Migration("0001_initial", _initial),)
+def _add_column(conn: Connection, table: Table, column: Column[object]) -> None:
+    """``ALTER TABLE ... ADD COLUMN`` unless the column is there (a fresh database has it).
+
+    Only nullable columns without a default are added this way: that is what both SQLite and
+    PostgreSQL can add to a table holding rows, in any version.
+    """
+    present = {c["name"] for c in inspect(conn).get_columns(table.name)}
+    if column.name in present:
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    kind = column.type.compile(dialect=conn.dialect)
+    conn.exec_driver_sql(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}")
+
+
+def _linking(conn: Connection) -> None:
+    """Cross-article linking: ``events.linked_to`` (+ index) and ``events.place_level``,
+    ``article_duplicates.similarity``, and the ``article_signatures`` and ``story_state``
+    tables that near-duplicate detection and story clustering resume from."""
+    _add_column(conn, schema.events, schema.events.c.linked_to)
+    _add_column(conn, schema.events, schema.events.c.place_level)
+    _add_column(conn, schema.article_duplicates, schema.article_duplicates.c.similarity)
+    indexes = {ix["name"] for ix in inspect(conn).get_indexes(schema.events.name)}
+    for index in schema.events.indexes:
+        if index.name == "ix_events_linked_to" and index.name not in indexes:
+            index.create(conn)
+    schema.metadata.create_all(conn, tables=list(schema.TABLES_V2), checkfirst=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration("0001_initial", _initial),
+    Migration("0002_linking", _linking),
+)
 
 
 def _now() -> str:

@@ -14,9 +14,17 @@ an impossible span.
 index points at, which SQLite keeps stable across VACUUM only for an INTEGER PRIMARY KEY) and
 the article's own ``id`` as a unique key that every other table references.
 
-Events are split into ``events`` (one row per real-world event) and ``event_sources`` (one row
-per article passage reporting it) so that cross-article linking can merge events later without
-a schema change. Until then every event has exactly one source.
+Events are stored as mentions: ``events`` has one row per event as one article passage reports
+it, with its one ``event_sources`` row. Cross-article linking (:mod:`eventdesk.link.events`)
+writes ``events.linked_to``: the ``event_id`` of the real-world event a mention belongs to (NULL:
+the mention is that event's first report, or stands alone). Exports read one record per group.
+Why mentions and not merged rows: re-processing one article replaces that article's mentions
+only; the groups are recomputed, so no other article's sources are ever lost.
+
+``link_pending`` lists the (ontology, type) blocks to relink. ``article_signatures`` keeps each
+stored article's MinHash signature (near-duplicate detection on ingest) and ``story_state`` each
+story's running centroid (incremental story clustering), both as binary columns: state the next
+run resumes from, never shown as data.
 
 How this relates to :mod:`.migrations`: the first migration creates these tables as they are
 here; a later migration that adds a column also adds it here and must tolerate finding it
@@ -33,6 +41,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -113,13 +122,14 @@ article_duplicates = Table(
         ForeignKey("articles.id", ondelete="CASCADE"),
         nullable=False,
     ),
-    Column("reason", String, nullable=False),  # "url" or "text"
+    Column("reason", String, nullable=False),  # "url", "text" or "near"
     Column("title", Text),
     Column("published", String),
     Column("source", String),
     Column("url", Text),
     Column("origin", Text),
     Column("seen_at", String, nullable=False),
+    Column("similarity", Float),  # estimated Jaccard similarity, for "near" duplicates
     Index("ix_article_duplicates_duplicate_of", "duplicate_of"),
 )
 
@@ -223,6 +233,7 @@ events = Table(
     Column("admin1", Text),
     Column("geonameid", Integer),
     Column("feature", String),
+    Column("place_level", String),  # point, city, admin1, country: what the place contains
     Column("dead", Integer),
     Column("injured", Integer),
     Column("arrested", Integer),
@@ -238,12 +249,16 @@ events = Table(
     Column("start", Integer, nullable=False),
     Column("end", Integer, nullable=False),
     Column("component", String, nullable=False, default=""),
+    # The event_id of the real-world event this mention reports (NULL: itself). Not a foreign
+    # key: groups are recomputed after every run, and a group's first mention may be replaced.
+    Column("linked_to", String),
     _span_check("events"),
     Index("ix_events_article_id", "article_id"),
     Index("ix_events_event", "event"),
     Index("ix_events_date", "date"),
     Index("ix_events_country", "country"),
     Index("ix_events_story_id", "story_id"),
+    Index("ix_events_linked_to", "linked_to"),
 )
 
 event_sources = Table(
@@ -296,6 +311,42 @@ story_articles = Table(
     Index("ix_story_articles_article_id", "article_id"),
 )
 
+article_signatures = Table(
+    "article_signatures",
+    metadata,
+    Column(
+        "article_id",
+        String,
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("signature", LargeBinary, nullable=False),  # MinHash values, uint64 little-endian
+    Column("n_words", Integer, nullable=False),
+)
+
+story_state = Table(
+    "story_state",
+    metadata,
+    Column("story_id", String, primary_key=True),
+    Column("centroid", LargeBinary, nullable=False),  # float32 sum of member embeddings
+    Column("n", Integer, nullable=False),
+    Column("entities_json", Text, nullable=False, default="{}"),  # entity key -> count
+    Column("first", String),  # YYYY-MM-DD of its earliest and latest article
+    Column("last", String),
+    Column("title", Text),
+    Column("activity", Integer, nullable=False),  # order of last activity: candidates come last
+)
+
+link_pending = Table(
+    "link_pending",
+    metadata,
+    # The (ontology, event type) blocks whose mentions changed since events were last linked:
+    # written with the results that changed them, so a run that stops before linking leaves
+    # them for the next one.
+    Column("ontology", String, primary_key=True),
+    Column("event", String, primary_key=True),
+)
+
 runs = Table(
     "runs",
     metadata,
@@ -322,6 +373,9 @@ TABLES_V1 = (
     story_articles,
     runs,
 )
+
+#: The tables the second migration (``0002_linking``) adds.
+TABLES_V2 = (article_signatures, story_state, link_pending)
 
 #: What :meth:`eventdesk.store.Store.count` can count.
 COUNTABLE = {

@@ -1,0 +1,341 @@
+"""Event linking: the mentions that report one real-world event become one group.
+
+Five outlets report one strike, and one article may mention it three times; an analyst wants one
+event with every passage as its source. Two mentions are *compatible* (may report one event) when
+all of these hold:
+
+- **type**: same ontology and event type; modes equal or one unknown;
+- **factuality**: both negated or neither, both hypothetical or neither (a denial or a plan is
+  never merged with a report that it happened);
+- **date**: equal days; a day inside a month- or year-precision date; one day apart only between
+  different articles whose places and actors also agree (outlets in other time zones, "last
+  night"); an unknown date only within one article or story and with strong agreement otherwise
+  (two of place, actor and recipient);
+- **place**: unknown on either side, the same gazetteer entry or within :data:`NEAR_KM`, or one is
+  the country or first-level region containing the other. Two different towns are two events:
+  rocket attacks on two bases the same evening stay apart;
+- **actors**: actor with actor and recipient with recipient, where both are known: no different
+  countries and no different sectors.
+
+Compatibility alone is not enough to merge: unknown fields are compatible with anything, so a
+merge also needs *evidence* (:func:`evidence`), some positive agreement: a shared place, actor or
+recipient, or the same article or story.
+
+Why complete linkage: a mention joins a group only if it is compatible with *every* member, so a
+chain of near-misses (Monday~Tuesday~Wednesday) never welds distinct events together. Mentions
+are taken in ingest order and the group keeps its first mention's id, so a group's id is stable
+as later articles join it. Blocking: only mentions of one (ontology, type) are compared, and
+within a block only those whose dates can match (an index by day, month and year), so the work
+grows with the size of each day's news, not with the square of the archive.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+NEAR_KM = 25.0  # two places this close are one place (a base and the town beside it)
+MIN_EVIDENCE = 1.0  # positive agreement a merge needs (see :func:`evidence`)
+
+
+@dataclass(slots=True, frozen=True)
+class ActorKey:
+    """What linking compares of an actor or recipient."""
+
+    text: str
+    code: str | None = None
+    country: str | None = None
+    sector: str | None = None
+
+
+@dataclass(slots=True, frozen=True)
+class PlaceKey:
+    """What linking compares of an event's location."""
+
+    name: str | None = None
+    geonameid: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    country: str | None = None
+    admin1: str | None = None
+    level: str | None = None  # point, city, admin1, country
+
+    @property
+    def known(self) -> bool:
+        return self.geonameid is not None or self.lat is not None or self.country is not None
+
+
+@dataclass(slots=True, frozen=True)
+class EventMention:
+    """One stored event row (one article passage) as linking sees it.
+
+    ``order`` is the mention's place in ingest order (article, then rank in the article): groups
+    take the id of their earliest mention.
+    """
+
+    event_id: str
+    article_id: str
+    order: tuple[int, int]
+    event: str
+    ontology: str
+    mode: str | None = None
+    actor: ActorKey | None = None
+    recipient: ActorKey | None = None
+    date: str | None = None
+    date_precision: str | None = None
+    place: PlaceKey | None = None
+    negated: bool = False
+    hypothetical: bool = False
+    story_id: str | None = None
+
+
+# -- dates ----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True, frozen=True)
+class _When:
+    """A date as the interval of days it allows."""
+
+    first: date
+    last: date
+    precision: str
+
+
+def _when(value: str | None, precision: str | None) -> _When | None:
+    """The days ``value`` covers; None for no date or one that is not a calendar date."""
+    if not value:
+        return None
+    try:
+        if len(value) >= 10 and precision in (None, "day"):
+            d = date.fromisoformat(value[:10])
+            return _When(d, d, "day")
+        if len(value) >= 7 and precision in (None, "day", "month"):
+            y, m = int(value[:4]), int(value[5:7])
+            first = date(y, m, 1)
+            nxt = date(y + (m == 12), m % 12 + 1, 1)
+            return _When(first, nxt - timedelta(days=1), "month")
+        y = int(value[:4])
+        return _When(date(y, 1, 1), date(y, 12, 31), "year")
+    except ValueError:
+        return None
+
+
+def _dates_fit(a: _When, b: _When) -> tuple[bool, bool]:
+    """(compatible outright, compatible only if place and actors agree: one day apart)."""
+    if a.precision == "day" and b.precision == "day":
+        gap = abs((a.first - b.first).days)
+        return gap == 0, gap == 1
+    if a.precision == b.precision:
+        return a.first == b.first, False
+    fine, coarse = (a, b) if a.last - a.first < b.last - b.first else (b, a)
+    return coarse.first <= fine.first and fine.last <= coarse.last, False
+
+
+# -- places and actors ----------------------------------------------------------------------
+
+
+def _km(a: PlaceKey, b: PlaceKey) -> float | None:
+    if None in (a.lat, a.lon, b.lat, b.lon):
+        return None
+    la1, lo1, la2, lo2 = map(math.radians, (a.lat, a.lon, b.lat, b.lon))  # type: ignore[arg-type]
+    h = (
+        math.sin((la2 - la1) / 2) ** 2
+        + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    )
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _contains(outer: PlaceKey, inner: PlaceKey) -> bool:
+    """Whether ``outer`` is the country or first-level region that ``inner`` lies in."""
+    if outer.country is None or outer.country != inner.country:
+        return False
+    if outer.level == "country":
+        return inner.level != "country"
+    if outer.level == "admin1":
+        region = outer.admin1 or outer.name
+        return inner.level in ("city", "point") and region is not None and region == inner.admin1
+    return False
+
+
+def place_relation(a: PlaceKey | None, b: PlaceKey | None) -> str:
+    """ "unknown" (either has none), "same", "contains" (one holds the other) or "apart"."""
+    if a is None or b is None or not a.known or not b.known:
+        return "unknown"
+    if a.geonameid is not None and a.geonameid == b.geonameid:
+        return "same"
+    km = _km(a, b)
+    # Near points are one place; a region's centroid near a town says nothing of containment.
+    if km is not None and km <= NEAR_KM and not {a.level, b.level} & {"country", "admin1"}:
+        return "same"
+    if _contains(a, b) or _contains(b, a):
+        return "contains"
+    if a.geonameid is None and b.geonameid is None and km is None:
+        # Only countries known (an unresolved town in each): same country says nothing more.
+        return "contains" if a.country == b.country else "apart"
+    return "apart"
+
+
+def actor_relation(a: ActorKey | None, b: ActorKey | None) -> str:
+    """ "unknown" (either missing), "agree", "conflict" or "compatible" (no identity known)."""
+    if a is None or b is None:
+        return "unknown"
+    if a.country and b.country and a.country != b.country:
+        return "conflict"
+    if a.sector and b.sector and a.sector != b.sector:
+        return "conflict"
+    if a.code and a.code == b.code:
+        return "agree"
+    if a.country and a.country == b.country:
+        return "agree"
+    if a.text.casefold() == b.text.casefold():
+        return "agree"
+    return "compatible"
+
+
+# -- pairs ----------------------------------------------------------------------------------
+
+
+def evidence(a: EventMention, b: EventMention) -> float | None:
+    """How strongly ``a`` and ``b`` report one event, or None when they cannot.
+
+    The score counts positive agreement: same place 1 (a containing region 0.5), agreeing actor 1,
+    agreeing recipient 1, same article or story 1. A merge needs :data:`MIN_EVIDENCE`.
+    """
+    if a.ontology != b.ontology or a.event != b.event:
+        return None
+    if a.mode and b.mode and a.mode != b.mode:
+        return None
+    if a.negated != b.negated or a.hypothetical != b.hypothetical:
+        return None
+    place = place_relation(a.place, b.place)
+    actor = actor_relation(a.actor, b.actor)
+    recipient = actor_relation(a.recipient, b.recipient)
+    if place == "apart" or "conflict" in (actor, recipient):
+        return None
+    same_article = a.article_id == b.article_id
+    same_story = a.story_id is not None and a.story_id == b.story_id
+    agreeing = (place in ("same", "contains")) + (actor == "agree") + (recipient == "agree")
+    wa, wb = _when(a.date, a.date_precision), _when(b.date, b.date_precision)
+    if wa is None or wb is None:
+        if not (same_article or same_story) or agreeing < 2:
+            return None
+    else:
+        fits, next_day = _dates_fit(wa, wb)
+        if not fits:
+            actors_agree = actor == "agree" or recipient == "agree"
+            if not (next_day and not same_article and place != "unknown" and actors_agree):
+                return None
+    score = {"same": 1.0, "contains": 0.5}.get(place, 0.0)
+    score += (actor == "agree") + (recipient == "agree") + (same_article or same_story)
+    return score
+
+
+# -- groups ---------------------------------------------------------------------------------
+
+
+class _Block:
+    """The mentions of one (ontology, type) placed so far, indexed by what dates can match."""
+
+    def __init__(self) -> None:
+        self.by_day: dict[date, list[int]] = defaultdict(list)
+        self.by_month: dict[tuple[int, int], list[int]] = defaultdict(list)  # any precision
+        self.by_year: dict[int, list[int]] = defaultdict(list)  # any precision
+        self.coarse_month: dict[tuple[int, int], list[int]] = defaultdict(list)  # month-precision
+        self.coarse_year: dict[int, list[int]] = defaultdict(list)  # year-precision
+        self.by_article: dict[str, list[int]] = defaultdict(list)
+        self.by_story: dict[str, list[int]] = defaultdict(list)
+        self.undated: list[int] = []
+
+    def add(self, i: int, m: EventMention, when: _When | None) -> None:
+        self.by_article[m.article_id].append(i)
+        if m.story_id:
+            self.by_story[m.story_id].append(i)
+        if when is None:
+            self.undated.append(i)
+            return
+        self.by_year[when.first.year].append(i)
+        if when.precision == "year":
+            self.coarse_year[when.first.year].append(i)
+            return
+        self.by_month[(when.first.year, when.first.month)].append(i)
+        if when.precision == "month":
+            self.coarse_month[(when.first.year, when.first.month)].append(i)
+        else:
+            self.by_day[when.first].append(i)
+
+    def candidates(self, m: EventMention, when: _When | None) -> set[int]:
+        out: set[int] = set(self.by_article.get(m.article_id, ()))
+        if m.story_id:
+            out.update(self.by_story.get(m.story_id, ()))
+        if when is None:
+            return out  # an undated mention links within its article or story only
+        y, mo = when.first.year, when.first.month
+        out.update(self.coarse_year.get(y, ()))
+        if when.precision == "year":
+            out.update(self.by_year.get(y, ()))
+        elif when.precision == "month":
+            out.update(self.by_month.get((y, mo), ()))
+        else:
+            out.update(self.coarse_month.get((y, mo), ()))
+            for delta in (-1, 0, 1):
+                out.update(self.by_day.get(when.first + timedelta(days=delta), ()))
+        return out
+
+
+def link_events(mentions: Sequence[EventMention]) -> dict[str, str]:
+    """``event_id -> group id`` for every mention; a group's id is its earliest mention's id.
+
+    Deterministic: the same mentions give the same groups, whatever order they are passed in.
+    """
+    blocks: dict[tuple[str, str], list[EventMention]] = defaultdict(list)
+    for m in mentions:
+        blocks[(m.ontology, m.event)].append(m)
+    out: dict[str, str] = {}
+    for key in sorted(blocks):
+        out.update(_link_block(sorted(blocks[key], key=lambda m: (m.order, m.event_id))))
+    return out
+
+
+def _link_block(ms: list[EventMention]) -> dict[str, str]:
+    index = _Block()
+    group_of: list[int] = []  # mention position -> group number
+    groups: list[list[int]] = []
+    for i, m in enumerate(ms):
+        when = _when(m.date, m.date_precision)
+        best, best_score = -1, 0.0
+        for g in sorted({group_of[j] for j in index.candidates(m, when)}):
+            total = 0.0
+            for j in groups[g]:
+                score = evidence(m, ms[j])
+                if score is None:
+                    break
+                total += score
+            else:
+                mean = total / len(groups[g])
+                if mean >= MIN_EVIDENCE and mean > best_score:
+                    best, best_score = g, mean
+        if best < 0:
+            best = len(groups)
+            groups.append([])
+        groups[best].append(i)
+        group_of.append(best)
+        index.add(i, m, when)
+    return {m.event_id: ms[groups[group_of[i]][0]].event_id for i, m in enumerate(ms)}
+
+
+def groups_of(links: dict[str, str]) -> dict[str, list[str]]:
+    """Group id -> its mentions' ids (the group's own id first)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for eid, gid in links.items():
+        out[gid].append(eid)
+    for gid, members in out.items():
+        members.sort(key=lambda e: e != gid)
+    return dict(out)
+
+
+def blocks_of(mentions: Iterable[EventMention]) -> set[tuple[str, str]]:
+    """The (ontology, type) blocks ``mentions`` fall in: what a relink must recompute."""
+    return {(m.ontology, m.event) for m in mentions}
