@@ -41,6 +41,9 @@ class RunReport:
         return n / self.seconds if self.seconds > 0 else 0.0
 
 
+SHOWN_PROBLEMS = 20
+
+
 def _reporter(report: RunReport) -> Callable[[InputError], None]:
     from .ingest import SkippedInput
 
@@ -49,7 +52,12 @@ def _reporter(report: RunReport) -> Callable[[InputError], None]:
         if isinstance(err, SkippedInput):
             report.skipped += 1
         report.problems.append(err.line())
-        warn(err.line())
+        # The first problems are shown as they come; a feed with thousands of bad lines must not
+        # bury the summary (all of them are counted, the first 100 kept in the runs table).
+        if len(report.problems) <= SHOWN_PROBLEMS:
+            warn(err.line())
+        elif len(report.problems) == SHOWN_PROBLEMS + 1:
+            warn("more problems follow; only their number is shown at the end")
 
     return on_problem
 

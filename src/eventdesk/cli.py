@@ -129,6 +129,14 @@ def _check_paths(paths: list[str]) -> None:
             raise InputError("no such file or folder", source=p, hint="check the path")
 
 
+def _problems_note(report: Any) -> None:
+    from .app import SHOWN_PROBLEMS
+
+    hidden = len(report.problems) - SHOWN_PROBLEMS
+    if hidden > 0:
+        say(f"{len(report.problems)} input problems in all ({hidden} not shown above)")
+
+
 def _no_articles(report: Any, paths: list[str]) -> None:
     """Exit 2 when nothing at all could be read: the input, not the run, is at fault."""
     if report.read == 0 and report.skipped > 0:
@@ -168,6 +176,7 @@ def extract(
     _check_paths(paths)
     options = _options(ontology, model, batch_size)
     report = run_extract(paths, options, sys.stdout)
+    _problems_note(report)
     _no_articles(report, paths)
     say(f"extracted {report.processed} articles ({report.rate(report.processed):.1f}/s)")
 
@@ -186,6 +195,7 @@ def ingest(
     _check_paths(paths)
     with _open_store(db) as store:
         report = run_ingest(paths, store)
+        _problems_note(report)
         _no_articles(report, paths)
         say(
             f"ingested {report.read} articles in {report.seconds:.1f}s "
@@ -261,6 +271,7 @@ def run(
     options = _options(ontology, model, batch_size)
     with _open_store(db) as store:
         report = run_ingest(paths, store)
+        _problems_note(report)
         _no_articles(report, paths)
         say(
             f"ingested {report.read} articles: {report.new} new, {report.duplicates} duplicates,"
