@@ -552,7 +552,8 @@ class Store:
             if story_update is not None:
                 _add_to_stories(conn, story_update, self.url)
             _mark_pending(conn, touched)
-            _point_events_at_stories(conn, ids)
+            members = [aid for _, aid in story_update.members] if story_update else []
+            _point_events_at_stories(conn, [*ids, *members])
             conn.execute(
                 update(articles)
                 .where(articles.c.id == bindparam("b_id"))

@@ -1,0 +1,381 @@
+"""Linking across articles: one event per real-world event, near-duplicate articles on ingest,
+stories, figures reconciled in the store, and the migration that made room for them.
+
+Events are built by hand (no spaCy): linking must only depend on the stored fields.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from eventdesk.link.events import ActorKey, EventMention, PlaceKey, evidence, link_events
+from eventdesk.store import Store, StoryUpdate
+from eventdesk.store import migrations as migrations_mod
+from eventdesk.types import Actor, Article, Document, Event, Figure, Place, Span
+
+BAGHDAD = PlaceKey("Baghdad", 98182, 33.34, 44.40, "IRQ", "Baghdad", "city")
+AIRPORT = PlaceKey("Baghdad International Airport", 1, 33.26, 44.23, "IRQ", "Baghdad", "point")
+IRAQ = PlaceKey("Iraq", 99237, 33.0, 44.0, "IRQ", None, "country")
+AIN_AL_ASAD = PlaceKey("Ain al-Asad", 2, 33.80, 42.44, "IRQ", "Anbar", "point")
+ERBIL = PlaceKey("Erbil", 95446, 36.19, 44.01, "IRQ", "Erbil", "city")
+USA_MIL = ActorKey("US forces", "USAMIL", "USA", "MIL")
+IRN_MIL = ActorKey("Qassem Soleimani", "IRNMIL", "IRN", "MIL")
+
+
+def mention(eid: str, article: str, seq: int, **kw: object) -> EventMention:
+    fields: dict[str, object] = {"event": "ASSAULT", "ontology": "plover"}
+    fields.update(kw)
+    return EventMention(eid, article, (seq, 0), **fields)  # type: ignore[arg-type]
+
+
+# -- linking rules on hand-built mentions ---------------------------------------------------
+
+
+def test_a_day_date_merges_with_the_month_holding_it_across_articles() -> None:
+    a = mention("a1", "a", 1, actor=USA_MIL, recipient=IRN_MIL, date="2020-01-03",
+                date_precision="day", place=BAGHDAD)
+    b = mention("b1", "b", 2, actor=USA_MIL, recipient=IRN_MIL, date="2020-01",
+                date_precision="month", place=AIRPORT)
+    c = mention("c1", "c", 3, recipient=IRN_MIL, date="2020-01-03", date_precision="day",
+                place=IRAQ)
+    later = mention("d1", "d", 4, actor=USA_MIL, recipient=IRN_MIL, date="2020-02",
+                    date_precision="month", place=BAGHDAD)
+    links = link_events([later, c, b, a])  # input order does not matter
+    assert links == {"a1": "a1", "b1": "a1", "c1": "a1", "d1": "d1"}
+
+
+def test_two_attacks_the_same_evening_on_two_bases_stay_apart() -> None:
+    rockets = ActorKey("rockets")
+    a = mention("a1", "a", 1, actor=rockets, date="2020-01-08", date_precision="day",
+                place=AIN_AL_ASAD)
+    b = mention("b1", "b", 2, actor=rockets, date="2020-01-08", date_precision="day",
+                place=ERBIL)
+    c = mention("c1", "c", 3, actor=rockets, date="2020-01-08", date_precision="day",
+                place=AIN_AL_ASAD)
+    # Iraq contains both bases, but complete linkage cannot weld the two through it.
+    d = mention("d1", "d", 4, actor=rockets, date="2020-01-08", date_precision="day",
+                place=IRAQ)
+    links = link_events([a, b, c, d])
+    assert links["a1"] == links["c1"] == "a1"
+    assert links["b1"] == "b1"
+    assert len({links["a1"], links["b1"]}) == 2
+    assert links["d1"] in ("a1", "b1")
+
+
+def test_negated_or_hypothetical_never_merge_with_factual() -> None:
+    kw = {"actor": USA_MIL, "recipient": IRN_MIL, "date": "2020-01-03", "date_precision": "day",
+          "place": BAGHDAD}
+    fact = mention("a1", "a", 1, **kw)
+    denial = mention("b1", "b", 2, negated=True, **kw)
+    plan = mention("c1", "c", 3, hypothetical=True, **kw)
+    assert evidence(fact, denial) is None and evidence(fact, plan) is None
+    assert len(set(link_events([fact, denial, plan]).values())) == 3
+
+
+def test_different_actors_or_types_stay_apart() -> None:
+    kw = {"date": "2020-01-03", "date_precision": "day", "place": BAGHDAD}
+    us = mention("a1", "a", 1, actor=USA_MIL, **kw)
+    iran = mention("b1", "b", 2, actor=ActorKey("IRGC", "IRNMIL", "IRN", "MIL"), **kw)
+    us_gov = mention("c1", "c", 3, actor=ActorKey("Pentagon", "USAGOV", "USA", "GOV"), **kw)
+    protest = mention("d1", "d", 4, event="PROTEST", actor=USA_MIL, **kw)
+    links = link_events([us, iran, us_gov, protest])
+    assert len(set(links.values())) == 4
+
+
+def test_one_day_apart_needs_place_and_actors_to_agree() -> None:
+    a = mention("a1", "a", 1, actor=USA_MIL, date="2020-01-03", date_precision="day",
+                place=BAGHDAD)
+    b = mention("b1", "b", 2, actor=USA_MIL, date="2020-01-02", date_precision="day",
+                place=AIRPORT)
+    unplaced = mention("c1", "c", 3, actor=USA_MIL, date="2020-01-04", date_precision="day")
+    links = link_events([a, b, unplaced])
+    assert links["b1"] == "a1" and links["c1"] == "c1"
+
+
+def test_an_undated_repeat_merges_within_its_article_only_with_strong_agreement() -> None:
+    first = mention("a1", "a", 1, actor=USA_MIL, recipient=IRN_MIL, date="2020-01-03",
+                    date_precision="day", place=BAGHDAD)
+    repeat = mention("a2", "a", 1, actor=USA_MIL, recipient=IRN_MIL, place=BAGHDAD)
+    weak = mention("a3", "a", 1, actor=USA_MIL)
+    elsewhere = mention("b1", "b", 2, actor=USA_MIL, recipient=IRN_MIL, place=BAGHDAD)
+    links = link_events([first, repeat, weak, elsewhere])
+    assert links["a2"] == "a1"
+    assert links["a3"] == "a3" and links["b1"] == "b1"
+
+
+def test_same_day_with_nothing_else_known_needs_a_shared_story() -> None:
+    a = mention("a1", "a", 1, date="2020-01-08", date_precision="day")
+    b = mention("b1", "b", 2, date="2020-01-08", date_precision="day")
+    assert link_events([a, b]) == {"a1": "a1", "b1": "b1"}
+    a_s = mention("a1", "a", 1, date="2020-01-08", date_precision="day", story_id="s1")
+    b_s = mention("b1", "b", 2, date="2020-01-08", date_precision="day", story_id="s1")
+    assert link_events([a_s, b_s]) == {"a1": "a1", "b1": "a1"}
+
+
+# -- the store: one record per real-world event ---------------------------------------------
+
+STRIKE = "A US drone strike killed Qassem Soleimani near Baghdad airport on Friday."
+STRIKE_B = "Iran vowed revenge after the US strike in Baghdad that killed Soleimani in January."
+OTHER = "Rockets hit the Ain al-Asad base on Wednesday night."
+
+
+def _span(a: Article, phrase: str) -> Span:
+    start = a.text.index(phrase)
+    return Span(a.id, 0, start, start + len(phrase), phrase, "test", 0.9)
+
+
+def _place(a: Article, phrase: str, key: PlaceKey) -> Place:
+    return Place(_span(a, phrase), name=key.name, lat=key.lat, lon=key.lon, country=key.country,
+                 admin1=key.admin1, geonameid=key.geonameid, level=key.level)
+
+
+def _strike(a: Article, date: str, precision: str, where: str, key: PlaceKey,
+            confidence: float = 0.7) -> Event:
+    return Event(
+        "ASSAULT", _span(a, a.text), mode="aerial", trigger=_span(a, "strike"),
+        actor=Actor("US", country="USA", sector="MIL"),
+        recipient=Actor("Soleimani", country="IRN", sector="MIL"),
+        date=date, date_precision=precision,  # type: ignore[arg-type]
+        location=_place(a, where, key), confidence=confidence,
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with Store(f"sqlite:///{tmp_path / 'link.db'}") as s:
+        yield s
+
+
+def _strike_store(store: Store) -> tuple[Article, Article, Article]:
+    a = Article("a", STRIKE, source="Wire", published="2020-01-03")
+    b = Article("b", STRIKE_B, source="Daily", published="2020-01-10")
+    c = Article("c", OTHER, source="Post", published="2020-01-09")
+    store.add_articles([a, b, c])
+    docs = [
+        Document(a, events=[_strike(a, "2020-01-03", "day", "Baghdad airport", AIRPORT, 0.6)]),
+        Document(b, events=[_strike(b, "2020-01", "month", "Baghdad", BAGHDAD, 0.9)]),
+        Document(c, events=[Event("ASSAULT", _span(c, OTHER), actor=Actor("Rockets"),
+                                  date="2020-01-08", date_precision="day",
+                                  location=_place(c, "Ain al-Asad", AIN_AL_ASAD))]),
+    ]
+    store.save_documents(docs, "k")
+    store.link_events()
+    return a, b, c
+
+
+def test_export_has_one_event_with_every_articles_source(store: Store) -> None:
+    _strike_store(store)
+    recs = list(store.iter_events())
+    assert len(recs) == 2 and store.count("events") == 2
+    strike = recs[0]
+    assert [s["article_id"] for s in strike["sources"]] == ["a", "b"]
+    assert [s["text"] for s in strike["sources"]] == [STRIKE, STRIKE_B]
+    assert strike["sources"][1]["source"] == "Daily"
+    # The day-precision mention is the more complete one, though less confident.
+    assert (strike["date"], strike["date_precision"]) == ("2020-01-03", "day")
+    first_id = strike["event_id"]
+    assert [s["article_id"] for s in recs[1]["sources"]] == ["c"]
+    assert store.link_events() == 0  # nothing pending: nothing to do
+    assert next(iter(store.iter_events()))["event_id"] == first_id
+
+
+def test_reprocessing_one_article_keeps_the_other_articles_sources(store: Store) -> None:
+    a, _, _ = _strike_store(store)
+    before = next(store.iter_events())
+    # Article a again, same event: the group and its id come back.
+    again = Document(a, events=[_strike(a, "2020-01-03", "day", "Baghdad airport", AIRPORT)])
+    store.save_documents([again], "k2")
+    mid = list(store.iter_events())  # not relinked yet: every mention still shows
+    assert sorted(s["article_id"] for r in mid for s in r["sources"]) == ["a", "b", "c"]
+    store.link_events()
+    after = next(store.iter_events())
+    assert after["event_id"] == before["event_id"]
+    assert [s["article_id"] for s in after["sources"]] == ["a", "b"]
+    # Article a again with no events: b's source stays, as its own event now.
+    store.save_documents([Document(a)], "k3")
+    store.link_events()
+    recs = list(store.iter_events())
+    assert sorted(s["article_id"] for r in recs for s in r["sources"]) == ["b", "c"]
+
+
+def test_a_stopped_run_leaves_its_blocks_to_link(store: Store) -> None:
+    a = Article("a", STRIKE, published="2020-01-03")
+    b = Article("b", STRIKE_B, published="2020-01-10")
+    store.add_articles([a, b])
+    store.save_documents([Document(a, events=[_strike(a, "2020-01-03", "day", "Baghdad",
+                                                      BAGHDAD)])], "k")
+    store.save_documents([Document(b, events=[_strike(b, "2020-01", "month", "Baghdad",
+                                                      BAGHDAD)])], "k")
+    assert store.count("events") == 2  # not linked yet: nothing is lost meanwhile
+    assert store.link_events() == 1  # the pending block, without being told
+    assert store.count("events") == 1
+
+
+# -- near duplicates ------------------------------------------------------------------------
+
+BODY = " ".join(
+    f"Paragraph {i}: the coalition said training of Iraqi forces was suspended after rocket "
+    f"attacks on bases hosting its troops, and officials would review the mission."
+    for i in range(8)
+)
+
+
+def test_a_near_duplicate_is_recorded_linked_and_never_processed(store: Store, db_path) -> None:
+    near = store.near_duplicate_index()
+    original = Article("orig", "WIRE HEADER\n" + BODY, url="https://a.example/1")
+    store.add_articles([original], near=near)
+    copy = Article("copy", "Reposted by Daily News. " + BODY + " Share this story.",
+                   url="https://b.example/2")
+    other = Article("other", "A different report about floods in Basra and rescue teams.")
+    # A fresh index, as the next ingest loads it from the store.
+    res = store.add_articles([copy, other], near=store.near_duplicate_index())
+    assert (res.new, res.duplicates, res.near_duplicates) == (1, 1, 1)
+    assert res.duplicate_of == [("copy", "orig")]
+    assert [a.id for a in store.pending("k")] == ["orig", "other"]
+    with sqlite3.connect(db_path) as conn:
+        row = conn.execute(
+            "SELECT duplicate_of, reason, similarity FROM article_duplicates WHERE id = 'copy'"
+        ).fetchone()
+        n_sigs = conn.execute("SELECT count(*) FROM article_signatures").fetchone()[0]
+    assert row[:2] == ("orig", "near") and 0.7 <= row[2] < 1.0
+    assert n_sigs == 2
+
+
+def test_near_duplicates_within_one_batch(store: Store) -> None:
+    first = Article("x1", "Header one. " + BODY)
+    second = Article("x2", "Header two, another outlet. " + BODY)
+    res = store.add_articles([first, second], near=store.near_duplicate_index())
+    assert (res.new, res.near_duplicates) == (1, 1)
+    assert res.duplicate_of == [("x2", "x1")]
+
+
+@pytest.fixture
+def db_path(store: Store) -> Path:
+    return Path(store.url.removeprefix("sqlite:///"))
+
+
+# -- stories --------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_stories_are_assigned_incrementally_and_stable_on_rerun(store: Store) -> None:
+    from eventdesk.link.steps import StoryStep
+
+    arts = [
+        Article("s1", STRIKE, title="US strike kills Soleimani", published="2020-01-03"),
+        Article("s2", STRIKE_B, title="Iran vows revenge for Soleimani killing",
+                published="2020-01-04"),
+        Article("f1", "Floods in Basra forced hundreds of families from their homes.",
+                title="Basra floods", published="2020-01-04"),
+    ]
+    store.add_articles(arts)
+    docs = [Document(a) for a in arts]
+    step = StoryStep(store)
+    update = step.plan(docs[:1])
+    store.save_documents(docs[:1], "k", story_update=update)
+    # The next run starts from the stored state, not from this process's memory.
+    step2 = StoryStep(store)
+    update2 = step2.plan(docs[1:])
+    store.save_documents(docs[1:], "k", story_update=update2)
+    stories = {s["story_id"]: s for s in store.iter_stories()}
+    by_article = {aid: sid for sid, s in stories.items() for aid in s["article_ids"]}
+    assert by_article["s1"] == by_article["s2"] != by_article["f1"]
+    assert stories[by_article["s1"]]["title"] == "US strike kills Soleimani"
+    # Re-processing clusters nothing again, and the stories stay as they were.
+    again = StoryStep(store).plan(docs)
+    assert again.members == [] and again.states == []
+    store.save_documents(docs, "k2", story_update=again)
+    assert {s["story_id"]: s for s in store.iter_stories()} == stories
+
+
+def test_events_point_at_their_articles_story(store: Store) -> None:
+    _, b, c = _strike_store(store)
+    up = StoryUpdate(members=[("st1", "a"), ("st1", "b")], titles={"st1": "Soleimani"})
+    store.save_documents([Document(c)], "k", story_update=up)
+    store.save_documents(
+        [Document(b, events=[_strike(b, "2020-01", "month", "Baghdad", BAGHDAD)])], "k"
+    )
+    store.link_events()
+    (rec,) = store.iter_events()
+    assert rec["story_id"] == "st1"
+    (story,) = store.iter_stories()
+    assert story["article_ids"] == ["a", "b"] and story["title"] == "Soleimani"
+    with pytest.raises(Exception, match="no title"):
+        store.save_documents([Document(c)], "k", story_update=StoryUpdate(members=[("st2", "c")]))
+
+
+# -- figures --------------------------------------------------------------------------------
+
+
+def test_figures_export_groups_wordings_and_flags_a_discrepancy(store: Store) -> None:
+    texts = {
+        "f1": "There are 5,200 US troops in Iraq.",
+        "f2": "Washington has 5,200 US soldiers there.",
+        "f3": "There are approximately 5,000 US troops in Iraq.",
+    }
+    arts = [Article(k, v, source=k.upper(), published=f"2020-01-0{i + 3}")
+            for i, (k, v) in enumerate(texts.items())]
+    store.add_articles(arts)
+    docs = []
+    for a in arts:
+        number = "approximately 5,000" if "approx" in a.text else "5,200"
+        about = "US soldiers" if "soldiers" in a.text else "US troops in Iraq"
+        docs.append(Document(a, figures=[Figure(_span(a, number), 5000 if "approx" in number
+                                                else 5200, unit="troops", about=about,
+                                                approximate="approx" in number)]))
+    store.save_documents(docs, "k")
+    (group,) = store.iter_figures()
+    assert [v["value"] for v in group["values"]] == [5200, 5200, 5000]
+    assert [v["article_id"] for v in group["values"]] == ["f1", "f2", "f3"]
+    assert group["discrepancy"] is True and group["about"] == "US troops in Iraq"
+
+
+# -- migration ------------------------------------------------------------------------------
+
+
+def test_migration_0002_applies_to_a_store_made_by_0001_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "old.db"
+    first = migrations_mod.MIGRATIONS[:1]
+    with monkeypatch.context() as m:
+        m.setattr(migrations_mod, "MIGRATIONS", first)
+        Store(f"sqlite:///{db}").close()
+    # 0001 made today's tables; take back what 0002 adds, as a store from before it was.
+    with sqlite3.connect(db) as conn:
+        conn.execute("DROP INDEX ix_events_linked_to")
+        for table, column in (("events", "linked_to"), ("events", "place_level"),
+                              ("article_duplicates", "similarity")):
+            conn.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        conn.execute("DROP TABLE IF EXISTS article_signatures")
+        conn.execute("DROP TABLE IF EXISTS story_state")
+        conn.execute("DROP TABLE IF EXISTS link_pending")
+        # An article stored before signatures existed.
+        conn.execute(
+            "INSERT INTO articles (id, text, text_sha1, published, ingested_at) "
+            "VALUES ('a', ?, 'x', '2020-01-03', '2020-01-03T00:00:00')",
+            (STRIKE,),
+        )
+    with Store(f"sqlite:///{db}") as s:
+        a = s.get_article("a")
+        assert a is not None
+        s.save_documents([Document(a, events=[_strike(a, "2020-01-03", "day", "Baghdad",
+                                                      BAGHDAD)])], "k")
+        b = Article("b", STRIKE_B, published="2020-01-10")
+        s.add_articles([b], near=s.near_duplicate_index())
+        s.save_documents([Document(b, events=[_strike(b, "2020-01", "month", "Baghdad",
+                                                      BAGHDAD)])], "k")
+        s.link_events(s.event_blocks())
+        (rec,) = s.iter_events()
+        assert [x["article_id"] for x in rec["sources"]] == ["a", "b"]
+    with sqlite3.connect(db) as conn:
+        names = [r[0] for r in conn.execute("SELECT name FROM schema_migrations")]
+        cols = {r[1] for r in conn.execute("PRAGMA table_info(events)")}
+        indexes = {r[1] for r in conn.execute("PRAGMA index_list(events)")}
+    assert names == ["0001_initial", "0002_linking"]
+    assert {"linked_to", "place_level"} <= cols and "ix_events_linked_to" in indexes
+    # Opening again changes nothing.
+    Store(f"sqlite:///{db}").close()
