@@ -5,9 +5,10 @@ scheme (0 statement, 1 verbal cooperation, 2 material cooperation, 3 verbal conf
 conflict); a sentence with no event is class 0. The PLOVER -> class table below is ours, written
 from the CAMEO root codes each PLOVER type descends from (CAMEO 03-05 verbal cooperation, 06-08
 material cooperation, 09-13 verbal conflict, 14-20 material conflict). Prints macro F1 and
-per-class F1; exits 1 below the recorded floor. Usage::
+per-class F1; exits 1 below the recorded floor. ``--half even|odd`` scores every other sentence
+only (decide on one half, report the other). Usage::
 
-    python eval/events_pentacode.py [--shared PATH] [--limit N] [--skip actors|dates]
+    python eval/events_pentacode.py [--shared PATH] [--limit N] [--half even|odd] [--verbose]
 """
 
 from __future__ import annotations
@@ -62,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--skip", action="append", default=[], choices=["actors", "dates"])
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--half", choices=["even", "odd"],
+                    help="score only the sentences at even (or odd) positions")
     args = ap.parse_args(argv)
     path = Path(args.shared) / "eval" / "events" / "conflibert_pentacode.train.tsv"
     if not path.is_file():
@@ -72,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
         text, _, label = line.rpartition("\t")
         if text.strip() and label.strip().isdigit():
             rows.append((text.strip(), int(label)))
+    if args.half:
+        rows = rows[(0 if args.half == "even" else 1)::2]
     if args.limit:
         rows = rows[: args.limit]
     from eventdesk.types import Article

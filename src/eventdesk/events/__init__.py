@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelError, UsageError
 from ..types import Actor, DateMention, Document, Event, Size
-from .detect import Candidate, arguments, candidates
+from .detect import Candidate, arguments, candidates, governing_subject, is_pronoun
 from .ontology import Ontology, load_ontology
 from .sizes import sentence_size
 from .tree import Tree, factuality
@@ -65,6 +65,11 @@ COERCIVE = frozenset({"ASSAULT", "COERCE", "SANCTION"})
 ABSORBING = frozenset({"REQUEST", "THREATEN", "AGREE", "REJECT", "ACCUSE", "SUPPORT", "CONCEDE",
                        "PROTEST"})
 DENIALS = frozenset({"deny", "refute"})
+# Entity kinds that can act (a place name acting is its government: "Baghdad said").
+ACTOR_KINDS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+# An actor guessed from the sentence rather than read off the parse keeps this share of its
+# confidence, so users can tell the two apart.
+FALLBACK_ACTOR_CONFIDENCE = 0.5
 THREAT_MODES = {"ASSAULT": "violence", "SANCTION": "relations", "COERCE": "arrest",
                 "MOBILIZE": "violence", "PROTEST": "restrict"}
 REQUEST_MODES = {"RETREAT": "yield", "CONCEDE": "yield", "CONSULT": "meet", "AID": "assist",
@@ -153,12 +158,12 @@ class EventComponent:
             per_sent[s] = cands
         self._classify(doc, tree, by_sent, per_sent)
         events: list[Event] = []
-        depth: dict[int, int] = {}
+        depth: dict[int, float] = {}
         for s, cands in sorted(per_sent.items()):
             size = sentence_size(tree, by_sent[s]) if cands else Size()
             sent_events = [self._event(doc, tree, c) for c in cands]
             for c, e in zip(cands, sent_events, strict=True):
-                depth[id(e)] = sum(1 for _ in tree.ancestors(c.k))
+                depth[id(e)] = _mainness(tree, c.k)
             _assign_size(sent_events, size)
             events.extend(sent_events)
         if self.ontology_name == "acled":
@@ -260,8 +265,15 @@ class EventComponent:
         for sub in c.absorbed:  # a speech act's content can supply a missing recipient
             if r_tok is None:
                 _, r_tok = arguments(tree, sub)
-        actor = self._actor(doc, tree, a_tok)
+        if a_tok is None or is_pronoun(tree, a_tok):
+            # "X agreed to send", "X said they attacked": the governing clause's subject
+            g = governing_subject(tree, c.k)
+            if g is not None and g != r_tok:
+                a_tok = g
         recipient = self._actor(doc, tree, r_tok)
+        actor = self._actor(doc, tree, a_tok)
+        if actor is None or not (actor.country or actor.code):
+            actor = self._sentence_actor(doc, tree, c.k, recipient) or actor
         date, precision = _event_date(doc, tree, c.k, sent.index)
         conf = c.confidence * (0.85 if (negated or hypothetical) else 1.0)
         return Event(
@@ -311,6 +323,42 @@ class EventComponent:
                 return Actor(entity_text=span.text, code=ent.code, country=ent.country,
                              sector=ent.sector, span=span)
         return Actor(entity_text=span.text, span=span)
+
+    def _sentence_actor(self, doc: Document, tree: Tree, k: int,
+                        recipient: Actor | None) -> Actor | None:
+        """The nearest resolved actor entity before the trigger in its sentence, if any.
+
+        Why: when the parse gives no usable subject (a participle, a fragment, a subject the
+        dictionary does not know: "Members of the Association ...", "U.N. helicopters"), the
+        actor is most often the named participant that opens the sentence. It is a guess, so
+        its span's confidence is halved; the recipient is never taken as the actor.
+        """
+        trig = tree.tokens[k]
+        s = tree.sent_of[k]
+        if s < 0:
+            return None
+        sent = doc.sentences[s]
+        taken = (recipient.span.start, recipient.span.end) if recipient and recipient.span \
+            else (-1, -1)
+        best: Actor | None = None
+        for ent in sorted(doc.entities, key=lambda e: e.span.start):
+            if not (sent.start <= ent.span.start and ent.span.end <= trig.start):
+                continue
+            if not (ent.country or ent.code) or ent.kind not in ACTOR_KINDS:
+                continue
+            if taken[0] <= ent.span.start < taken[1] or ent.span.start <= taken[0] < ent.span.end:
+                continue
+            if self.resolve_actor is not None:
+                found = self.resolve_actor(doc, ent.span.start, ent.span.end)
+            else:
+                found = Actor(entity_text=ent.span.text, code=ent.code, country=ent.country,
+                              sector=ent.sector,
+                              span=doc.span(ent.span.start, ent.span.end, component=NAME))
+            if found is not None and (found.country or found.code):
+                best = found  # the nearest one before the trigger wins
+        if best is not None and best.span is not None:
+            best.span.confidence = round(best.span.confidence * FALLBACK_ACTOR_CONFIDENCE, 4)
+        return best
 
     # -- ACLED ---------------------------------------------------------------------------------
     def _to_acled(self, doc: Document, events: list[Event]) -> list[Event]:
@@ -430,11 +478,33 @@ def _assign_size(events: list[Event], size: Size) -> None:
             target.size.arrested = size.arrested
 
 
-def _rank(doc: Document, events: list[Event], depth: dict[int, int] | None = None) -> None:
+# Clauses that describe a participant ("UN inspectors probing sites", "equipment seized last
+# year", "the people who were killed"): what they report is background, not the news.
+DESCRIPTIVE_DEPS = frozenset({"relcl", "acl", "appos"})
+
+
+def _mainness(tree: Tree, k: int) -> float:
+    """How much the trigger at ``k`` is what its sentence is about, in (0, 1].
+
+    The sentence's main predicate scores 1; each step down the tree lowers it; a trigger inside
+    a clause that describes a participant (relative or participial clause, apposition) or a
+    noun inside a prepositional phrase is background and scores much lower.
+    """
+    path = [k, *tree.ancestors(k)]
+    depth = len(path) - 1
+    score = 1.0 / (1.0 + 0.5 * depth)
+    if any(tree.tokens[n].dep in DESCRIPTIVE_DEPS for n in path):
+        score *= 0.35
+    if tree.tokens[k].pos == "NOUN":
+        score *= 0.6 if tree.tokens[k].dep == "pobj" else 0.85
+    return score
+
+
+def _rank(doc: Document, events: list[Event], depth: dict[int, float] | None = None) -> None:
     """Set ``salience`` and sort most salient first (stable for ties).
 
-    ``depth`` (by ``id(event)``) is the trigger's distance from its sentence's root: the main
-    predicate of a sentence is what the sentence is about.
+    ``depth`` (by ``id(event)``) is the trigger's :func:`_mainness`: the main predicate of a
+    sentence is what the sentence is about.
     """
     depth = depth or {}
     if not events:
@@ -453,7 +523,7 @@ def _rank(doc: Document, events: list[Event], depth: dict[int, int] | None = Non
         in_title = 1.0 if trig and title and trig[:5] in title else 0.0
         repeated = min(1.0, (len(support[key]) - 1) / 3.0)
         factual = 0.0 if (e.negated or e.hypothetical) else 1.0
-        main = 1.0 / (1.0 + depth.get(id(e), 0))
-        e.salience = round(0.3 * e.confidence + 0.25 * position + 0.1 * in_title
-                           + 0.15 * repeated + 0.2 * factual + 0.1 * main, 4)
+        main = depth.get(id(e), 1.0)
+        e.salience = round(0.25 * e.confidence + 0.25 * position + 0.1 * in_title
+                           + 0.1 * repeated + 0.15 * factual + 0.25 * main, 4)
     events.sort(key=lambda e: -e.salience)

@@ -219,6 +219,8 @@ def candidates(onto: Ontology, tree: Tree, sent_tokens: list[int]) -> list[Candi
     covered: set[int] = set()  # nouns already accounted for by a verb's object rule
     for k in sent_tokens:
         tok = tree.tokens[k]
+        if k in covered:
+            continue  # under a listed non-event ("expressed condolences to those who were killed")
         if tok.dep in ("amod", "compound") or (
                 tok.pos not in VERB_POS and tok.dep in ("dobj", "nsubj", "nsubjpass", "pobj")):
             pass  # adjectival or nominal use of a verb form: "the besieged town", "the wounded"
@@ -351,3 +353,41 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
     if recipient is not None and actor is not None and recipient == actor:
         recipient = None
     return actor, recipient
+
+
+# Pronouns and placeholders that name no one by themselves: the actor is found elsewhere.
+PRONOUNS = frozenset({"they", "it", "we", "he", "she", "i", "them", "you", "who", "which",
+                      "that", "this", "these", "those", "one", "someone", "somebody"})
+# Dependencies through which a clause or an event noun inherits the subject above it:
+# "X agreed to send", "X announced it would return", "X would prohibit all aid".
+INHERIT_DEPS = frozenset({"xcomp", "ccomp", "conj", "advcl", "pcomp", "pobj", "prep", "dobj",
+                          "attr", "oprd", "parataxis", "csubj", "acomp"})
+
+
+def is_pronoun(tree: Tree, k: int) -> bool:
+    """Whether token ``k`` is a pronoun or placeholder that names no actor by itself."""
+    tok = tree.tokens[k]
+    return tok.pos == "PRON" or tok.text.lower() in PRONOUNS
+
+
+def governing_subject(tree: Tree, k: int, limit: int = 5) -> int | None:
+    """The named subject of the nearest clause above ``k`` (None when none is in reach).
+
+    Why: an event in a complement clause often has no subject of its own ("X agreed to send",
+    "X's plan to withdraw") or only a pronoun ("X said they attacked", "X announced it will
+    return"), and in news the governing clause's subject is then the one who acts. Relative and
+    adjectival clauses are not climbed: their head noun is their participant (see
+    :func:`_subject`).
+    """
+    n = k
+    for _ in range(limit):
+        h = tree.head(n)
+        if h == n or tree.tokens[n].dep not in INHERIT_DEPS:
+            return None
+        n = h
+        if tree.tokens[h].pos in ("VERB", "AUX") or tree.tokens[h].tag.startswith("VB"):
+            a, _ = _subject(tree, h)
+            if a is not None and not is_pronoun(tree, a) and \
+                    tree.tokens[a].ent_type not in NON_PARTICIPANT_ENTS:
+                return a
+    return None
