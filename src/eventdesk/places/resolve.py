@@ -405,8 +405,52 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
             person[ent.span.start : ent.span.end] = b"\x01" * (ent.span.end - ent.span.start)
             if len(words) <= 3:
                 name_words.add(key(words[-1]))  # the surname
-    # ... unless NER itself calls the word a place somewhere in the article.
-    name_words -= {key(e.span.text) for e in doc.entities if e.kind in PLACE_LABELS}
+    # ... unless NER itself calls the word a place somewhere in the article, and the gazetteer
+    # knows it as a country or region (a surname may well also name a village: "Soleimani").
+    name_words -= {
+        key(e.span.text)
+        for e in doc.entities
+        if e.kind in PLACE_LABELS
+        and any(not alt and gaz.kind[i] in (0, 1) for i, alt in gaz.lookup_strict(e.span.text))
+    }
+
+    other = bytearray(len(text) + 1)
+    for ent in doc.entities:
+        if ent.kind in _OTHER_LABELS:
+            other[ent.span.start : ent.span.end] = b"\x01" * (ent.span.end - ent.span.start)
+    toks = doc.tokens
+
+    def scan(curated_only: bool, known: set[str]) -> None:
+        i = 0
+        while i < len(toks):
+            t = toks[i]
+            if taken[t.start] or not t.text[:1].isupper():
+                i += 1
+                continue
+            matched = 0
+            for n in range(min(_MAX_NGRAM, len(toks) - i), 0, -1):
+                span = toks[i : i + n]
+                if any(taken[x.start] for x in span):
+                    continue
+                s, e = span[0].start, span[-1].end
+                if "\n" in text[s:e] or not span[-1].text[:1].isalnum():
+                    continue
+                inside = bool(other[s]) or bool(other[e - 1])
+                if curated_only:
+                    _, _, lookup, _ = _clean(text[s:e], s)
+                    if not _curated(gaz, lookup):
+                        continue
+                    if inside and s >= 2 and other[s - 2] and text[s - 1] == " ":
+                        continue  # the middle of a longer name ("North Atlantic Council")
+                m = _scan_match(gaz, doc, span, text[s:e], inside, known)
+                if m is not None:
+                    add(m)
+                    matched = n
+                    break
+            i += matched or 1
+
+    # 0. Curated sites first: "Baghdad airport" is the airport, not Baghdad plus a word.
+    scan(curated_only=True, known=set())
 
     # 1. NER places, split at commas ("Springfield, Illinois" is two places).
     for ent in doc.entities:
@@ -428,32 +472,8 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
             add(Mention(s, e, text[s:e], "ner", lookup, hint, label=ent.kind))
 
     # 2. Gazetteer scan over proper-noun runs (and any tokens for curated sites).
-    other = bytearray(len(text) + 1)
-    for ent in doc.entities:
-        if ent.kind in _OTHER_LABELS:
-            other[ent.span.start : ent.span.end] = b"\x01" * (ent.span.end - ent.span.start)
     known = {key(m.lookup) for m in mentions if gaz.lookup(m.lookup)}
-    toks = doc.tokens
-    i = 0
-    while i < len(toks):
-        t = toks[i]
-        if taken[t.start] or not t.text[:1].isupper():
-            i += 1
-            continue
-        matched = 0
-        for n in range(min(_MAX_NGRAM, len(toks) - i), 0, -1):
-            span = toks[i : i + n]
-            if any(taken[x.start] for x in span):
-                continue
-            s, e = span[0].start, span[-1].end
-            if "\n" in text[s:e]:
-                continue
-            m = _scan_match(gaz, doc, span, text[s:e], bool(other[s]) or bool(other[e - 1]), known)
-            if m is not None:
-                add(m)
-                matched = n
-                break
-        i += matched or 1
+    scan(curated_only=False, known=known)
     mentions.sort(key=lambda m: m.start)
     _link_containment(doc, mentions)
     return mentions
