@@ -1,0 +1,145 @@
+"""One event per real-world event, and one figure per quantity, on the seed articles.
+
+Runs the whole pipeline (``eventdesk run``) over ../shared/corpus/seeds/feed.jsonl into a
+temporary store, exports events and figures, and checks the issue's expectations (the gold below
+is our reading of the five seed articles):
+
+- the Soleimani strike (3 Jan 2020) is ONE event whose sources include articles 002, 003, 004;
+- the Iraqi parliament's vote to expel foreign troops is ONE event with 002, 003, 004;
+- the coalition's suspension of training/operations is ONE event with 001, 002, 003, 004;
+- the US troops in Iraq are ONE figure with at least three values (001, 002, 004) and a
+  discrepancy (5,200 vs approximately 5,000).
+
+For each expectation it prints every exported event that has a source passage about it (type,
+actor, recipient, date, place, number of sources, article ids), so a failure can be traced to
+extraction (a wrong type, actor, date or place in one article) or to linking.
+
+Usage: python eval/link_seeds.py [--shared PATH] [--keep DB]
+Exits 1 when an expectation is not met, 2 when the feed is missing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Expect:
+    name: str
+    passage: re.Pattern[str]  # a source passage about this event
+    articles: frozenset[str]  # the seed articles that report it
+
+
+EXPECTED = (
+    Expect(
+        "Soleimani strike",
+        re.compile(r"(strike|kill|killing|killed)[^.]*Soleimani|Soleimani[^.]*(strike|kill)", re.I),
+        frozenset({"002", "003", "004"}),
+    ),
+    Expect(
+        "Iraqi parliament's vote",
+        re.compile(r"(parliament|lawmakers)[^.]*(vote|voted|motion)|vote by the Iraqi parl", re.I),
+        frozenset({"002", "003", "004"}),
+    ),
+    Expect(
+        "coalition suspends training",
+        re.compile(
+            r"(coalition|activities)[^.]*(paused|halted|suspended|suspends)|"
+            r"suspends Iraqi forces training",
+            re.I,
+        ),
+        frozenset({"001", "002", "003", "004"}),
+    ),
+)
+FIGURE_ARTICLES = frozenset({"001", "002", "004"})
+MIN_FIGURE_VALUES = 3
+
+
+def _run(cmd: list[str]) -> str:
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stderr)
+        raise SystemExit(f"failed: {' '.join(cmd)}")
+    return proc.stdout
+
+
+def _describe(ev: dict) -> str:
+    actor = ev["actor"] or {}
+    recipient = ev["recipient"] or {}
+    loc = ev["location"] or {}
+    arts = sorted({s["article_id"] for s in ev["sources"]})
+    flags = "".join(f" [{k}]" for k in ("negated", "hypothetical") if ev.get(k))
+    return (
+        f"{ev['event']}/{ev['mode']} actor={actor.get('entity_text')!r}"
+        f"({actor.get('country')},{actor.get('sector')}) "
+        f"recipient={recipient.get('entity_text')!r}({recipient.get('country')}) "
+        f"date={ev['date']} place={loc.get('name')} n_sources={len(ev['sources'])} "
+        f"articles={','.join(arts)}{flags}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    default_shared = Path(__file__).resolve().parents[1].parent / "shared"
+    ap.add_argument("--shared", type=Path, default=default_shared, help="the shared data folder")
+    ap.add_argument("--keep", type=Path, help="store to use/keep instead of a temporary one")
+    args = ap.parse_args(argv)
+    feed = args.shared / "corpus" / "seeds" / "feed.jsonl"
+    if not feed.is_file():
+        print(f"{feed}: seed feed not found (pass --shared PATH)", file=sys.stderr)
+        return 2
+    exe = [sys.executable, "-m", "eventdesk"]
+    with tempfile.TemporaryDirectory() as tmp:
+        db = f"sqlite:///{args.keep or Path(tmp) / 'seeds.db'}"
+        _run([*exe, "run", str(feed), "--db", db])
+        events = [json.loads(x) for x in _run([*exe, "export", "events", "--db", db]).splitlines()]
+        figures = [
+            json.loads(x) for x in _run([*exe, "export", "figures", "--db", db]).splitlines()
+        ]
+
+    failures = 0
+    print(f"{len(events)} events exported, {len(figures)} figure groups")
+    for exp in EXPECTED:
+        about = [ev for ev in events if any(exp.passage.search(s["text"]) for s in ev["sources"])]
+        print(f"\n== {exp.name}: expected one event with articles {sorted(exp.articles)}")
+        for ev in about:
+            print("  " + _describe(ev))
+        covering = [ev for ev in about if exp.articles <= {s["article_id"] for s in ev["sources"]}]
+        best = max(
+            (len(exp.articles & {s["article_id"] for s in ev["sources"]}) for ev in about),
+            default=0,
+        )
+        ok = bool(covering)
+        failures += not ok
+        print(f"  -> {'OK' if ok else 'NOT MET'}: best event covers {best}/{len(exp.articles)}")
+
+    print(f"\n== US troops in Iraq: one figure, >= {MIN_FIGURE_VALUES} values, discrepancy")
+    fig_ok = False
+    for g in figures:
+        arts = {v["article_id"] for v in g["values"]}
+        if arts & FIGURE_ARTICLES:
+            vals = [
+                (v["value"], v["approximate"], v["bound"], v["article_id"]) for v in g["values"]
+            ]
+            print(f"  {g['about']!r} unit={g['unit']} discrepancy={g['discrepancy']} {vals}")
+            if (
+                arts >= FIGURE_ARTICLES
+                and len(g["values"]) >= MIN_FIGURE_VALUES
+                and g["discrepancy"]
+            ):
+                fig_ok = True
+    failures += not fig_ok
+    print(f"  -> {'OK' if fig_ok else 'NOT MET'}")
+    print(f"\n{len(EXPECTED) + 1 - failures}/{len(EXPECTED) + 1} expectations met")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
