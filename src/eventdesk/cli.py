@@ -168,7 +168,8 @@ def extract(
 ) -> None:
     """Print one JSON line per input article with its entities, places, dates, figures, events.
 
-    Stateless: nothing is stored (``--db`` names the store only for `--db`-aware stages).
+    Stateless: nothing is read from or written to a store; ``--db`` is accepted (CONTRACT.md)
+    so that scripts can pass the same options to every command.
     """
     from .app import extract as run_extract
 
