@@ -379,3 +379,20 @@ def test_migration_0002_applies_to_a_store_made_by_0001_only(
     assert {"linked_to", "place_level"} <= cols and "ix_events_linked_to" in indexes
     # Opening again changes nothing.
     Store(f"sqlite:///{db}").close()
+
+
+def test_merged_stories_move_their_articles_and_events(store: Store) -> None:
+    _, _, c = _strike_store(store)
+    first = StoryUpdate(
+        members=[("st1", "a"), ("st2", "b"), ("st2", "c")],
+        titles={"st1": "Strike", "st2": "Strike, other outlets"},
+    )
+    store.save_documents([Document(c)], "k", story_update=first)
+    assert len(list(store.iter_stories())) == 2
+    # The clusterer later finds st2 grew into st1: one story, st1's id kept, order kept.
+    store.save_documents([Document(c)], "k", story_update=StoryUpdate(merged={"st2": "st1"}))
+    (story,) = store.iter_stories()
+    assert story["story_id"] == "st1"
+    assert story["article_ids"] == ["a", "b", "c"]
+    assert store.count("stories") == 1
+    assert all(e["story_id"] == "st1" for e in store.iter_events())

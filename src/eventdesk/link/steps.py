@@ -107,12 +107,23 @@ class StoryStep:
         if not new:
             return update
         clusterer = self.clusterer()
+        merged_before = set(clusterer.merged)
+        placed_now: list[tuple[str, StoryItem]] = []
         for item in self.items(new):
-            sid = clusterer.add(item)
+            placed_now.append((clusterer.add(item), item))
+        # A story may absorb another while this batch is placed (two starts of one story
+        # converging): memberships and merges are resolved to the surviving stories.
+        update.merged = {
+            gone: clusterer.resolve(gone)
+            for gone in clusterer.merged
+            if gone not in merged_before
+        }
+        for sid, item in placed_now:
+            sid = clusterer.resolve(sid)
             update.members.append((sid, item.article_id))
             if sid not in update.titles:
                 update.titles[sid] = clusterer.stories[sid].title or story_label_of(item)
-        touched = {sid for sid, _ in update.members}
+        touched = {sid for sid, _ in update.members} | set(update.merged.values())
         update.states = [row for row in clusterer.state() if row["story_id"] in touched]
         self.added += len(update.members)
         return update

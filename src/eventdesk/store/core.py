@@ -129,6 +129,9 @@ class StoryUpdate:
     states: list[dict[str, Any]] = field(default_factory=list)
     members: list[tuple[str, str]] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)
+    # Stories the clusterer merged: story id merged away -> the story that absorbed it. Their
+    # articles move to the absorbing story; the merged-away story and its state are deleted.
+    merged: dict[str, str] = field(default_factory=dict)
 
 
 def _now() -> str:
@@ -1380,12 +1383,44 @@ def _add_to_stories(conn: Connection, up: StoryUpdate, url: str) -> None:
         )
     for chunk in _chunks(sorted(known)):
         conn.execute(update(stories).where(stories.c.story_id.in_(chunk)).values(updated_at=now))
+    moved = _merge_stories(conn, up.merged, sizes)
     member_rows = []
     for sid, aid in up.members:
         member_rows.append({"story_id": sid, "article_id": aid, "position": sizes.get(sid, 0)})
         sizes[sid] = sizes.get(sid, 0) + 1
     if member_rows:
         conn.execute(story_articles.insert(), member_rows)
+    if moved:
+        _point_events_at_stories(conn, moved)
+
+
+def _merge_stories(conn: Connection, merged: dict[str, str], sizes: dict[str, int]) -> list[str]:
+    """Move the articles of merged-away stories to the stories that absorbed them (appended in
+    their old order) and delete the merged-away stories; returns the moved article ids."""
+    moved: list[str] = []
+    for gone, keep in merged.items():
+        if gone == keep:
+            continue
+        if keep not in sizes:
+            stmt = select(func.count()).where(story_articles.c.story_id == keep)
+            sizes[keep] = int(conn.execute(stmt).scalar_one())
+        stmt = (
+            select(story_articles.c.article_id)
+            .where(story_articles.c.story_id == gone)
+            .order_by(story_articles.c.position)
+        )
+        aids = list(conn.execute(stmt).scalars())
+        conn.execute(delete(story_articles).where(story_articles.c.story_id == gone))
+        conn.execute(delete(story_state).where(story_state.c.story_id == gone))
+        conn.execute(delete(stories).where(stories.c.story_id == gone))
+        rows = []
+        for aid in aids:
+            rows.append({"story_id": keep, "article_id": aid, "position": sizes[keep]})
+            sizes[keep] += 1
+        if rows:
+            conn.execute(story_articles.insert(), rows)
+        moved.extend(aids)
+    return moved
 
 
 def _point_events_at_stories(conn: Connection, article_ids: Sequence[str]) -> None:
