@@ -96,6 +96,19 @@ def test_curated_bases(parse):
     assert asad.level == "point" and asad.admin1 == "Anbar"
 
 
+def test_curated_site_wins_over_the_city_it_is_named_after(parse):
+    doc = parse("The convoy was hit on the road to Baghdad airport on Friday.")
+    (airport,) = [p for p in doc.places if p.span.text == "Baghdad airport"]
+    assert airport.level == "point" and airport.name == "Baghdad International Airport"
+
+
+def test_speaker_capital_never_becomes_the_fallback_location(parse):
+    doc = parse("Baghdad said talks would resume. Negotiators met again on Sunday.")
+    ev = _event(doc, "met", "CONSULT")
+    EventLocator()(doc)
+    assert ev.location is None
+
+
 def test_spans_match_text_and_levels_are_known(parse):
     doc = parse(IRAQ + " The delegation then flew from Baghdad to Washington and London.")
     assert doc.places
