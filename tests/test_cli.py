@@ -187,3 +187,69 @@ def test_train_on_a_bad_file_names_it(tmp_path: Path) -> None:
     res = invoke("train", str(bad))
     assert res.exit_code == 2
     assert "bad.jsonl" in res.output
+
+
+STORY = [
+    {
+        "id": "t-1",
+        "published": "2020-03-02",
+        "source": "Wire",
+        "text": (
+            "Floods hit the northern province on Saturday, killing 12 people. Rescue teams "
+            "reached the worst-hit villages on Sunday.\n\nThe government said it would send aid."
+        ),
+    },
+    {
+        "id": "t-2",
+        "published": "2020-03-05",
+        "source": "Daily",
+        "text": (
+            "Aid convoys arrived in the flooded province on Wednesday. Floods hit the northern "
+            "province on Saturday, killing 12 people, officials said."
+        ),
+    },
+]
+
+
+def _story_feed(tmp_path: Path) -> Path:
+    path = tmp_path / "story.jsonl"
+    path.write_text("".join(json.dumps(a) + "\n" for a in STORY), encoding="utf-8")
+    return path
+
+
+def test_timeline_prints_dated_entries_from_mentioned_dates(tmp_path: Path) -> None:
+    res = invoke("timeline", str(_story_feed(tmp_path)), "--dates", "3", "--sentences", "1", "-q")
+    assert res.exit_code == 0, res.output
+    tl = json.loads(res.stdout)
+    assert 1 <= len(tl) <= 3
+    days = [d for d, _ in tl]
+    assert days == sorted(days)
+    assert "2020-02-29" in days  # "on Saturday" in a Monday 2 March article: a mentioned date
+    for _, sents in tl:
+        assert len(sents) == 1 and isinstance(sents[0], str)
+
+
+def test_summarize_cites_sources_and_keeps_to_the_length(tmp_path: Path) -> None:
+    res = invoke("summarize", str(_story_feed(tmp_path)), "--words", "30", "-q")
+    assert res.exit_code == 0, res.output
+    summary = json.loads(res.stdout)["summary"]
+    assert summary
+    assert sum(len(s["text"].split()) for s in summary) <= 30
+    for s in summary:
+        assert set(s["sources"]) <= {"t-1", "t-2"} and s["sources"]
+
+
+def test_summarize_clusters_one_line_each(tmp_path: Path) -> None:
+    path = tmp_path / "clusters.jsonl"
+    path.write_text(
+        json.dumps({"id": "c1", "documents": [STORY[0]["text"], STORY[1]["text"]]}) + "\n"
+        + "{not json}\n"
+        + json.dumps({"id": "c2", "documents": ["Talks resumed in Geneva on Monday."]}) + "\n",
+        encoding="utf-8",
+    )
+    res = invoke("summarize", str(path), "--words", "25")
+    assert res.exit_code == 0, res.output
+    lines = [json.loads(x) for x in res.stdout.splitlines()]
+    assert [x["id"] for x in lines] == ["c1", "c2"]
+    assert all(s["sources"] for x in lines for s in x["summary"])
+    assert "clusters.jsonl:2" in res.output

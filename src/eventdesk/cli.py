@@ -318,6 +318,128 @@ def search(
             print(json.dumps(hit, ensure_ascii=False))
 
 
+def _stage_docs(paths: list[str], components: tuple[str, ...], batch_size: int = 32) -> list[Any]:
+    """Read ``paths`` and run the named stages: the stateless commands' shared front half."""
+    from .app import RunReport, read_articles
+    from .pipeline import Options, Pipeline, create
+
+    report = RunReport()
+    options = Options(batch_size=batch_size)
+    pipeline = Pipeline([create(name, options) for name in components])
+    docs = list(pipeline.pipe(read_articles(paths, report), batch_size))
+    _problems_note(report)
+    _no_articles(report, paths)
+    if not docs:
+        raise InputError("no article in the input", source=", ".join(paths),
+                         hint="give files or folders holding articles")
+    return docs
+
+
+@app.command()
+@_guard
+def timeline(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for JSONL on stdin.")],
+    dates: Annotated[
+        int | None, typer.Option("--dates", min=1, help="At most this many dates.")
+    ] = None,
+    sentences: Annotated[
+        int, typer.Option("--sentences", min=1, help="Sentences per date.")
+    ] = 1,
+    query: Annotated[
+        str | None, typer.Option("--query", help="The story's topic words.")
+    ] = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Print the timeline of the articles given, as one story: [[date, [sentence, ...]], ...]."""
+    import json
+
+    from .summarize import build_timeline, timeline_json
+
+    state.quiet = quiet
+    _check_paths(paths)
+    docs = _stage_docs(paths, ("eventdesk.nlp.v1", "eventdesk.dates.v1"))
+    entries = build_timeline(docs, dates=dates, sentences=sentences, query=query)
+    print(json.dumps(timeline_json(entries), ensure_ascii=False))
+
+
+def _cluster_lines(path: str) -> bool:
+    """Whether a JSONL input holds clusters (``"documents": [...]`` lines), not articles."""
+    import json
+
+    if path == "-" or not path.endswith((".jsonl", ".json", ".ndjson")) or not os.path.isfile(
+        path
+    ):
+        return False
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            if line.strip():
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError:
+                    return False
+                return isinstance(rec, dict) and "documents" in rec
+    return False
+
+
+def _summarize_clusters(path: str, words: int) -> int:
+    """One JSON line per cluster line of ``path``; bad lines are reported and skipped."""
+    import json
+
+    from .console import warn
+    from .summarize import summarize_texts
+
+    done = 0
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+                docs = rec["documents"]
+                cid = rec.get("id", rec.get("cluster_id"))
+                cid = None if cid is None else str(cid)
+                summary = summarize_texts(docs, words=words, cluster_id=cid)
+            except (json.JSONDecodeError, KeyError, TypeError, AttributeError, InputError) as exc:
+                warn(f"[E010] {path}:{n}: not a cluster line ({exc}); skipped "
+                     '(each line needs "documents": [text, ...])')
+                continue
+            out = {"id": cid, "summary": [{"text": s.text, "sources": s.sources}
+                                          for s in summary]}
+            print(json.dumps(out, ensure_ascii=False), flush=True)
+            done += 1
+    return done
+
+
+@app.command()
+@_guard
+def summarize(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders, or - for JSONL on stdin.")],
+    words: Annotated[int, typer.Option("--words", min=1, help="At most this many words.")] = 100,
+    quiet: QuietOpt = False,
+) -> None:
+    """Print an extractive summary of the articles given, every sentence with its sources.
+
+    A JSONL feed whose lines carry ``"documents": [text, ...]`` is a list of clusters: one
+    summary line per cluster, with the cluster's ``id``.
+    """
+    import json
+
+    from .summarize import summarize as summarize_docs
+
+    state.quiet = quiet
+    _check_paths(paths)
+    if all(_cluster_lines(p) for p in paths):
+        done = sum(_summarize_clusters(p, words) for p in paths)
+        if done == 0:
+            raise InputError("no readable cluster line", source=", ".join(paths),
+                             hint='each line needs "documents": [text, ...]')
+        return
+    docs = _stage_docs(paths, ("eventdesk.nlp.v1", "eventdesk.dates.v1"))
+    summary = summarize_docs(docs, words=words)
+    out = {"summary": [{"text": s.text, "sources": s.sources} for s in summary]}
+    print(json.dumps(out, ensure_ascii=False))
+
+
 @app.command()
 @_guard
 def train(
