@@ -14,8 +14,11 @@ timelines are checked against the recorded floors.
 Parsing ~3,000 articles takes a while on a small machine, so the parsed sentences and dates of
 each folder are cached (``--cache DIR``, default ``$TMPDIR/eventdesk-timeline-cache``; the
 cache key includes the texts' size and modification times). ``--no-cache`` parses afresh.
+``--fast`` skips spaCy: sentences are the texts' lines split at sentence ends and dates come
+from :func:`eventdesk.time.find_dates` on plain text (cue words instead of the parse), the way a
+user without the NLP stage would run it; scores from ``--fast`` are labelled as such.
 
-Usage: python eval/timeline_eval.py [--shared PATH] [--limit N] [--cache DIR | --no-cache]
+Usage: python eval/timeline_eval.py [--shared PATH] [--limit N] [--cache DIR | --no-cache] [--fast]
 Needs the ``eval`` extra (pip install -e '.[eval]') and Debian's libxml-parser-perl for the Perl
 scorer (apt-get update && apt-get install -y libxml-parser-perl). Exits 1 below a floor, 2 when
 data, packages or the Perl module are missing.
@@ -28,6 +31,7 @@ import hashlib
 import json
 import os
 import pickle
+import re
 import shutil
 import subprocess
 import sys
@@ -107,8 +111,34 @@ def _cache_key(folder: Path) -> str:
     return h.hexdigest()[:16]
 
 
-def parsed_docs(folder: Path, pipeline: Any, cache: Path | None) -> list[Any]:
+_SENT_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[`]*[A-Z0-9])")
+
+
+def plain_docs(folder: Path) -> list[Any]:
+    """``--fast``: sentences from lines and sentence ends, dates by the grammar on plain text."""
+    from eventdesk.time import find_dates
+    from eventdesk.types import Document, Sentence
+
+    docs = []
+    for art in _articles(folder):
+        sents: list[Sentence] = []
+        for m in re.finditer(r"[^\n]+", art.text):
+            pos = m.start()
+            for piece in _SENT_END.split(m.group()):
+                start = art.text.find(piece, pos)
+                if piece.strip():
+                    sents.append(Sentence(len(sents), start, start + len(piece), piece.strip()))
+                pos = start + len(piece)
+        doc = Document(article=art, sentences=sents)
+        doc.dates = find_dates(art.text, art.published, sents, article_id=art.id)
+        docs.append(doc)
+    return docs
+
+
+def parsed_docs(folder: Path, pipeline: Any, cache: Path | None, fast: bool) -> list[Any]:
     """The folder's articles after nlp + dates; tokens and entities dropped (not needed)."""
+    if fast:
+        return plain_docs(folder)
     target = cache / f"{folder.name}-{_cache_key(folder)}.pkl" if cache else None
     if target is not None and target.is_file():
         with target.open("rb") as fh:
@@ -133,6 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="only the first N folders")
     ap.add_argument("--cache", type=Path, default=None, help="where parsed folders are kept")
     ap.add_argument("--no-cache", action="store_true", help="parse every folder afresh")
+    ap.add_argument("--fast", action="store_true", help="no spaCy: plain-text sentences and dates")
     args = ap.parse_args(argv)
     root = args.shared / "eval" / "timelines"
     if not root.is_dir():
@@ -167,7 +198,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'folder':24}{'dates':>6}{'K':>3}{'AR1-F':>8}{'AR2-F':>8}{'date-F':>8}{'secs':>7}")
     for folder in folders:
         started = time.time()
-        docs = parsed_docs(folder, pipeline, cache)
+        docs = parsed_docs(folder, pipeline, cache, args.fast)
         query = topic(folder.name)
         lines = (folder / "timelines.jsonl").read_text(encoding="utf-8").splitlines()
         for gold_raw in (json.loads(x) for x in lines if x.strip()):
@@ -189,6 +220,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{folder.name:24}{n_dates:6d}{k:3d}{r1:8.4f}{r2:8.4f}{df:8.4f}{secs:7.0f}")
             sys.stdout.flush()
     m = len(rows)
+    if args.fast:
+        print("mode: --fast (plain-text sentences and dates, no spaCy parse)")
     if m == 0:
         print("no gold timelines found", file=sys.stderr)
         return 2

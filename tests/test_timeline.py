@@ -41,8 +41,8 @@ STORY = [
         source="Valley Wire",
         text=(
             "The governor ordered an inquiry into the dam failure on Friday. "
-            "The Tessel dam burst on March 2, flooding three villages. "
-            "Families began returning to the villages on Sunday as the water receded."
+            "The Tessel dam burst on March 3, flooding three villages. "
+            "Families began returning to the villages on Saturday as the water receded."
         ),
     ),
     Article(
@@ -51,7 +51,7 @@ STORY = [
         source="Northern Post",
         text=(
             "Investigators said on Monday that the inquiry would report by June. "
-            "The inquiry into the dam failure was ordered on March 6 by the governor. "
+            "The inquiry into the dam failure was ordered on March 7 by the governor. "
             "Residents of the Marren valley held a vigil for the victims of the flood."
         ),
     ),
@@ -69,10 +69,10 @@ def test_dates_come_from_mentions_not_only_publication(docs):
     tl = build_timeline(docs, dates=3, sentences=1)
     days = [e.date for e in tl]
     published = {a.published for a in STORY}
-    # The burst (Monday, March 2) is the most mentioned day and was no article's publication day.
-    assert "2031-03-02" in days
+    # The burst (Monday, March 3) is the most mentioned day and was no article's publication day.
+    assert "2031-03-03" in days
     assert any(d not in published for d in days)
-    burst = next(e for e in tl if e.date == "2031-03-02")
+    burst = next(e for e in tl if e.date == "2031-03-03")
     assert "burst" in burst.text
 
 
@@ -91,7 +91,7 @@ def test_every_entry_lists_its_sources(docs):
     ids = {a.id for a in STORY}
     for e in tl:
         assert e.sources and set(e.sources) <= ids
-    burst = next(e for e in tl if e.date == "2031-03-02")
+    burst = next(e for e in tl if e.date == "2031-03-03")
     # Three articles report the burst; the entry cites more than the one it quotes.
     assert len(burst.sources) >= 2
 
@@ -112,7 +112,7 @@ def test_no_sentence_repeated_across_dates(docs):
 
 def test_query_steers_dates_and_sentences(docs):
     tl = build_timeline(docs, dates=1, sentences=1, query="inquiry")
-    assert tl[0].date == "2031-03-06"
+    assert tl[0].date == "2031-03-07"
     assert "inquiry" in tl[0].text
 
 
@@ -130,13 +130,13 @@ def test_event_ids_from_events_in_chosen_sentences(docs):
         event="ACCIDENT",
         span=Span("dam-1", sent.index, sent.start, sent.end, sent.text),
         actor=Actor("Tessel dam"),
-        date="2031-03-02",
+        date="2031-03-03",
         date_precision="day",
     )
     tl = build_timeline(docs, dates=3, sentences=1, events_by_article={"dam-1": [("ev-1", ev)]})
-    burst = next(e for e in tl if e.date == "2031-03-02")
+    burst = next(e for e in tl if e.date == "2031-03-03")
     assert burst.event_ids == ["ev-1"]
-    assert all(e.event_ids == [] for e in tl if e.date != "2031-03-02")
+    assert all(e.event_ids == [] for e in tl if e.date != "2031-03-03")
 
 
 def test_automatic_number_of_dates_is_bounded(docs):

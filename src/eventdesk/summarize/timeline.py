@@ -143,7 +143,7 @@ def choose_count(scores: list[float], lo: int, hi: int) -> int:
         chord = first + (last - first) * i / (n - 1)
         gap = chord - v
         if gap > best_gap:
-            best, best_gap = i + 1, gap
+            best, best_gap = i, gap  # the dates before the elbow
     return max(lo, min(hi, best))
 
 
