@@ -24,7 +24,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +41,7 @@ from sqlalchemy import (
     inspect,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import make_url
@@ -49,7 +50,17 @@ from sqlalchemy.pool import StaticPool
 
 from .. import __version__
 from ..errors import StoreError, UsageError
-from ..types import Article, Document, Event, Figure, Place, Span, Story
+from ..types import (
+    Article,
+    DateMention,
+    Document,
+    Event,
+    Figure,
+    Place,
+    Sentence,
+    Span,
+    Story,
+)
 from . import migrations, schema
 from . import search as fts
 from .schema import (
@@ -63,6 +74,7 @@ from .schema import (
     figures,
     link_pending,
     places,
+    sentences,
     stories,
     story_articles,
     story_state,
@@ -82,6 +94,11 @@ BUSY_TIMEOUT_S = 30
 _IN_CHUNK = 500
 #: Rows fetched per round trip when streaming records out.
 _YIELD_PER = 1000
+#: The PostgreSQL advisory lock key every write transaction holds (:meth:`Store._write`):
+#: "eventdsk" in ASCII, so it is unlikely to meet another application's key in a shared database.
+_PG_WRITE_LOCK = 0x6576656E7464736B
+#: How long a claim on articles lasts (seconds) unless released earlier (:meth:`Store.claim`).
+CLAIM_LEASE_S = 3600
 # SHA-1 of the empty string: the fingerprint of a text with no words, which must not make every
 # such article a duplicate of the first one.
 _EMPTY_FINGERPRINT = hashlib.sha1(b"").hexdigest()
@@ -272,8 +289,12 @@ class Store:
         backend = parsed.get_backend_name()
         if backend == "sqlite":
             return _sqlite_engine(parsed, self.url)
+        if parsed.drivername == "postgresql":
+            # A plain postgresql:// URL means psycopg 3, the driver of the ``postgres`` extra
+            # (SQLAlchemy's own default is psycopg2).
+            parsed = parsed.set(drivername="postgresql+psycopg")
         try:
-            return create_engine(parsed)
+            return create_engine(parsed, pool_pre_ping=True)
         except ImportError as exc:
             raise StoreError(
                 f"the database driver for {backend!r} is not installed ({exc})",
@@ -348,10 +369,22 @@ class Store:
 
     @contextmanager
     def _write(self, action: str) -> Iterator[Connection]:
-        """One write transaction: committed when the block ends, rolled back if it raises."""
+        """One write transaction: committed when the block ends, rolled back if it raises.
+
+        Writers take turns on every database: SQLite's ``BEGIN IMMEDIATE`` takes its write
+        lock, and on PostgreSQL a transaction-scoped advisory lock does the same (released at
+        commit or rollback, or when a killed client's connection drops). Why one writer on a
+        server that could do more: every write here is a short batch (the pipeline runs outside
+        any transaction), and read-check-write steps such as duplicate detection, story
+        positions and event linking are only correct when no other writer interleaves.
+        """
         with self._errors(action), self._engine.connect() as conn:
             conn.execution_options(eventdesk_write=True)
             with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(
+                        text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_WRITE_LOCK}
+                    )
                 yield conn
 
     # -- articles --------------------------------------------------------------------------
@@ -494,6 +527,67 @@ class Store:
         with self._read("count articles to process") as conn:
             return int(conn.execute(stmt).scalar_one())
 
+    def claim(
+        self,
+        pipeline_key: str,
+        token: str,
+        limit: int = 1000,
+        lease_s: float = CLAIM_LEASE_S,
+    ) -> list[Article]:
+        """Claim up to ``limit`` pending articles (ingest order) for the run named ``token``.
+
+        Why claims: two ``process`` runs over one store (two terminals, two machines, a Ray
+        driver beside a cron job) must split the work, not both process and save the same
+        article. A claimed article is skipped by every other token until the claim is released
+        (:meth:`save_documents` releases what it saves, :meth:`release` the rest) or its lease
+        of ``lease_s`` seconds runs out. A claim made by a process of this machine that is no
+        longer running is free at once, so a rerun after a crash resumes straight away.
+        Articles this token already claims are returned again (unless saved since).
+
+        One write transaction: SQLite's write lock and, on PostgreSQL, the writers' advisory
+        lock plus ``FOR UPDATE SKIP LOCKED`` make the check and the claim one step.
+        """
+        now = datetime.now(UTC)
+        until = (now + timedelta(seconds=lease_s)).isoformat(timespec="seconds")
+        stamp = now.isoformat(timespec="seconds")
+        with self._write("claim articles to process") as conn:
+            _free_dead_claims(conn, stamp)
+            free = or_(
+                articles.c.claim_token.is_(None),
+                articles.c.claim_token == token,
+                articles.c.claim_until < stamp,
+            )
+            stmt = (
+                select(articles.c.seq)
+                .where(self._pending_condition(pipeline_key), free)
+                .order_by(articles.c.seq)
+                .limit(max(0, limit))
+                .with_for_update(skip_locked=True)
+            )
+            seqs = list(conn.execute(stmt).scalars())
+            out: list[Article] = []
+            for chunk in _chunks(seqs):
+                conn.execute(
+                    update(articles)
+                    .where(articles.c.seq.in_(chunk))
+                    .values(claim_token=token, claim_until=until)
+                )
+                rows = conn.execute(
+                    select(articles).where(articles.c.seq.in_(chunk)).order_by(articles.c.seq)
+                )
+                out.extend(_article(r) for r in rows)
+        return out
+
+    def release(self, token: str) -> int:
+        """Release every claim of ``token`` (a run ending, or giving up); returns how many."""
+        with self._write("release claimed articles") as conn:
+            res = conn.execute(
+                update(articles)
+                .where(articles.c.claim_token == token)
+                .values(claim_token=None, claim_until=None)
+            )
+            return int(res.rowcount or 0)
+
     def save_documents(
         self,
         docs: Sequence[Document],
@@ -564,6 +658,8 @@ class Store:
                     processed_key=bindparam("b_key"),
                     processed_fingerprint=bindparam("b_fp"),
                     processed_at=bindparam("b_at"),
+                    claim_token=None,  # saved: whoever claimed it is done with it
+                    claim_until=None,
                 ),
                 marks,
             )
@@ -819,6 +915,89 @@ class Store:
                 for r in conn.execute(stmt)
             ]
 
+    def story_documents(
+        self, story_id: str, limit: int = 60
+    ) -> tuple[list[Document], dict[str, list[tuple[str, Event]]]]:
+        """The latest ``limit`` articles of a story rebuilt as documents from stored results.
+
+        Each document has its sentences, dates, figures and events; with them come, per
+        article, the ``(event id, event)`` pairs naming each event by its real-world event id.
+        Enough for a timeline and a summary without parsing the articles again (articles
+        processed before sentences were stored come back without sentences)."""
+        with self._read("read story documents") as conn:
+            stmt = (
+                select(story_articles.c.article_id)
+                .where(story_articles.c.story_id == story_id)
+                .order_by(story_articles.c.position.desc())
+                .limit(limit)
+            )
+            ids = list(reversed(list(conn.execute(stmt).scalars())))
+            by_article: dict[str, list[tuple[str, Event]]] = {}
+            if not ids:
+                return [], by_article
+            docs = {
+                r.id: Document(article=_article(r))
+                for r in conn.execute(select(articles).where(articles.c.id.in_(ids)))
+            }
+            rows = conn.execute(
+                select(sentences).where(sentences.c.article_id.in_(ids))
+                .order_by(sentences.c.article_id, sentences.c.idx)
+            )
+            for r in rows:
+                doc = docs[r.article_id]
+                doc.sentences.append(
+                    Sentence(r.idx, r.start, r.end, doc.article.text[r.start : r.end])
+                )
+            for r in conn.execute(
+                select(dates).where(dates.c.article_id.in_(ids)).order_by(dates.c.start)
+            ):
+                docs[r.article_id].dates.append(
+                    DateMention(span=_stored_span(r), value=r.value, precision=r.precision,
+                                relative=bool(r.relative), reason=r.reason)
+                )
+            for r in conn.execute(
+                select(figures).where(figures.c.article_id.in_(ids)).order_by(figures.c.start)
+            ):
+                docs[r.article_id].figures.append(
+                    Figure(span=_stored_span(r), value=r.value, unit=r.unit, about=r.about,
+                           approximate=bool(r.approximate), bound=r.bound)
+                )
+            stmt = (
+                select(events.c.event_id, events.c.linked_to, events.c.article_id,
+                       events.c.event, events.c.mode, events.c.ontology, events.c.date,
+                       events.c.date_precision, events.c.sequence, events.c.start,
+                       events.c.end, events.c.confidence, events.c.negated,
+                       events.c.hypothetical, events.c.reported)
+                .where(events.c.article_id.in_(ids))
+                .order_by(events.c.article_id, events.c.rank)
+            )
+            for r in conn.execute(stmt):
+                doc = docs[r.article_id]
+                span = Span(r.article_id, r.sequence, r.start, r.end,
+                            doc.article.text[r.start : r.end])
+                ev = Event(event=r.event, span=span, mode=r.mode, ontology=r.ontology,
+                           date=r.date, date_precision=r.date_precision,
+                           confidence=r.confidence, negated=bool(r.negated),
+                           hypothetical=bool(r.hypothetical), reported=bool(r.reported))
+                doc.events.append(ev)
+                by_article.setdefault(r.article_id, []).append((r.linked_to or r.event_id, ev))
+        return [docs[i] for i in ids if i in docs], by_article
+
+    def save_story_views(
+        self, story_id: str, timeline: Sequence[Any], summary: Sequence[Any]
+    ) -> None:
+        """Store a story's timeline and summary (``export stories``), in one transaction."""
+        with self._write("save story views") as conn:
+            conn.execute(
+                update(stories)
+                .where(stories.c.story_id == story_id)
+                .values(
+                    timeline_json=json.dumps([asdict(t) for t in timeline], ensure_ascii=False),
+                    summary_json=json.dumps([asdict(x) for x in summary], ensure_ascii=False),
+                    updated_at=_now(),
+                )
+            )
+
     def stories_of(self, article_ids: Iterable[str]) -> dict[str, str]:
         """article id -> the story it is in, for those of ``article_ids`` in one."""
         out: dict[str, str] = {}
@@ -861,6 +1040,55 @@ class Store:
             )
             if res.rowcount != 1:
                 raise StoreError(f"no run {run_id} to finish", source=self.url)
+
+
+# -- claims ---------------------------------------------------------------------------------
+
+
+def claim_token() -> str:
+    """A token naming this process's claims: host, process id and a random part.
+
+    The host and process id let another run on this machine see that a claim's owner has
+    died (:func:`_free_dead_claims`); the random part keeps two runs of one process apart.
+    """
+    import socket
+    import uuid
+
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, owned by another user
+        return True
+    return True
+
+
+def _free_dead_claims(conn: Connection, stamp: str) -> None:
+    """Release live-leased claims whose owner was a process of this host that has ended."""
+    import socket
+
+    host = socket.gethostname()
+    stmt = (
+        select(articles.c.claim_token)
+        .where(articles.c.claim_token.is_not(None), articles.c.claim_until >= stamp)
+        .distinct()
+    )
+    dead = []
+    for token in conn.execute(stmt).scalars():
+        owner, _, rest = token.partition(":")
+        pid = rest.partition(":")[0]
+        if owner == host and pid.isdigit() and not _pid_alive(int(pid)):
+            dead.append(token)
+    if dead:
+        conn.execute(
+            update(articles)
+            .where(articles.c.claim_token.in_(dead))
+            .values(claim_token=None, claim_until=None)
+        )
 
 
 # -- SQLite ---------------------------------------------------------------------------------
@@ -1097,6 +1325,12 @@ def _add_batch(
     return res
 
 
+def _stored_span(row: Row[Any]) -> Span:
+    """The provenance span of a stored mention row."""
+    return Span(row.article_id, row.sentence, row.start, row.end, row.text,
+                row.component, row.confidence)
+
+
 def _article(row: Row[Any]) -> Article:
     return Article(
         id=row.id,
@@ -1148,12 +1382,17 @@ class _ResultRows:
     figures: list[dict[str, Any]] = field(default_factory=list)
     events: list[dict[str, Any]] = field(default_factory=list)
     sources: list[dict[str, Any]] = field(default_factory=list)
+    sentences: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def build(cls, docs: Sequence[Document]) -> _ResultRows:
         out = cls()
         for doc in docs:
             aid = doc.article.id
+            out.sentences.extend(
+                {"article_id": aid, "idx": x.index, "start": x.start, "end": x.end}
+                for x in doc.sentences
+            )
             for e in doc.entities:
                 out.entities.append(
                     {
@@ -1232,6 +1471,7 @@ class _ResultRows:
             (figures, self.figures),
             (events, self.events),
             (event_sources, self.sources),
+            (sentences, self.sentences),
         ):
             if rows:
                 conn.execute(table.insert(), rows)
@@ -1298,7 +1538,7 @@ def _delete_results(conn: Connection, ids: list[str]) -> set[tuple[str, str]]:
     :meth:`Store.link_events`, never lost or pointing at nothing. Returns the (ontology, type)
     blocks of the removed events.
     """
-    for table in (entities, dates, places, figures):
+    for table in (entities, dates, places, figures, sentences):
         conn.execute(delete(table).where(table.c.article_id.in_(ids)))
     doomed = select(events.c.event_id).where(events.c.article_id.in_(ids))
     touched = {

@@ -67,9 +67,22 @@ def _linking(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=list(schema.TABLES_V2), checkfirst=True)
 
 
+def _claims(conn: Connection) -> None:
+    """``articles.claim_token``/``claim_until``: concurrent ``process`` runs split the work."""
+    _add_column(conn, schema.articles, schema.articles.c.claim_token)
+    _add_column(conn, schema.articles, schema.articles.c.claim_until)
+
+
+def _sentences(conn: Connection) -> None:
+    """The ``sentences`` table: sentence boundaries of processed articles (story views)."""
+    schema.metadata.create_all(conn, tables=list(schema.TABLES_V4), checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _initial),
     Migration("0002_linking", _linking),
+    Migration("0003_claims", _claims),
+    Migration("0004_sentences", _sentences),
 )
 
 

@@ -43,6 +43,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -106,6 +107,10 @@ articles = Table(
     Column("processed_key", String),
     Column("processed_fingerprint", String),  # text_sha1 of the text that was processed
     Column("processed_at", String),
+    # A running ``process`` claims the articles it is working on (migration 0003): another
+    # process skips them until the claim is released or its lease runs out.
+    Column("claim_token", String),
+    Column("claim_until", String),  # ISO-8601 UTC; a claim past it is free to take over
     Index("ix_articles_url_key", "url_key"),
     Index("ix_articles_fingerprint", "fingerprint"),
     Index("ix_articles_published", "published"),
@@ -376,6 +381,22 @@ TABLES_V1 = (
 
 #: The tables the second migration (``0002_linking``) adds.
 TABLES_V2 = (article_signatures, story_state, link_pending)
+
+# Sentence boundaries of each processed article: with the stored dates, figures and events they
+# rebuild a story's documents for its timeline and summary without parsing the articles again.
+sentences = Table(
+    "sentences",
+    metadata,
+    _article_fk(),
+    Column("idx", Integer, nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    PrimaryKeyConstraint("article_id", "idx", name="pk_sentences"),
+    _span_check("sentences"),
+)
+
+#: The tables of migration 0004.
+TABLES_V4 = (sentences,)
 
 #: What :meth:`eventdesk.store.Store.count` can count.
 COUNTABLE = {
