@@ -12,7 +12,7 @@ import json
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from . import __version__
 from .console import progress, warn
@@ -36,6 +36,7 @@ class RunReport:
     near_duplicates: int = 0  # of ``duplicates``: copies with another header or footer
     stories: int = 0  # articles placed in stories
     relinked: int = 0  # event mentions whose real-world event changed
+    story_views: int = 0  # stories whose timeline and summary were rebuilt
 
     def rate(self, n: int) -> float:
         return n / self.seconds if self.seconds > 0 else 0.0
@@ -75,6 +76,12 @@ def read_articles(
 
 def pipeline_key(pipeline: Pipeline, options: Options) -> str:
     """Identifies what produced stored results; a change re-processes the articles."""
+    return names_key(pipeline.names, options)
+
+
+def names_key(names: Sequence[str], options: Options) -> str:
+    """:func:`pipeline_key` from the components' names, for a driver that builds no pipeline
+    itself (the Ray runner: its actors hold the models)."""
     model_hash = None
     if options.model:
         with open(options.model, "rb") as fh:
@@ -82,7 +89,7 @@ def pipeline_key(pipeline: Pipeline, options: Options) -> str:
     blob = json.dumps(
         {
             "version": __version__,
-            "components": pipeline.names,
+            "components": list(names),
             "ontology": options.ontology,
             "model": model_hash,
             "settings": options.settings,
@@ -92,10 +99,10 @@ def pipeline_key(pipeline: Pipeline, options: Options) -> str:
     return hashlib.sha1(blob.encode()).hexdigest()[:16]
 
 
-def resolved_config(pipeline: Pipeline, options: Options) -> dict[str, Any]:
+def resolved_config(pipeline: Pipeline | Sequence[str], options: Options) -> dict[str, Any]:
     """The configuration stored with every run's output."""
     cfg = asdict(options)
-    cfg["components"] = pipeline.names
+    cfg["components"] = list(pipeline.names if isinstance(pipeline, Pipeline) else pipeline)
     cfg["eventdesk"] = __version__
     return cfg
 
@@ -157,46 +164,96 @@ def _counts(report: RunReport) -> dict[str, Any]:
     return d
 
 
-def process(store: Any, options: Options) -> RunReport:
+class BatchEngine(Protocol):
+    """Where :func:`process` runs the pipeline: in this process or on a Ray cluster.
+
+    ``names`` are the components' names (they make the pipeline key); ``chunk`` how many
+    articles to claim at a time; ``run`` turns claimed articles into documents, yielded in
+    lists that are each saved (with their stories) in one transaction. An article a stage
+    fails on goes into ``failed`` with a line in ``report.problems`` instead of a document.
+    """
+
+    names: list[str]
+    chunk: int
+
+    def run(
+        self, batch: list[Article], failed: set[str], report: RunReport
+    ) -> Iterator[list[Document]]: ...
+
+
+class LocalEngine:
+    """The pipeline in this process (``--engine local``)."""
+
+    def __init__(self, options: Options):
+        self.options = options
+        self.pipeline = Pipeline.from_options(options)
+        self.names = self.pipeline.names
+        self.chunk = max(options.batch_size * 4, 64)
+
+    def run(
+        self, batch: list[Article], failed: set[str], report: RunReport
+    ) -> Iterator[list[Document]]:
+        yield _run_guarded(self.pipeline, batch, self.options, failed, report)
+
+
+def process(store: Any, options: Options, engine: BatchEngine | None = None) -> RunReport:
     """Run the pipeline over every stored article not yet processed by this pipeline.
 
     Results are committed batch by batch, so a crash loses at most the batch in flight and a
     rerun resumes; a rerun with nothing new does no work. An article that makes a stage fail is
     reported and left unprocessed (it is retried on the next run), never half-saved.
 
+    Articles are claimed before they are processed (:meth:`Store.claim`), so two runs at once
+    over one store split the work; this run's claims are released when it ends, however it
+    ends. ``engine`` runs the pipeline (default: :class:`LocalEngine`, in this process).
+
     Each batch's new articles join stories (:class:`eventdesk.link.steps.StoryStep`), saved
     with the batch; at the end, the event blocks that changed are relinked
     (:meth:`Store.link_events`), so the export has one event per real-world event.
     """
     from .link.steps import StoryStep
+    from .link.views import refresh_story_views
+    from .store import claim_token
 
     report = RunReport()
-    pipeline = Pipeline.from_options(options)
-    key = pipeline_key(pipeline, options)
+    engine = engine if engine is not None else LocalEngine(options)
+    key = names_key(engine.names, options)
     todo = store.count_pending(key)
     if todo == 0:
         report.relinked = store.link_events()  # only what a stopped run left; else one read
         return report
-    run_id = store.record_run("process", resolved_config(pipeline, options))
+    run_id = store.record_run("process", resolved_config(engine.names, options))
     failed: set[str] = set()
     t0 = time.perf_counter()
-    chunk = max(options.batch_size * 4, 64)
     stories = StoryStep(store)
-    with progress("process", total=todo) as bar:
-        while True:
-            batch = [
-                a for a in store.pending(key, limit=chunk + len(failed)) if a.id not in failed
-            ][:chunk]
-            if not batch:
-                break
-            docs = _run_guarded(pipeline, batch, options, failed, report)
-            if docs:
-                update = stories.plan(docs)
-                store.save_documents(docs, key, story_update=update)
-                report.stories += len(update.members)
-            report.processed += len(docs)
-            bar.advance(len(batch))
+    touched: set[str] = set()
+    saved: list[str] = []
+    token = claim_token()
+    try:
+        with progress("process", total=todo) as bar:
+            while True:
+                # Our own claims come back until saved or released: skip those that failed.
+                claimed = store.claim(key, token, limit=engine.chunk + len(failed))
+                batch = [a for a in claimed if a.id not in failed][: engine.chunk]
+                if not batch:
+                    break
+                for docs in engine.run(batch, failed, report):
+                    if docs:
+                        update = stories.plan(docs)
+                        store.save_documents(docs, key, story_update=update)
+                        report.stories += len(update.members)
+                        touched.update(sid for sid, _ in update.members)
+                        touched.update(update.merged.values())
+                        saved.extend(d.article.id for d in docs)
+                    report.processed += len(docs)
+                    bar.advance(len(docs))
+                bar.advance(len([a for a in batch if a.id in failed]))
+    finally:
+        store.release(token)  # failed articles, or a batch in flight when interrupted
     report.relinked = store.link_events()  # the blocks this run (or a stopped one) changed
+    # Timelines and summaries of the stories this run added to or re-processed articles of.
+    touched.update(store.stories_of(saved).values())
+    report.story_views = refresh_story_views(store, touched)
     report.failed = len(failed)
     report.seconds = time.perf_counter() - t0
     store.finish_run(run_id, _counts(report))
