@@ -187,3 +187,77 @@ def test_events_serialise_to_the_contract_shape(nlp, events):
     assert rec["event"] == "COERCE" and rec["ontology"] == "plover"
     assert set(rec["size"]) == {"dead", "injured", "arrested"}
     assert rec["text_info"]["sequence"] == 0
+
+
+# -- arguments, background clauses, dates of other things, boilerplate ----------------------------
+@pytest.fixture(scope="module")
+def linker():
+    from eventdesk.entities import ActorLinker
+
+    return ActorLinker()
+
+
+def test_pronoun_subject_takes_the_governing_subject(nlp, events):
+    doc = run(nlp, events, "The rebels announced that they will hand back the seized weapons.")
+    ev = doc.events[0]
+    assert ev.actor is not None and ev.actor.entity_text.lower().endswith("rebels")
+
+
+def test_complement_without_subject_takes_the_governing_subject(nlp, events):
+    doc = run(nlp, events, "Officials said that lifting the curfew was premature.")
+    ev = next(e for e in doc.events if e.trigger and e.trigger.text == "lifting")
+    assert ev.actor is not None and ev.actor.entity_text == "Officials"
+
+
+def test_actor_falls_back_to_the_named_participant_before_the_trigger(nlp, linker, events):
+    doc = nlp(Document(article=Article(
+        id="t", text="Kenyan helicopters evacuated 40 people from the flooded villages.")))
+    doc = events(linker(doc))
+    ev = doc.events[0]
+    assert ev.actor is not None and ev.actor.country == "KEN"
+
+
+def test_relative_clause_event_ranks_below_the_main_event(nlp, events):
+    doc = run(nlp, events, "Police arrested the men who attacked the bus station.")
+    assert doc.events[0].event == "COERCE"
+    assert {e.event for e in doc.events} >= {"COERCE", "ASSAULT"}
+
+
+def test_subject_of_come_under_is_the_target(nlp, events):
+    doc = run(nlp, events, "The airbase came under rocket fire late on Saturday.")
+    ev = doc.events[0]
+    assert ev.event == "ASSAULT"
+    assert ev.actor is None
+    assert ev.recipient is not None and "airbase" in ev.recipient.entity_text
+
+
+def test_weapon_subject_is_not_the_actor(nlp, events):
+    doc = run(nlp, events, "Two rockets struck the compound of the ministry.")
+    ev = doc.events[0]
+    assert ev.event == "ASSAULT" and ev.actor is None
+
+
+def test_date_of_another_noun_does_not_date_the_event(nlp, events):
+    text = "The raids are carried out under a 2014 agreement with the government."
+    doc = run(nlp, events, text, dates=[("2014", "2014", "year")])
+    ev = doc.events[0]
+    assert ev.event == "ASSAULT" and ev.date is None
+
+
+def test_denying_an_accusation_is_not_a_rejection(nlp, events):
+    doc = run(nlp, events, "The ministry rejected accusations that it had hidden the figures.")
+    assert all(e.event != "REJECT" for e in doc.events)
+
+
+def test_the_wounded_are_people_not_an_event(nlp, events):
+    doc = run(nlp, events, "Volunteers carried the wounded to a field hospital.")
+    assert all(e.event != "ASSAULT" for e in doc.events)
+
+
+def test_publisher_boilerplate_ranks_below_news(nlp, events):
+    text = ("Protesters marched through the capital on Sunday.\n\n"
+            "We support open debate and we praise thoughtful readers.")
+    doc = run(nlp, events, text)
+    assert doc.events[0].event == "PROTEST"
+    own = [e for e in doc.events if e.actor and e.actor.entity_text.lower() == "we"]
+    assert own and all(e.salience < doc.events[0].salience - 0.2 for e in own)

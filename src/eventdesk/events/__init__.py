@@ -436,7 +436,8 @@ def _root(tree: Tree, toks: list[int]) -> int | None:
 def _event_date(doc: Document, tree: Tree, k: int, sent: int) -> tuple[str | None, Any]:
     """The date of the event at token ``k``: see the module docstring (step 5)."""
     s = doc.sentences[sent]
-    in_sent = [d for d in doc.dates if d.value and s.start <= d.span.start < s.end]
+    in_sent = [d for d in doc.dates if d.value and s.start <= d.span.start < s.end
+               and not _dates_other_noun(tree, d, k)]
     if in_sent:
         attached = [d for d in in_sent if _attached(tree, d, k)]
         pick = attached or sorted(in_sent, key=lambda d: abs(d.span.start - tree.tokens[k].start))
@@ -449,6 +450,24 @@ def _event_date(doc: Document, tree: Tree, k: int, sent: int) -> tuple[str | Non
         d = max(earlier, key=lambda d: d.span.start)
         return d.value, d.precision
     return None, None
+
+
+def _dates_other_noun(tree: Tree, d: DateMention, k: int) -> bool:
+    """Whether the date modifies a noun other than the trigger ("under a 2014 agreement").
+
+    Such a date is the date of that thing, not of the event: using it would date a 2020
+    operation to the year its legal basis was signed.
+    """
+    for j, t in enumerate(tree.tokens):
+        if d.span.start <= t.start < d.span.end:
+            n = j
+            while d.span.start <= tree.tokens[tree.head(n)].start < d.span.end and \
+                    tree.head(n) != n:
+                n = tree.head(n)  # the date's own root token
+            h = tree.head(n)
+            return (h != k and h != n and tree.tokens[h].pos in ("NOUN", "PROPN")
+                    and tree.tokens[n].dep in ("compound", "nummod", "amod", "poss", "nmod"))
+    return False
 
 
 def _attached(tree: Tree, d: DateMention, k: int) -> bool:
@@ -500,6 +519,19 @@ def _mainness(tree: Tree, k: int) -> float:
     return score
 
 
+FIRST_PERSON = frozenset({"we", "i", "us", "me", "our"})
+
+
+def _own_voice(e: Event) -> bool:
+    """An unresolved first-person actor outside quotation marks: the publisher speaking of
+    itself ("We welcome comments"), boilerplate rather than news."""
+    if e.actor is None or e.actor.country or e.actor.code:
+        return False
+    if e.actor.entity_text.strip().lower() not in FIRST_PERSON:
+        return False
+    return not any(q in e.span.text for q in ('"', "\u201c", "\u201d"))
+
+
 def _rank(doc: Document, events: list[Event], depth: dict[int, float] | None = None) -> None:
     """Set ``salience`` and sort most salient first (stable for ties).
 
@@ -524,6 +556,9 @@ def _rank(doc: Document, events: list[Event], depth: dict[int, float] | None = N
         repeated = min(1.0, (len(support[key]) - 1) / 3.0)
         factual = 0.0 if (e.negated or e.hypothetical) else 1.0
         main = depth.get(id(e), 1.0)
+        named = 0.0 if e.actor is None else (1.0 if (e.actor.country or e.actor.code) else 0.5)
+        voice = 1.0 if _own_voice(e) else 0.0
         e.salience = round(0.25 * e.confidence + 0.25 * position + 0.1 * in_title
-                           + 0.1 * repeated + 0.15 * factual + 0.25 * main, 4)
+                           + 0.1 * repeated + 0.15 * factual + 0.25 * main + 0.1 * named
+                           - 0.3 * voice, 4)
     events.sort(key=lambda e: -e.salience)

@@ -199,6 +199,8 @@ def noun_candidate(onto: Ontology, tree: Tree, k: int) -> Candidate | None:
     tok = tree.tokens[k]
     if tok.dep in ("compound", "amod") and tree.lemma(tree.head(k)) not in ("attack", "strike"):
         return None  # "attack helicopter", "protest movement": a modifier, not an event
+    if tok.tag in ("VBN", "VBD", "JJ") and any(tree.lemma(d) == "the" for d in tree.kids(k, "det")):
+        return None  # "evacuated the wounded", "buried the dead": people, not an event
     lem = tree.lemma(k)
     if lem in onto.noun_types:
         ctx = _noun_context(tree, k)
@@ -222,7 +224,8 @@ def candidates(onto: Ontology, tree: Tree, sent_tokens: list[int]) -> list[Candi
         if k in covered:
             continue  # under a listed non-event ("expressed condolences to those who were killed")
         if tok.dep in ("amod", "compound") or (
-                tok.pos not in VERB_POS and tok.dep in ("dobj", "nsubj", "nsubjpass", "pobj")):
+                (tok.pos not in VERB_POS or tree.kids(k, "det"))
+                and tok.dep in ("dobj", "nsubj", "nsubjpass", "pobj")):
             pass  # adjectival or nominal use of a verb form: "the besieged town", "the wounded"
         elif tok.pos in VERB_POS or (tok.tag.startswith("VB") and tok.pos != "AUX"):
             c = verb_candidate(onto, tree, k, sent_lemmas)
@@ -287,6 +290,10 @@ def _subject(tree: Tree, k: int, depth: int = 0) -> tuple[int | None, int | None
     return None, None
 
 
+# Weapons as grammatical subjects ("a rocket hit", "mortars landed") name no actor.
+WEAPON_NOUNS = frozenset({"rocket", "missile", "mortar", "shell", "bomb", "drone", "projectile",
+                          "katyusha", "grenade", "round", "bullet", "artillery", "explosion",
+                          "blast", "device", "ied", "mine", "landmine", "airstrike", "strike"})
 NON_PARTICIPANT_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY",
                                   "ORDINAL"})
 
@@ -332,6 +339,11 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
             actor = None
         return actor, recipient
     actor, patient = _subject(tree, k)
+    if actor is not None and tree.lemma(k) == "come" and any(
+            tree.lemma(p) == "under" for p in tree.kids(k, "prep", "prt")):
+        actor, patient = None, actor  # "the base came under fire": the subject is the target
+    if actor is not None and tree.lemma(actor) in WEAPON_NOUNS:
+        actor = None  # "rockets landed near the base": the weapon, not who fired it
     recipient = patient
     if recipient is None and cand.type not in ("MOBILIZE", "AID"):  # their object is the means
         for o in tree.kids(k, "dobj", "dative"):
@@ -384,10 +396,10 @@ def governing_subject(tree: Tree, k: int, limit: int = 5) -> int | None:
         h = tree.head(n)
         if h == n or tree.tokens[n].dep not in INHERIT_DEPS:
             return None
-        n = h
+        below, n = n, h
         if tree.tokens[h].pos in ("VERB", "AUX") or tree.tokens[h].tag.startswith("VB"):
             a, _ = _subject(tree, h)
-            if a is not None and not is_pronoun(tree, a) and \
+            if a is not None and a != below and not is_pronoun(tree, a) and \
                     tree.tokens[a].ent_type not in NON_PARTICIPANT_ENTS:
                 return a
     return None
