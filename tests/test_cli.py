@@ -253,3 +253,25 @@ def test_summarize_clusters_one_line_each(tmp_path: Path) -> None:
     assert [x["id"] for x in lines] == ["c1", "c2"]
     assert all(s["sources"] for x in lines for s in x["summary"])
     assert "clusters.jsonl:2" in res.output
+
+
+def test_run_fills_story_timelines_and_summaries_and_story_prints_them(
+    tmp_path: Path, db_url: str
+) -> None:
+    assert invoke("run", str(_story_feed(tmp_path)), "--db", db_url, "-q").exit_code == 0
+    stories = [json.loads(x) for x in invoke("export", "stories", "--db", db_url).stdout.split("\n")
+               if x.strip()]
+    assert len(stories) == 1
+    (st,) = stories
+    assert sorted(st["article_ids"]) == ["t-1", "t-2"]
+    assert st["timeline"] and st["summary"]
+    for entry in st["timeline"]:
+        assert entry["date"] and entry["text"] and entry["sources"]
+    assert all(s["sources"] for s in st["summary"])
+    listing = invoke("story", "--db", db_url)
+    assert st["story_id"] in listing.stdout
+    shown = invoke("story", st["story_id"], "--db", db_url)
+    assert shown.exit_code == 0, shown.output
+    assert "Timeline" in shown.stdout and "Summary" in shown.stdout
+    assert st["timeline"][0]["date"] in shown.stdout
+    assert invoke("story", "no-such-story", "--db", db_url).exit_code == 2

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from rich.console import Console
 
 from . import __version__
 from .console import console, say, state
@@ -51,6 +52,7 @@ class Format(StrEnum):
 
 class Engine(StrEnum):
     local = "local"
+    ray = "ray"
 
 
 DbOpt = Annotated[
@@ -68,6 +70,19 @@ ModelOpt = Annotated[
 ]
 BatchOpt = Annotated[int, typer.Option("--batch-size", min=1, help="Articles per NLP batch.")]
 EngineOpt = Annotated[Engine, typer.Option("--engine", help="Where the pipeline runs.")]
+AddressOpt = Annotated[
+    str | None,
+    typer.Option("--address", help="--engine ray: join this Ray cluster (default: start one "
+                 "on this machine)."),
+]
+WorkersOpt = Annotated[
+    int, typer.Option("--workers", min=1, help="--engine ray: pipeline actors to run.")
+]
+OutputDirOpt = Annotated[
+    str | None,
+    typer.Option("--output", help="--engine ray: also write extract records as Parquet to this "
+                 "folder (local or a pyarrow filesystem URI)."),
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -205,10 +220,31 @@ def ingest(
         )
 
 
-def _process(store: Any, options: Any) -> Any:
+def _ray_config(engine: Engine, address: str | None, workers: int, output: str | None) -> Any:
+    """The Ray engine's settings, or None for the local engine (which takes no Ray option)."""
+    if engine is not Engine.ray:
+        given = [n for n, v in (("--address", address), ("--output", output)) if v]
+        if given:
+            raise UsageError(f"{', '.join(given)} needs --engine ray")
+        return None
+    from .engines.raydata import RayConfig
+
+    return RayConfig(address=address, workers=workers, output=output)
+
+
+def _process(store: Any, options: Any, ray_cfg: Any = None) -> Any:
     from .app import process as run_process
 
-    report = run_process(store, options)
+    if ray_cfg is not None:
+        from .engines.raydata import RayEngine, start, stop
+
+        started = start(ray_cfg)
+        try:
+            report = run_process(store, options, RayEngine(options, ray_cfg))
+        finally:
+            stop(started)
+    else:
+        report = run_process(store, options)
     if report.processed or report.failed:
         say(
             f"processed {report.processed} articles in {report.seconds:.1f}s "
@@ -243,13 +279,17 @@ def process(
     ontology: OntologyOpt = Ontology.plover,
     model: ModelOpt = None,
     batch_size: BatchOpt = 32,
+    address: AddressOpt = None,
+    workers: WorkersOpt = 2,
+    output: OutputDirOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Run the pipeline over stored articles not yet processed; a rerun does no work."""
     state.quiet = quiet
     options = _options(ontology, model, batch_size)
+    ray_cfg = _ray_config(engine, address, workers, output)
     with _open_store(db) as store:
-        _process(store, options)
+        _process(store, options, ray_cfg)
         _closing(store)
 
 
@@ -262,23 +302,36 @@ def run(
     ontology: OntologyOpt = Ontology.plover,
     model: ModelOpt = None,
     batch_size: BatchOpt = 32,
+    address: AddressOpt = None,
+    workers: WorkersOpt = 2,
+    output: OutputDirOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Ingest then process: the main job."""
     from .app import ingest as run_ingest
 
     state.quiet = quiet
-    _check_paths(paths)
+    ray_cfg = _ray_config(engine, address, workers, output)
+    # The Ray engine also reads URIs (s3://, gs://, ...) that are no local path.
+    if ray_cfg is None or not paths:
+        _check_paths(paths)
+    elif local_paths := [p for p in paths if "://" not in p]:
+        _check_paths(local_paths)
     options = _options(ontology, model, batch_size)
     with _open_store(db) as store:
-        report = run_ingest(paths, store)
+        if ray_cfg is not None:
+            from .engines.raydata import ingest_paths
+
+            report = ingest_paths(paths, store, ray_cfg)
+        else:
+            report = run_ingest(paths, store)
         _problems_note(report)
         _no_articles(report, paths)
         say(
             f"ingested {report.read} articles: {report.new} new, {report.duplicates} duplicates,"
             f" {report.skipped} inputs skipped"
         )
-        _process(store, options)
+        _process(store, options, ray_cfg)
         _closing(store)
 
 
@@ -438,6 +491,71 @@ def summarize(
     summary = summarize_docs(docs, words=words)
     out = {"summary": [{"text": s.text, "sources": s.sources} for s in summary]}
     print(json.dumps(out, ensure_ascii=False))
+
+
+@app.command()
+@_guard
+def story(
+    story_id: Annotated[
+        str | None, typer.Argument(help="A story id (omit to list the stories).")
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """Print one story as readable text: its timeline, cited summary and disagreeing figures."""
+    from rich.markup import escape
+
+    out = Console(highlight=False, soft_wrap=True)
+    with _open_store(db) as store:
+        if story_id is None:
+            for st in store.iter_stories():
+                out.print(f"[bold]{st['story_id']}[/bold]  {escape(st['title'])}  "
+                          f"({len(st['article_ids'])} articles)")
+            return
+        found = next((s for s in store.iter_stories() if s["story_id"] == story_id), None)
+        if found is None:
+            raise UsageError(f"no story {story_id!r} in {store.url}",
+                             hint="list them: eventdesk story")
+        articles = {a.id: a for a in store.iter_articles(found["article_ids"])}
+        figures = [
+            f for f in store.iter_figures()
+            if f["discrepancy"] and any(v["article_id"] in articles for v in f["values"])
+        ]
+
+    def cite(ids: list[str]) -> str:
+        names = [articles[i].source or i if i in articles else i for i in ids]
+        return "[dim]\\[" + escape("; ".join(dict.fromkeys(names))) + "][/dim]"
+
+    out.print(f"[bold underline]{escape(found['title'])}[/bold underline]")
+    out.print(f"[dim]{found['story_id']} · {len(found['article_ids'])} articles[/dim]\n")
+    if found["timeline"]:
+        out.print("[bold]Timeline[/bold]")
+        for entry in found["timeline"]:
+            out.print(f"  [cyan]{entry['date']}[/cyan]  {escape(entry['text'])} "
+                      f"{cite(entry['sources'])}")
+        out.print()
+    if found["summary"]:
+        out.print("[bold]Summary[/bold]")
+        for sent in found["summary"]:
+            out.print(f"  {escape(sent['text'])} {cite(sent['sources'])}")
+        out.print()
+    if figures:
+        out.print("[bold]Figures the sources disagree on[/bold]")
+        for fig in figures:
+            values = "; ".join(
+                f"{'about ' if v['approximate'] else ''}"
+                f"{'over ' if v['bound'] == 'lower' else 'up to ' if v['bound'] == 'upper' else ''}"
+                f"{v['value']:,} ({v['source'] or v['article_id']})"
+                for v in fig["values"]
+            )
+            out.print(f"  [yellow]![/yellow] {escape(fig['about'] or '')}: {escape(values)}")
+        out.print()
+    out.print("[bold]Articles[/bold]")
+    for aid in found["article_ids"]:
+        art = articles.get(aid)
+        if art:
+            where = " · ".join(x for x in (art.source, aid) if x)
+            out.print(f"  {art.published_date or '????-??-??'}  {escape(art.title or aid)} "
+                      f"[dim]({escape(where)})[/dim]")
 
 
 @app.command()
