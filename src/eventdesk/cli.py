@@ -48,6 +48,8 @@ class Format(StrEnum):
     csv = "csv"
     geojson = "geojson"
     parquet = "parquet"
+    acled_csv = "acled-csv"
+    kepler_csv = "kepler-csv"
 
 
 class Engine(StrEnum):
@@ -354,6 +356,24 @@ def export(
         n = run_export(store, kind.value, fmt.value, output, sys.stdout)
     if output and output != "-":
         say(f"wrote {n} {kind.value} to {output}")
+
+
+@app.command()
+@_guard
+def serve(
+    db: DbOpt = None,
+    host: Annotated[
+        str, typer.Option("--host", help="Address to listen on (default: this machine only).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    quiet: QuietOpt = False,
+) -> None:
+    """Open the store in the browser: a read-only web page and HTTP API (see /api/docs)."""
+    from .api import serve as run_server
+
+    state.quiet = quiet
+    say(f"eventdesk desk on http://{host}:{port}/ (Ctrl+C to stop)")
+    run_server(db, host=host, port=port)
 
 
 @app.command()

@@ -128,12 +128,13 @@ def create_app(db: str | None = None) -> "FastAPI":
         article: Text = None,
         q: Text = None,
         located: bool | None = None,
+        id: Annotated[str | None, Query(max_length=500, description="One event's id.")] = None,
     ) -> EventFilter:
         return EventFilter(
             type=type or None, mode=mode or None, ontology=ontology or None,
             country=country or None, actor=actor or None, date_from=date_from or None,
             date_to=date_to or None, source=source or None, story=story or None,
-            article=article or None, q=q or None, located=located,
+            article=article or None, q=q or None, located=located, event_id=id or None,
         )
 
     # -- the page ----------------------------------------------------------------------
