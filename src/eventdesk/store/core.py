@@ -445,7 +445,7 @@ class Store:
                 article_signatures.c.signature,
                 article_signatures.c.n_words,
             )
-            result = conn.execution_options(yield_per=_YIELD_PER).execute(stmt)
+            result = conn.execute(stmt, execution_options={"yield_per": _YIELD_PER})
             index.load((aid, bytes(sig), int(n)) for aid, sig, n in result)
         return index
 
@@ -464,7 +464,7 @@ class Store:
         with self._read("read articles") as conn:
             if ids is None:
                 stmt = select(articles).order_by(articles.c.seq)
-                result = conn.execution_options(yield_per=max(1, batch)).execute(stmt)
+                result = conn.execute(stmt, execution_options={"yield_per": max(1, batch)})
                 for row in result:
                     yield _article(row)
                 return
@@ -698,7 +698,7 @@ class Store:
             .order_by(articles.c.seq, events.c.rank)
         )
         with self._read("read events") as conn:
-            result = conn.execution_options(yield_per=_YIELD_PER).execute(stmt)
+            result = conn.execute(stmt, execution_options={"yield_per": _YIELD_PER})
             for part in result.partitions():
                 members: dict[str, list[Row[Any]]] = {r.event_id: [r] for r in part}
                 for chunk in _chunks(list(members)):
@@ -750,7 +750,7 @@ class Store:
             )
             stmts = [base.where(events.c.ontology == o, events.c.event == e) for o, e in wanted]
             for stmt in stmts:
-                for r in conn.execution_options(yield_per=_YIELD_PER).execute(stmt):
+                for r in conn.execute(stmt, execution_options={"yield_per": _YIELD_PER}):
                     mentions.append(_mention(r))
                     current[r.event_id] = r.linked_to
             links = link_events(mentions)
@@ -800,7 +800,7 @@ class Store:
         items: list[tuple[Figure, ArticleMeta]] = []
         metas: dict[str, ArticleMeta] = {}
         with self._read("read figures") as conn:
-            for r in conn.execution_options(yield_per=_YIELD_PER).execute(stmt):
+            for r in conn.execute(stmt, execution_options={"yield_per": _YIELD_PER}):
                 meta = metas.get(r.article_id)
                 if meta is None:
                     meta = ArticleMeta(r.article_id, r.a_source, r.a_published)
@@ -829,7 +829,7 @@ class Store:
             .order_by(articles.c.seq, table.c.start, table.c.id)
         )
         with self._read(f"read {table.name}") as conn:
-            for row in conn.execution_options(yield_per=_YIELD_PER).execute(stmt):
+            for row in conn.execute(stmt, execution_options={"yield_per": _YIELD_PER}):
                 yield make(row)
 
     def iter_stories(self) -> Iterator[dict[str, Any]]:
