@@ -30,8 +30,10 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 # Recorded floors: lowering one is a deliberate, visible change.
-# Last measured: type 0.658, actor country 0.555 (targets 0.70 and 0.80 are not met yet).
-FLOORS = {"type_accuracy": 0.62, "actor_country_accuracy": 0.50}
+# Last measured: type 0.692, actor country 0.807 (IGO/NGO codes matched by prefix); by half
+# (--half even / odd): type 0.717 / 0.667, actor country 0.864 / 0.750. Targets: type >= 0.70,
+# actor country >= 0.80 on held-back data (the type target is not met yet).
+FLOORS = {"type_accuracy": 0.66, "actor_country_accuracy": 0.77}
 
 
 def build_pipeline(ontology: str = "plover", skip: tuple[str, ...] = ()) -> Any:
