@@ -21,5 +21,11 @@ if [ -z "${EVENTDESK_PG_URL:-}" ] && [ "$(id -u)" = 0 ]; then
     pg_sql "CREATE ROLE eventdesk LOGIN PASSWORD 'eventdesk' CREATEDB"
   export EVENTDESK_PG_URL="postgresql://eventdesk:eventdesk@127.0.0.1:${pg_port}/postgres"
 fi
+
+# The web page's browser tests (tests/test_web.py) drive Debian's chromium through Playwright,
+# which never downloads a browser of its own. Installed here when missing (needs root, as in CI).
+if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
 .venv/bin/ruff check src tests eval bench
 .venv/bin/python -m pytest -q "$@"
