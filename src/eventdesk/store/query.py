@@ -266,8 +266,10 @@ class Reader:
             where.append(events.c.event_id == f.event_id)
         conds = self._mention_conds(conn, f)
         if conds:
-            group = func.coalesce(events.c.linked_to, events.c.event_id)
-            where.append(events.c.event_id.in_(select(group).where(*conds)))
+            # The head itself matches (indexed columns, the common case), or one of the few
+            # mentions linked to it does.
+            linked = select(events.c.linked_to).where(events.c.linked_to.is_not(None), *conds)
+            where.append(or_(and_(*conds), events.c.event_id.in_(linked)))
         return where
 
     def _heads(self, where: list[Any]) -> Select[Any]:
