@@ -11,12 +11,21 @@ scores the places against the gold toponyms of ``<shared>/eval/geo/{geowebnews,l
   log(1 + error_km) / log(20039) over gold toponyms (misses count as the maximal error), so lower
   is better.
 
-The gold includes demonyms ("Russian") and metonymic uses, which eventdesk by design does not
-emit as places (demonyms) — the recall is also printed over gold spans that are not demonyms.
+The gold includes demonyms ("Russian", "Chinese": GeoWebNews marks them Non_Literal_Modifier,
+LGL as plain toponyms). eventdesk by design does not emit a demonym as a place: "Russian hackers"
+does not say anything happened in Russia, and a demonym in ``doc.places`` would be stored,
+exported and offered to the event locator as a place. So recall and acc@161 are printed twice:
+over all gold toponyms (comparable with published figures) and over the gold toponyms that are
+not demonyms (``nd``; a demonym is what the gazetteer's demonym test says, since neither set has
+a Demonym type), which is the measure of what eventdesk sets out to do. The floors hold both.
+
+``--half first|second`` scores the first or second half of each file: decisions are made
+looking at the first half's errors only, and the second half is reported as the held-back figure.
 
 Exits 1 when a figure falls below the floor recorded in FLOORS (lowering one is deliberate).
 
     python eval/geo_eval.py [--shared PATH] [--limit N] [--set geowebnews|lgl] [--errors]
+                            [--half first|second]
 """
 
 from __future__ import annotations
@@ -62,7 +71,7 @@ def evaluate(rows: list[dict], show_errors: bool = False) -> dict[str, float]:
     ]
     docs = [places(d) for d in nlp.pipe(docs)]
     tp_pred = n_pred = n_gold = found = 0
-    n_gold_nd = found_nd = 0
+    n_gold_nd = found_nd = ok_nd = 0
     errors: list[float] = []
     errors_recognised: list[float] = []
     for row, doc in zip(rows, docs, strict=True):
@@ -88,6 +97,7 @@ def evaluate(rows: list[dict], show_errors: bool = False) -> dict[str, float]:
             err = MAX_KM if p.lat is None else distance_km((p.lat, p.lon), (g["lat"], g["lon"]))
             errors.append(err)
             errors_recognised.append(err)
+            ok_nd += err <= 161 and not demonym
             if show_errors and err > 161:
                 print(
                     f"  FAR  {row['id']} {g['text']!r} -> {p.name} {p.country} {p.admin1} "
@@ -105,6 +115,7 @@ def evaluate(rows: list[dict], show_errors: bool = False) -> dict[str, float]:
         "recall": found / n_gold if n_gold else 0.0,
         "recall_no_demonyms": found_nd / n_gold_nd if n_gold_nd else 0.0,
         "acc161": sum(e <= 161 for e in errors) / len(errors) if errors else 0.0,
+        "acc161_nd": ok_nd / n_gold_nd if n_gold_nd else 0.0,
         "acc161_recognised": (
             sum(e <= 161 for e in errors_recognised) / len(errors_recognised)
             if errors_recognised
@@ -126,10 +137,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=None, help="first N articles of each set")
     ap.add_argument("--set", choices=sorted(FLOORS), action="append", dest="sets")
     ap.add_argument("--errors", action="store_true", help="print misses and far resolutions")
+    ap.add_argument("--half", choices=("first", "second"), help="score one half of each file")
     args = ap.parse_args(argv)
     failed = []
     for name in args.sets or sorted(FLOORS):
         rows = _load(args.shared / "eval" / "geo" / f"{name}.jsonl", args.limit)
+        if args.half:
+            mid = len(rows) // 2
+            rows = rows[:mid] if args.half == "first" else rows[mid:]
         t = time.perf_counter()
         s = evaluate(rows, args.errors)
         secs = time.perf_counter() - t
@@ -137,12 +152,13 @@ def main(argv: list[str] | None = None) -> int:
             f"{name}: {s['articles']} articles, {s['gold']} gold, {s['predicted']} predicted | "
             f"recognition P {s['precision']:.3f} R {s['recall']:.3f} "
             f"(R without demonyms {s['recall_no_demonyms']:.3f}) | "
-            f"acc@161 {s['acc161']:.3f} (recognised {s['acc161_recognised']:.3f}) | "
+            f"acc@161 {s['acc161']:.3f} (without demonyms {s['acc161_nd']:.3f}, "
+            f"recognised {s['acc161_recognised']:.3f}) | "
             f"mean km {s['mean_km']:.0f} (recognised {s['mean_km_recognised']:.0f}) | "
             f"AUC {s['auc']:.3f} (recognised {s['auc_recognised']:.3f}) | {secs:.0f} s"
         )
         for metric, floor in FLOORS[name].items():
-            if args.limit is None and s[metric] < floor:
+            if args.limit is None and args.half is None and s[metric] < floor:
                 failed.append(f"{name} {metric} {s[metric]:.3f} < floor {floor}")
     for f in failed:
         print("BELOW FLOOR:", f, file=sys.stderr)

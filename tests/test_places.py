@@ -177,3 +177,41 @@ def test_geoparse_rejects_non_text():
 
     with pytest.raises(InputError):
         geoparse(b"bytes")  # type: ignore[arg-type]
+
+
+def test_town_ner_calls_a_person_is_a_place_by_its_context(parse):
+    doc = parse("A Gainesville man was charged Monday with robbing a convenience store.")
+    g = _by_text(doc)["Gainesville"]
+    assert (g.country, g.level) == ("USA", "city")
+    assert _by_text(parse("The horse was found dead in Pahrump last week."))["Pahrump"].admin1 == (
+        "Nevada"
+    )
+
+
+def test_names_in_a_counties_list_are_counties_of_one_state(parse):
+    doc = parse(
+        "Home sales have slowed in Jackson and Barrow counties, where builders say permits fell."
+        " Officials in Athens, Georgia expect a rebound."
+    )
+    places = _by_text(doc)
+    assert places["Jackson"].name == "Jackson County"
+    assert places["Barrow"].name == "Barrow County"
+    assert places["Jackson"].admin1 == places["Barrow"].admin1 == "Georgia"
+
+
+def test_state_holding_the_articles_towns_wins(parse):
+    doc = parse(
+        "Decatur commissioners met with officials from Avondale Estates on Tuesday. "
+        "DeKalb County will pay for the new road."
+    )
+    assert {p.admin1 for p in doc.places} == {"Georgia"}
+
+
+def test_ocean_inside_an_organisation_name_is_no_place(parse):
+    doc = parse("Ministers met at the North Atlantic Council in Brussels on Thursday.")
+    assert [p.name for p in doc.places] == ["Brussels"]
+
+
+def test_street_is_not_narrowed_to_a_town(parse):
+    doc = parse("The parade passed along Royal Street in New Orleans.")
+    assert all(p.name != "Royal City" for p in doc.places)

@@ -389,6 +389,8 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
             return
         if (person[m.start] or key(m.lookup) in name_words) and not _curated(gaz, m.lookup):
             return
+        if m.hint is None and _in_county_list(text, m.start, m.end):
+            m.hint = "county"  # "in Jackson and Barrow counties"
         after = _KIND_AFTER.match(text, m.end)
         if after and m.hint is None:  # "Anbar province": the span takes the kind word along
             m.end, m.text, m.hint = after.end(), text[m.start : after.end()], "admin"
@@ -415,9 +417,12 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     }
 
     other = bytearray(len(text) + 1)
+    org_ends: dict[int, int] = {}  # start -> end of multi-word organisation names
     for ent in doc.entities:
         if ent.kind in _OTHER_LABELS:
             other[ent.span.start : ent.span.end] = b"\x01" * (ent.span.end - ent.span.start)
+            if ent.kind == "ORG" and " " in ent.span.text.strip():
+                org_ends[ent.span.start] = ent.span.end
     toks = doc.tokens
 
     def scan(curated_only: bool, known: set[str]) -> None:
@@ -442,7 +447,11 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
                         continue
                     if inside and s >= 2 and other[s - 2] and text[s - 1] == " ":
                         continue  # the middle of a longer name ("North Atlantic Council")
-                m = _scan_match(gaz, doc, span, text[s:e], inside, known)
+                elif inside and _mid_name(text, other, s) and _supranational(gaz, text[s:e]):
+                    continue  # "North Atlantic Council" names a body, not the ocean
+                # "Nashville Film Festival": a large city's name heading an organisation's
+                org_start = org_ends.get(s, e) > e
+                m = _scan_match(gaz, doc, span, text[s:e], inside, known, org_start)
                 if m is not None:
                     add(m)
                     matched = n
@@ -474,9 +483,26 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     # 2. Gazetteer scan over proper-noun runs (and any tokens for curated sites).
     known = {key(m.lookup) for m in mentions if gaz.lookup(m.lookup)}
     scan(curated_only=False, known=known)
+    # 3. One sense per article: a name the words around it showed to be a place once ("in
+    # Gainesville") is that place where NER called it a person or organisation too.
+    more = {key(m.lookup) for m in mentions if m.source == "gazetteer"} - known
+    if more:
+        scan(curated_only=False, known=known | more)
     mentions.sort(key=lambda m: m.start)
     _link_containment(doc, mentions)
     return mentions
+
+
+# Last words that make a name a street, building or water: the name before them is not the place
+# ("Royal Street", "Carnegie Library", "Neches River"), even when the gazetteer knows it.
+_FACILITY_WORDS = (
+    "street st st. avenue ave ave. road rd rd. boulevard blvd lane drive square bridge park "
+    "church cathedral mosque library university college school academy centre center "
+    "hospital stadium arena theatre theater tower mall market station river creek canal "
+    "bayou harbor harbour highway parkway plantation farm farms hotel inn museum court "
+    "courthouse hall"
+)
+_FACILITY = frozenset(key(w) for w in _FACILITY_WORDS.split())
 
 
 def _narrow(
@@ -485,6 +511,8 @@ def _narrow(
     """The longest run of capitalised words inside ``text[start:end]`` that the gazetteer knows
     ("Alachua County Sheriff" -> "Alachua County", "Northeast Georgia" -> "Georgia")."""
     words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    if words and key(text[words[-1][0] : words[-1][1]]) in _FACILITY:
+        return None  # "Royal Street" is a street, not Royal City; "Mississippi River" no state
     for n in range(len(words) - 1, 0, -1):
         for a in range(len(words) - n + 1):
             s, e = words[a][0], words[a + n - 1][1]
@@ -514,6 +542,7 @@ def _scan_match(
     surface: str,
     in_other_entity: bool,
     known: set[str],
+    org_start: bool = False,
 ) -> Mention | None:
     """A mention for ``surface`` when the gazetteer knows it well enough to trust a non-NER hit."""
     s, e, lookup, hint = _clean(surface, span[0].start)
@@ -542,19 +571,24 @@ def _scan_match(
     if len(lookup) < 4 and not (lookup.isupper() and any(gaz.kind[i] == 0 for i, _ in hits)):
         return None
     sentence_initial = span[0].i == 0 or doc.tokens[span[0].i - 1].text in '.!?\n"“'
-    after = doc.article.text[span[-1].end : span[-1].end + 2]
+    after = doc.article.text[span[-1].end : span[-1].end + 4].lstrip(" ")
     dateline = (
         sentence_initial
         and all(t.text.isupper() or not t.text.isalpha() for t in span)
         and after[:1] in {",", ":", "(", "—", "-", "–"}
-    )  # "ALBUQUERQUE, N.M. —", "BEIRUT:": the place the story was filed from
+    )  # "ALBUQUERQUE, N.M. —", "COLUMBUS --", "BEIRUT:": the place the story was filed from
     if dateline and any(gaz.kind[i] == 3 and gaz.population[i] >= 1000 for i, _ in hits):
         return Mention(s, e, doc.article.text[s:e], "gazetteer", lookup, hint)
-    if sentence_initial and not kinds & {0, 1}:
-        return None  # capitals there are weak evidence: insist on a region or country name
     best_pop = max(
         (gaz.population[i] for i, alt in hits if not alt and gaz.kind[i] == 3), default=0
     )
+    cue = _place_cue(gaz, doc, span)
+    if cue == "counties" and 2 in kinds:
+        hint = "county"
+    if cue and (best_pop >= 1_000 or hint == "county" or kinds & {0, 1}):
+        return Mention(s, e, doc.article.text[s:e], "gazetteer", lookup, hint)
+    if sentence_initial and not kinds & {0, 1}:
+        return None  # capitals there are weak evidence: insist on a region or country name
     primary_region = any(not alt and gaz.kind[i] in (0, 1) for i, alt in hits)
     nxt = doc.tokens[span[-1].i + 1] if span[-1].i + 1 < len(doc.tokens) else None
     institution = nxt is not None and key(nxt.text) in _INSTITUTION
@@ -563,10 +597,104 @@ def _scan_match(
             (primary_region and len(span) == 1)
             or (hint == "county" and 2 in kinds)
             or (institution and best_pop >= 5_000)
+            or (org_start and best_pop >= 100_000)
         )
     else:
         ok = primary_region or best_pop >= 20_000 or (hint == "county" and 2 in kinds)
     return Mention(s, e, doc.article.text[s:e], "gazetteer", lookup, hint) if ok else None
+
+
+# Prepositions that, right before a capitalised name, make it a place rather than a person:
+# "in Pahrump", "to Albuquerque" (but not "according to Jackson").
+_CUE_PREPS = frozenset({"in", "near", "outside", "at", "from", "to", "into", "across"})
+_NOT_CUE_BEFORE = frozenset(
+    {"according", "said", "told", "wrote", "talked", "spoke", "due", "thanks"}
+)
+# Nouns a town's name modifies when it says where people or things are from ("a Gainesville
+# man", "Gainesville residents", "a Gainesville restaurant").
+_MODIFIED_WORDS = (
+    "man men woman women teen teenager boy girl couple family resident residents native "
+    "natives restaurant business businesses home homes church neighborhood neighbourhood "
+    "area police mayor officials officers firefighters students voters schools school "
+    "hospital airport city county township village town suburb"
+)
+_MODIFIED = frozenset(_MODIFIED_WORDS.split())
+_COUNTY_LIST = re.compile(
+    r"(?:\s*,\s*(?:and\s+|or\s+)?[A-Z][\w'.-]*(?:\s[A-Z][\w'.-]*)?"
+    r"|\s+(?:and|or|&)\s+[A-Z][\w'.-]*(?:\s[A-Z][\w'.-]*)?)+\s+(?:counties|parishes)\b"
+)
+
+
+def _mid_name(text: str, other: bytearray, start: int) -> bool:
+    """Whether ``start`` follows another capitalised word of the same non-place entity.
+
+    Inside an organisation's name an ocean or continent is part of the name ("North Atlantic
+    Council"), not a place; a country, state or town there still says where the body is ("Spina
+    Bifida Association of Western Pennsylvania", "The Washington Post"), so only those
+    (:func:`_supranational`) are dropped.
+    """
+    if start < 2 or not other[start - 2] or text[start - 1] != " ":
+        return False
+    prev = text[max(0, start - 30) : start - 1].split()
+    return bool(prev) and prev[-1][:1].isupper()
+
+
+def _supranational(gaz: Gazetteer, name: str) -> bool:
+    """Whether ``name`` is foremost an ocean, sea or continent: no country or region of a
+    country has it as its own name, nor does a city of 100,000 ("Atlantic", not "Texas")."""
+    hits = gaz.lookup_strict(name)
+    return any(gaz.kind[i] == 0 and not gaz.cc[i] for i, _ in hits) and not any(
+        not alt and ((gaz.kind[i] in (0, 1) and gaz.cc[i]) or gaz.population[i] >= 100_000)
+        for i, alt in hits
+    )
+
+
+def _in_county_list(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is an item of a list ending "counties" ("Jackson, Barrow and
+    Madison counties"): each item is then a county, not the town of that name."""
+    if _COUNTY_LIST.match(text, end):
+        return True
+    return bool(
+        re.match(r"\s+(?:counties|parishes)\b", text[end : end + 12])
+        and re.search(r"(?:,|\band|\bor|&)\s*$", text[max(0, start - 6) : start])
+    )
+
+
+def _place_cue(gaz: Gazetteer, doc: Document, span: list[Token]) -> str | None:
+    """What in the words around ``span`` says it names a place, whatever NER called it.
+
+    spaCy's small model often tags a lone town name as a person or organisation ("Gainesville
+    man charged", "in Pahrump"); the surrounding words settle it: a locative preposition before,
+    a containing state or country after ("Sioux Falls, S.D."), a noun the name modifies as an
+    origin, or a list ending in "counties" ("Jackson and Barrow counties").
+    """
+    text, toks = doc.article.text, doc.tokens
+    first, last = span[0], span[-1]
+    nxt = toks[last.i + 1] if last.i + 1 < len(toks) else None
+    if nxt is not None and nxt.text in ("'s", "’s"):
+        return None  # "in Jackson's speech": a person's possessive is as likely as a town's
+    if _in_county_list(text, first.start, last.end):
+        return "counties"
+    if first.i > 0:
+        prev = toks[first.i - 1]
+        before = toks[first.i - 2].text.lower() if first.i > 1 else ""
+        if prev.text.lower() in _CUE_PREPS and before not in _NOT_CUE_BEFORE:
+            return "preposition"
+    m = re.match(r"\s*,\s*", text[last.end : last.end + 4])
+    if m:
+        pos = last.end + m.end()
+        j = bisect.bisect_left([t.start for t in toks[last.i + 1 : last.i + 4]], pos) + last.i + 1
+        for n in (3, 2, 1):
+            if j + n > len(toks):
+                continue
+            piece = text[toks[j].start : toks[j + n - 1].end]
+            if piece[:1].isupper() and any(
+                gaz.kind[i] in (0, 1) for i, _ in gaz.lookup_strict(piece)
+            ):
+                return "containment"  # "Sioux Falls, S.D.", "Palencia, Spain"
+    if nxt is not None and key(nxt.text) in _MODIFIED and nxt.pos == "NOUN":
+        return "modifier"
+    return None
 
 
 def _link_containment(doc: Document, mentions: list[Mention]) -> None:
@@ -592,6 +720,8 @@ class _Context:
     countries: Counter[str] = field(default_factory=Counter)
     admin1: Counter[str] = field(default_factory=Counter)
     points: list[tuple[float, float]] = field(default_factory=list)
+    # admin-1 key -> the article's names (other than this mention's) that could lie in it
+    regions: dict[str, int] = field(default_factory=dict)
 
 
 def _candidates(gaz: Gazetteer, m: Mention, fuzzy_ccs: list[str]) -> list[tuple[int, bool, bool]]:
@@ -663,6 +793,8 @@ def _score(
         a1 = f"{cc}.{gaz.admin1_code[i]}"
         if kind != 0 and gaz.admin1_code[i] and ctx.admin1.get(a1):
             s += 2.0
+        if kind != 0 and gaz.admin1_code[i] and ctx.regions.get(a1, 0) >= 2:
+            s += 2.5  # the one region that holds most of the article's other names
         if kind in (2, 3, 4) and ctx.points:
             lat, lon = gaz.lat[i], gaz.lon[i]
             if any(_km(lat, lon, p[0], p[1]) < 150 for p in ctx.points):
@@ -721,13 +853,49 @@ def _context(
     return ctx
 
 
+def _region_votes(gaz: Gazetteer, mentions: list[Mention]) -> dict[str, set[str]]:
+    """admin-1 key -> the distinct names of the article that have a plausible entry in it.
+
+    Local news names towns without their state ("Decatur", "Avondale Estates", "DeKalb
+    County"); each name alone has a dozen namesakes, but only one state holds them all. A
+    candidate votes for its region when it is the region itself, a county, a curated site, or a
+    town of 1,000+ by its own name (alternate names and hamlets are too many to mean anything).
+    """
+    out: dict[str, set[str]] = {}
+    for m in mentions:
+        k = key(m.lookup)
+        for i, alt, fuzzy in m.candidates:
+            kind = gaz.kind[i]
+            if fuzzy or kind == 0 or not gaz.admin1_code[i]:
+                continue
+            if kind == 3 and (alt or gaz.population[i] < 1_000):
+                continue
+            out.setdefault(f"{gaz.cc[i]}.{gaz.admin1_code[i]}", set()).add(k)
+    return out
+
+
+def _dominant_region(names_in: dict[str, set[str]], own: str) -> dict[str, int]:
+    """{region: votes} for the region holding strictly more of the other names than any other.
+
+    Only a clear winner counts: a large state has a namesake of almost any town, so votes spread
+    over many states say nothing, and a small-town namesake must not outweigh a famous city.
+    """
+    votes = sorted(((len(ns) - (own in ns), a1) for a1, ns in names_in.items()), reverse=True)
+    if not votes or (len(votes) > 1 and votes[1][0] >= votes[0][0]):
+        return {}
+    return {votes[0][1]: votes[0][0]}
+
+
 def resolve(doc: Document, gaz: Gazetteer, mentions: list[Mention]) -> None:
     """Choose each mention's gazetteer entry, using the article as context (see module doc)."""
     for m in mentions:
         m.candidates = _candidates(gaz, m, [])
     _choose(gaz, mentions, [None] * len(mentions))
+    names_in = _region_votes(gaz, mentions)
     for _ in range(2):
         ctxs = [_context(gaz, mentions, key(m.lookup), Counter()) for m in mentions]
+        for m, c in zip(mentions, ctxs, strict=True):
+            c.regions = _dominant_region(names_in, key(m.lookup))
         top = [c.countries.most_common(3) for c in ctxs]
         for m, t in zip(mentions, top, strict=True):
             if not m.candidates:
@@ -742,7 +910,10 @@ def keep_unresolved(m: Mention) -> bool:
     country or city missing from GeoNames; a LOC/FAC (street, river, building) is a real place
     the gazetteer simply does not cover, kept with null coordinates.
     """
-    return m.label in ("LOC", "FAC")
+    if m.label in ("LOC", "FAC"):
+        return True
+    words = m.text.split()
+    return m.source == "ner" and len(words) > 1 and key(words[-1]) in _FACILITY  # "Royal Street"
 
 
 def to_place(doc: Document, gaz: Gazetteer, m: Mention, component: str) -> Place:
