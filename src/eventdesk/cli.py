@@ -238,13 +238,10 @@ def _process(store: Any, options: Any, ray_cfg: Any = None) -> Any:
     from .app import process as run_process
 
     if ray_cfg is not None:
-        from .engines.raydata import RayEngine, start, stop
+        from .engines.raydata import RayEngine
 
-        started = start(ray_cfg)
-        try:
-            report = run_process(store, options, RayEngine(options, ray_cfg))
-        finally:
-            stop(started)
+        with RayEngine(options, ray_cfg) as engine:  # Ray starts only if there is work
+            report = run_process(store, options, engine)
     else:
         report = run_process(store, options)
     if report.processed or report.failed:

@@ -186,11 +186,26 @@ class RayEngine:
         self._sink = ParquetSink(self.cfg.output, names_key(self.names, options)) if (
             self.cfg.output
         ) else None
+        self._started: bool | None = None  # Ray is started on the first batch, if any
+
+    def close(self) -> None:
+        """Shut down the Ray runtime this engine started (a joined cluster stays up)."""
+        if self._started is not None:
+            stop(self._started)
+            self._started = None
+
+    def __enter__(self) -> RayEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     def run(
         self, batch: list[Article], failed: set[str], report: RunReport
     ) -> Iterator[list[Document]]:
         ray = _ray()
+        if self._started is None:
+            self._started = start(self.cfg)
         ctx = ray.data.DataContext.get_current()
         # Results come back in claim (ingest) order, as with the local engine: incremental
         # story clustering depends on the order articles arrive in.
