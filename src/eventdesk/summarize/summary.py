@@ -40,12 +40,16 @@ __all__ = ["SummaryOptions", "figure_notes", "summarize_docs"]
 
 @dataclass(slots=True, frozen=True)
 class SummaryOptions:
-    """Weights of the sentence score and of MMR; defaults chosen on held-out news clusters."""
+    """Weights of the sentence score and of MMR.
 
-    position_weight: float = 0.35  # weight of 1/sqrt(1 + position) next to centrality
+    Defaults were chosen on 40 Multi-News validation clusters (100-139) by R1 against the gold
+    summaries, a small grid over these four values only: position matters most, as in all news.
+    """
+
+    position_weight: float = 0.6  # weight of 1/sqrt(1 + position) next to centrality
     support_weight: float = 0.15  # weight of (articles carrying the sentence - 1) / articles
-    mmr_lambda: float = 0.75  # 1: score only; 0: novelty only
-    redundancy: float = 0.8  # never pick a sentence this close to one already picked
+    mmr_lambda: float = 0.9  # 1: score only; 0: novelty only
+    redundancy: float = 0.7  # never pick a sentence this close to one already picked
     max_per_doc: int | None = None  # candidates from each article's lead; None: all
     min_words: int = 6  # candidates shorter than this are headings or fragments
 
