@@ -13,6 +13,7 @@ from eventdesk.errors import ModelError
 from eventdesk.events.acled import (
     NON_ACLED,
     classify_acled,
+    classify_acled_in_context,
     combine,
     cue_matches,
     ontology,
@@ -121,3 +122,24 @@ def test_cue_overrides_in_context() -> None:
     subs = [sub for _, sub, _ in classify_acled(texts)]
     assert subs == ["SUIC_BOMB", "PROTEST_WITH_INTER", "ABDUCT_DISSAP"]
     assert classify_acled([]) == []
+
+
+def test_context_weight_is_checked() -> None:
+    with pytest.raises(ModelError, match="context_weight"):
+        classify_acled_in_context(["Troops moved in."], "Troops moved in.", context_weight=1.5)
+    assert classify_acled_in_context([], "Nothing here.") == []
+
+
+@pytest.mark.slow
+def test_passages_read_in_their_document() -> None:
+    lead = ("Government troops recaptured the market town from the rebels on Sunday after a week "
+            "of fighting, the army said.")
+    aside = "Residents said shops in the town reopened on Monday."
+    context = f"{lead} {aside}"
+    alone = classify_acled([aside])[0]
+    # weight 0 is the passage alone; weight 1 types every passage as the whole document
+    assert classify_acled_in_context([aside], context, context_weight=0.0)[0] == alone
+    assert classify_acled_in_context([aside], context, context_weight=1.0)[0][1] == \
+        "GOV_REGAINS_TERIT"
+    [(etype, sub, conf)] = classify_acled_in_context([lead], context)
+    assert (etype, sub) == ("BATTLES", "GOV_REGAINS_TERIT") and 0 < conf <= 1

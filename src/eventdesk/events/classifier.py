@@ -305,6 +305,17 @@ def read_jsonl_examples(path: Path) -> tuple[list[str], list[str]]:
     return texts, labels
 
 
+# Settings of the bundled models where they differ from TextClassifier's defaults, chosen by
+# 5-fold cross-validation on the package's own labelled examples (never on an evaluation set).
+# ACLED: 30 sub-event types that hinge on decisive words ("recaptured", "tear gas", "defected"),
+# so a heavier n-gram block and weaker regularisation: CV weighted F1 0.896 against 0.895 for the
+# defaults over 1,169 examples (a tie), and the tie was broken on one half of the CASE 2021 dev
+# set (0.784 against 0.725); the other half is kept for reporting.
+BUNDLED_SETTINGS: dict[str, dict[str, float]] = {
+    "acled": {"C": 32.0, "lexical_weight": 1.0},
+}
+
+
 @lru_cache(maxsize=4)
 def bundled(name: str) -> TextClassifier:
     """The classifier for ``name`` ("acled", "plover") trained on the package's labelled examples.
@@ -316,7 +327,9 @@ def bundled(name: str) -> TextClassifier:
     if not files:
         raise ModelError(f"no bundled training data for {name!r}",
                          source=str(TRAINING_DIR), hint=f"expected {name}*.jsonl there")
+    settings = BUNDLED_SETTINGS.get(name, {})
     digest = hashlib.sha256(FORMAT.encode())
+    digest.update(json.dumps(settings, sort_keys=True).encode())
     for f in files:
         digest.update(f.name.encode())
         digest.update(f.read_bytes())
@@ -333,7 +346,7 @@ def bundled(name: str) -> TextClassifier:
         texts += t
         labels += lab
     log.info("training the bundled %s classifier on %d examples", name, len(texts))
-    clf = TextClassifier().fit(texts, labels)
+    clf = TextClassifier(**settings).fit(texts, labels)
     try:
         clf.save(target)
     except OSError as exc:  # a read-only home still gets a working (in-memory) model
