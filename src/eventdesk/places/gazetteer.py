@@ -88,7 +88,7 @@ class Gazetteer:
     demonyms: dict[str, str]  # key("Iraqi") -> "IQ"
     source: str = ""
     load_seconds: float = 0.0
-    _fold_keys: dict[str, list[str]] = field(default_factory=dict, repr=False)
+    _fold_keys: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return len(self.names)
@@ -132,15 +132,24 @@ class Gazetteer:
             hits = (hits,)
         return [(h >> 1, bool(h & 1)) for h in hits]
 
-    def fold_keys_in(self, cc: str) -> list[str]:
-        """Folded keys of the places in country ``cc`` (for fuzzy matching within a context)."""
+    def fold_keys_in(self, cc: str, initial: str = "") -> list[str]:
+        """Folded keys of the places in country ``cc`` (for fuzzy matching within a context);
+        only those starting with ``initial`` when given (transliterations of a name keep their
+        first letter, and a country's full list is too long to scan for every unknown name)."""
         if not self._fold_keys:
-            out: dict[str, set[str]] = defaultdict(set)
+            out: dict[str, Any] = defaultdict(set)
+            cc_col = self.cc
             for k, ids in self.by_fold.items():
                 for h in (ids,) if isinstance(ids, int) else ids:
-                    out[self.cc[h >> 1]].add(k)
-            self._fold_keys = {c: sorted(v) for c, v in out.items()}
-        return self._fold_keys.get(cc, [])
+                    c = cc_col[h >> 1]
+                    out[c].add(k)
+                    out[f"{c}:{k[:1]}"].add(k)
+            self._fold_keys = dict(out)
+        bucket = f"{cc}:{initial}" if initial else cc
+        keys = self._fold_keys.get(bucket)
+        if isinstance(keys, set):  # sorted on first use: a stable order for ties
+            keys = self._fold_keys[bucket] = sorted(keys)
+        return keys or []
 
 
 def _data_dir() -> Any:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _PUNCT = re.compile(r"[\u2018\u2019\u02bc\u02bb\u02be\u02bf'`´]")
 _SEP = re.compile(r"[\s\-‐‑–—_/.,()]+")
@@ -80,14 +81,22 @@ ADMIN_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def key(name: str) -> str:
-    """Lowercase, no diacritics or punctuation, single spaces: "Al-Başrah" -> "al basrah"."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c))
+    """Lowercase, no diacritics or punctuation, single spaces: "Al-Başrah" -> "al basrah".
+
+    Cached: recognition asks for the keys of the same few thousand words in every article.
+    """
+    if name.isascii():
+        text = name  # nothing to decompose (most of English news)
+    else:
+        text = unicodedata.normalize("NFKD", name)
+        text = "".join(c for c in text if not unicodedata.combining(c))
     text = _PUNCT.sub("", text.lower())
     return _SEP.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=1 << 14)
 def fold(name: str) -> str:
     """A looser key that merges common transliteration variants (see the module docstring)."""
     words = key(name).split()

@@ -743,7 +743,9 @@ def _candidates(gaz: Gazetteer, m: Mention, fuzzy_ccs: list[str]) -> list[tuple[
     f = fold(m.lookup)
     out: list[tuple[int, bool, bool]] = []
     for cc in fuzzy_ccs:
-        best = process.extractOne(f, gaz.fold_keys_in(cc), scorer=fuzz.ratio, score_cutoff=88)
+        best = process.extractOne(
+            f, gaz.fold_keys_in(cc, f[:1]), scorer=fuzz.ratio, score_cutoff=88
+        )
         if best is not None:
             ids = gaz.by_fold[best[0]]
             for h in (ids,) if isinstance(ids, int) else ids:
