@@ -32,13 +32,14 @@ import json
 import logging
 import os
 import pickle
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from ..app import RunReport, _reporter, ingest, names_key
+from ..app import RunReport, _counts, _reporter, ingest, names_key
 from ..console import warn
 from ..errors import EventdeskError, InputError, UsageError
 from ..pipeline import Options, Pipeline, _optional_builtins
@@ -343,11 +344,19 @@ def ingest_paths(
     report = ingest(others, store, stdin=stdin) if others else RunReport()
     if not by_ray:
         return report
+    run_id = store.record_run("ingest", {"paths": [p for p, _ in by_ray], "engine": "ray"})
+    part = RunReport()
+    t0 = time.perf_counter()
     started = start(cfg)
     try:
-        _ingest_with_ray(by_ray, store, report)
+        _ingest_with_ray(by_ray, store, part)
     finally:
         stop(started)
+    part.seconds = time.perf_counter() - t0
+    store.finish_run(run_id, _counts(part))
+    for name in ("read", "new", "duplicates", "near_duplicates", "skipped", "seconds"):
+        setattr(report, name, getattr(report, name) + getattr(part, name))
+    report.problems.extend(part.problems)
     return report
 
 
