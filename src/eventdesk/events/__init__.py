@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelError, UsageError
 from ..types import Actor, DateMention, Document, Event, Size
-from .detect import Candidate, arguments, candidates, governing_subject, is_pronoun
+from .detect import LIGHT_VERBS, Candidate, arguments, candidates, governing_subject, is_pronoun
 from .ontology import Ontology, load_ontology
 from .sizes import sentence_size
 from .tree import Tree, factuality
@@ -274,6 +274,8 @@ class EventComponent:
         actor = self._actor(doc, tree, a_tok)
         if actor is None or not (actor.country or actor.code):
             actor = self._sentence_actor(doc, tree, c.k, recipient) or actor
+        if recipient is None or not (recipient.country or recipient.code):
+            recipient = self._inner_actor(doc, tree, r_tok, actor) or recipient
         date, precision = _event_date(doc, tree, c.k, sent.index)
         conf = c.confidence * (0.85 if (negated or hypothetical) else 1.0)
         return Event(
@@ -360,6 +362,37 @@ class EventComponent:
             best.span.confidence = round(best.span.confidence * FALLBACK_ACTOR_CONFIDENCE, 4)
         return best
 
+    def _inner_actor(self, doc: Document, tree: Tree, k: int | None,
+                     actor: Actor | None) -> Actor | None:
+        """A resolved participant named inside the recipient phrase, if any.
+
+        Why: the recipient phrase is often a thing that belongs to a party ("Danish web sites",
+        "violations by the Israeli army", "demands from UNITA"): the party is the recipient.
+        Only the phrase's own words are searched (nothing is guessed from elsewhere in the
+        sentence), and the actor is never taken as its own recipient.
+        """
+        if k is None:
+            return None
+        words = sorted(tree.subtree(k))
+        start, end = tree.tokens[words[0]].start, tree.tokens[words[-1]].end
+        a_span = (actor.span.start, actor.span.end) if actor and actor.span else (-1, -1)
+        for ent in sorted(doc.entities, key=lambda e: e.span.start):
+            if not (start <= ent.span.start and ent.span.end <= end):
+                continue
+            if ent.kind not in ACTOR_KINDS or not (ent.country or ent.code):
+                continue
+            if a_span[0] <= ent.span.start < a_span[1]:
+                continue
+            found = (self.resolve_actor(doc, ent.span.start, ent.span.end)
+                     if self.resolve_actor is not None else None)
+            if found is None:
+                found = Actor(entity_text=ent.span.text, code=ent.code, country=ent.country,
+                              sector=ent.sector,
+                              span=doc.span(ent.span.start, ent.span.end, component=NAME))
+            if found.country or found.code:
+                return found
+        return None
+
     # -- ACLED ---------------------------------------------------------------------------------
     def _to_acled(self, doc: Document, events: list[Event]) -> list[Event]:
         """Re-type the detected events' passages with the ACLED classifier (:mod:`.acled`).
@@ -400,11 +433,18 @@ def _governing_candidate(tree: Tree, k: int, by_k: dict[int, Candidate]) -> Cand
             return None  # only purpose clauses ("marched to demand") are a complement
         if dep in ("xcomp", "ccomp", "pcomp", "dobj", "pobj", "prep", "acl", "nsubjpass",
                    "advcl"):
+            purpose = any(tree.lemma(a) == "to" for a in tree.kids(n, "aux"))
             if h in by_k and h != k:
                 if dep == "nsubjpass" or (dep == "acl" and tree.tokens[h].pos == "NOUN"
-                                          and tree.tokens[n].tag != "VBG"):
+                                          and tree.tokens[n].tag != "VBG" and not purpose):
                     return None
                 return by_k[h]
+            if purpose and dep in ("advcl", "xcomp") and tree.lemma(h) in LIGHT_VERBS:
+                # "staged demonstrations to demand reforms": the purpose belongs to the event
+                # the light verb carries, and the protest is the event
+                for o in tree.kids(h, "dobj"):
+                    if o in by_k and o != k:
+                        return by_k[o]
             n = h
             continue
         return None

@@ -19,7 +19,7 @@ OBJECT_DEPS = ("dobj", "nsubjpass", "attr", "oprd", "dative")
 COMPLEMENT_DEPS = frozenset({"dobj", "nsubjpass", "xcomp", "ccomp", "prep", "attr", "agent",
                              "dative", "oprd", "pcomp", "prt"})
 RECIPIENT_PREPS = ("against", "on", "with", "to", "at", "toward", "towards", "into", "upon",
-                   "for", "from")
+                   "for", "from", "near")
 # Nouns naming a participant (a group, body or place acting as one) rather than a thing.
 GROUP_NOUNS = frozenset({
     "government", "army", "force", "troop", "soldier", "police", "ministry", "parliament",
@@ -139,23 +139,31 @@ def _phrasal(onto: Ontology, tree: Tree, k: int) -> tuple[str, str] | None:
     return None
 
 
-def _noun_context(tree: Tree, k: int) -> set[str]:
-    """Lemmas around a nominal trigger: its dependents, its head, and a small window."""
-    ctx = set()
+def _noun_context(tree: Tree, k: int) -> tuple[set[str], set[str]]:
+    """Lemmas around a nominal trigger: (its dependents and head, a small window of words).
+
+    The parse neighbours are asked first: in "the January 3 strike that killed General X" the
+    strike's own clause ("killed") says what it was, while the window also holds "General",
+    a title inside a name. Names (proper nouns) are left out of the window for that reason.
+    """
+    near = set()
+    h = tree.head(k)
+    near.add(tree.lemma(h))
+    for c in tree.children[k]:
+        near.add(tree.lemma(c))
+        near.add(tree.tokens[c].text.lower())
+        near.update(tree.lemma(g) for g in tree.children[c])
+    for c in tree.children[h]:
+        near.add(tree.lemma(c))
+    window = set()
     sent = tree.sent_of[k]
     for j in range(max(0, k - 4), min(len(tree.tokens), k + 5)):
-        if tree.sent_of[j] == sent:
-            ctx.add(tree.lemma(j))
-            ctx.add(tree.tokens[j].text.lower())
-    h = tree.head(k)
-    ctx.add(tree.lemma(h))
-    for c in tree.children[k]:
-        ctx.add(tree.lemma(c))
-        ctx.update(tree.lemma(g) for g in tree.children[c])
-    for c in tree.children[h]:
-        ctx.add(tree.lemma(c))
-    ctx.discard(tree.lemma(k))
-    return ctx
+        if tree.sent_of[j] == sent and tree.tokens[j].pos != "PROPN":
+            window.add(tree.lemma(j))
+            window.add(tree.tokens[j].text.lower())
+    near.discard(tree.lemma(k))
+    window.discard(tree.lemma(k))
+    return near, window
 
 
 def verb_candidate(onto: Ontology, tree: Tree, k: int, sent_lemmas: set[str]
@@ -203,10 +211,11 @@ def noun_candidate(onto: Ontology, tree: Tree, k: int) -> Candidate | None:
         return None  # "evacuated the wounded", "buried the dead": people, not an event
     lem = tree.lemma(k)
     if lem in onto.noun_types:
-        ctx = _noun_context(tree, k)
-        for etype, mode, cues in onto.noun_types[lem]:
-            if ctx & cues:
-                return Candidate(k=k, options=[(etype, mode)], confidence=0.6, source="noun")
+        for ctx in _noun_context(tree, k):
+            for etype, mode, cues in onto.noun_types[lem]:
+                if ctx & cues:
+                    return Candidate(k=k, options=[(etype, mode)], confidence=0.6,
+                                     source="noun")
         return None
     opts = onto.noun_types_for(lem)
     if not opts:
@@ -299,13 +308,46 @@ NON_PARTICIPANT_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT"
 
 
 def _prep_object(tree: Tree, k: int, preps: tuple[str, ...] = RECIPIENT_PREPS) -> int | None:
+    """The object of ``k``'s first prepositional phrase in ``preps`` that names a participant,
+    else of the first such phrase at all (None when there is none).
+
+    Why participants first: "signed a deal with Britain in London", "rockets landed near the
+    base, 80 km to the north": the phrase that names a party is the recipient, whichever comes
+    first in the sentence.
+    """
+    first = None
     for p in tree.kids(k, "prep"):
         if tree.lemma(p) in preps:
             for o in tree.kids(p, "pobj"):
                 if tree.tokens[o].ent_type in NON_PARTICIPANT_ENTS:
                     continue  # "on Wednesday", "for three weeks": when, not whom
-                return o
-    return None
+                if _participant_like(tree, o):
+                    return o
+                if first is None:
+                    first = o
+    return first
+
+
+# Nominal events whose "of" phrase is the one it was done to: "the killing of X", "the arrest
+# of X", "the expulsion of X" (for other nouns "of" is the content: "a wave of attacks").
+PATIENT_OF_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION"})
+
+
+def _owner(tree: Tree, k: int) -> int | None:
+    """The participant a noun belongs to: "Iran's missiles", "a US drone strike" (None if none).
+
+    Dates and numbers are not owners ("the January 3 strike", "the 13th attack").
+    """
+    for c in tree.kids(k, "poss"):
+        if tree.tokens[c].ent_type not in NON_PARTICIPANT_ENTS:
+            return c
+    found = None
+    for c in tree.kids(k, "compound", "amod", "nmod"):
+        if tree.tokens[c].ent_type in NON_PARTICIPANT_ENTS:
+            continue
+        if _participant_like(tree, c) or tree.tokens[c].ent_type:
+            found = c
+    return found
 
 
 def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
@@ -313,13 +355,7 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
     k = cand.k
     tok = tree.tokens[k]
     if tok.pos in NOUN_POS:
-        actor = None
-        for c in tree.kids(k, "poss"):
-            actor = c
-        if actor is None:
-            for c in tree.kids(k, "compound", "amod", "nmod"):
-                if _participant_like(tree, c) or tree.tokens[c].ent_type:
-                    actor = c
+        actor = _owner(tree, k)
         if actor is None:
             by = _prep_object(tree, k, ("by",))
             actor = by
@@ -333,6 +369,11 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
             if tree.tokens[o].dep == "dobj" and tree.lemma(tree.head(o)) in LIGHT_VERBS:
                 actor, _ = _subject(tree, tree.head(o))
         recipient = _prep_object(tree, k)
+        if cand.type in PATIENT_OF_TYPES and (recipient is None
+                                              or not _participant_like(tree, recipient)):
+            of = _prep_object(tree, k, ("of",))
+            if of is not None and _participant_like(tree, of):
+                recipient = of  # "the targeted killing of commander X"
         if recipient is None and tok.dep in ("dobj",) and tree.lemma(h) in LIGHT_VERBS:
             recipient = _prep_object(tree, h)
         if actor is not None and tree.tokens[actor].pos not in ("PROPN", "PRON", "NOUN", "ADJ"):
@@ -343,7 +384,9 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
             tree.lemma(p) == "under" for p in tree.kids(k, "prep", "prt")):
         actor, patient = None, actor  # "the base came under fire": the subject is the target
     if actor is not None and tree.lemma(actor) in WEAPON_NOUNS:
-        actor = None  # "rockets landed near the base": the weapon, not who fired it
+        # "rockets landed near the base": the weapon, not who fired it; but "a US drone strike
+        # killed X", "Iranian missiles hit Y": the weapon's owner is the actor
+        actor = _owner(tree, actor)
     recipient = patient
     if recipient is None and cand.type not in ("MOBILIZE", "AID"):  # their object is the means
         for o in tree.kids(k, "dobj", "dative"):
@@ -352,6 +395,15 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
                 break
     if recipient is None:
         recipient = _prep_object(tree, k)
+    if (recipient is None or not _participant_like(tree, recipient)) and \
+            cand.type in CLAUSE_ADDRESSEE_TYPES:
+        # "demanded that the US cancel the sale": the subject of the demanded clause is the
+        # one the demand is addressed to
+        for c in tree.kids(k, "ccomp"):
+            subj = tree.kids(c, "nsubj", "nsubjpass")
+            if subj and _participant_like(tree, subj[0]) and not is_pronoun(tree, subj[0]):
+                recipient = subj[0]
+                break
     if recipient is None:
         for o in tree.kids(k, "dobj"):
             inner = _prep_object(tree, o, ("of", "to", "with", "for", "against", "on"))
@@ -367,6 +419,8 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
     return actor, recipient
 
 
+# Speech acts whose clausal complement names their addressee as its subject.
+CLAUSE_ADDRESSEE_TYPES = frozenset({"REQUEST", "THREATEN", "ACCUSE"})
 # Pronouns and placeholders that name no one by themselves: the actor is found elsewhere.
 PRONOUNS = frozenset({"they", "it", "we", "he", "she", "i", "them", "you", "who", "which",
                       "that", "this", "these", "those", "one", "someone", "somebody"})

@@ -51,6 +51,11 @@ NP_EXCLUDE = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "advcl",
                         "prep", "dep"})
 
 
+# Verb lemmas the small English model gets wrong ("staged" -> "stag"): the cue tables are
+# written for the right lemma, so the wrong one would silently miss "staged a protest".
+LEMMA_FIXES = {"stag": "stage"}
+
+
 @dataclass(slots=True)
 class Tree:
     """Children lists and sentence bounds over ``doc.tokens`` (indices into that list)."""
@@ -82,7 +87,8 @@ class Tree:
         return [c for c in self.children[k] if self.tokens[c].dep in deps]
 
     def lemma(self, k: int) -> str:
-        return self.tokens[k].lemma.lower()
+        lem = self.tokens[k].lemma.lower()
+        return LEMMA_FIXES.get(lem, lem) if self.tokens[k].pos == "VERB" else lem
 
     def sentence_tokens(self, sent: int) -> list[int]:
         return [k for k, s in enumerate(self.sent_of) if s == sent]
