@@ -68,8 +68,10 @@ def _invoke(*args: str, input: str | None = None):
     return runner.invoke(app, list(args), input=input)
 
 
-@pytest.fixture
-def hostile_store(tmp_path: Path) -> tuple[str, Path]:
+@pytest.fixture(scope="module")
+def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    """One store for the module: every test here only reads it (and checks it is unchanged)."""
+    tmp_path = tmp_path_factory.mktemp("hostile")
     feed = tmp_path / "hostile.jsonl"
     feed.write_text("".join(json.dumps(r) + "\n" for r in HOSTILE), encoding="utf-8")
     db = tmp_path / "hostile.db"
@@ -160,3 +162,123 @@ def test_tautology_matches_only_the_article_holding_its_words(
     assert ids == ["h-sql"]  # the one article whose text says "OR 1=1"
     res = _invoke("search", '"; DROP TABLE articles; --', "--db", url)
     assert [json.loads(x)["article_id"] for x in res.stdout.splitlines()] == ["h-sql"]
+
+
+# --- the HTTP API ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def client(hostile_store: tuple[str, Path]):
+    from fastapi.testclient import TestClient
+
+    from eventdesk.api import create_app
+
+    url, _ = hostile_store
+    with TestClient(create_app(url)) as c:
+        yield c
+
+
+def test_api_json_carries_the_raw_text(client) -> None:
+    res = client.get("/api/articles/h-script")
+    assert res.status_code == 200, res.text
+    body = res.json()
+    assert body["title"] == SCRIPT  # raw in JSON; the page must insert it as text
+    assert res.headers["content-type"].startswith("application/json")
+    assert "script-src 'self'" in res.headers["content-security-policy"]
+    assert res.headers["x-content-type-options"] == "nosniff"
+
+
+def test_api_csv_neutralises_formulas(client) -> None:
+    res = client.get("/api/articles.csv")
+    assert res.status_code == 200, res.text
+    for row in csv.reader(io.StringIO(res.text)):
+        for cell in row:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), cell
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+@pytest.mark.parametrize(
+    ("route", "param"),
+    [
+        ("/api/articles", "q"),
+        ("/api/articles", "source"),
+        ("/api/articles", "date_from"),
+        ("/api/articles", "sort"),
+        ("/api/events", "q"),
+        ("/api/events", "actor"),
+        ("/api/events", "country"),
+        ("/api/events", "type"),
+        ("/api/events", "sort"),
+        ("/api/stories", "q"),
+    ],
+)
+def test_api_filters_cannot_inject_sql(
+    client, hostile_store: tuple[str, Path], route: str, param: str, value: str
+) -> None:
+    _, db = hostile_store
+    before = _article_rows(db)
+    res = client.get(route, params={param: value})
+    # A bad value is a clear 400 or a normal answer; never a 500 or every row of the table.
+    assert res.status_code in (200, 400, 422), (res.status_code, res.text)
+    if res.status_code == 200 and param in ("source", "date_from") and route == "/api/articles":
+        # No stored source or date equals an injection string: a tautology would list all.
+        assert res.json()["total"] == 0, res.text
+    assert _article_rows(db) == before
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_api_only_reads(client) -> None:
+    for method in ("post", "put", "delete", "patch"):
+        res = getattr(client, method)("/api/articles")
+        assert res.status_code == 405, (method, res.status_code)
+
+
+# --- access beyond this machine ----------------------------------------------------------------
+
+
+def test_loopback_needs_no_token_other_hosts_do(monkeypatch: pytest.MonkeyPatch) -> None:
+    from eventdesk.api.auth import TOKEN_ENV, is_loopback, resolve_token
+    from eventdesk.errors import UsageError
+
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    for host in ("127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"):
+        assert is_loopback(host)
+        assert resolve_token(host) is None
+    for host in ("0.0.0.0", "::", "192.168.1.5", "desk.example.org"):
+        assert not is_loopback(host)
+        with pytest.raises(UsageError, match="needs an access token"):
+            resolve_token(host)
+    with pytest.raises(UsageError, match="at least"):
+        resolve_token("0.0.0.0", "short")
+    with pytest.raises(UsageError, match="may only hold"):
+        resolve_token("0.0.0.0", "x" * 20 + "; Path=/")
+    monkeypatch.setenv(TOKEN_ENV, "t" * 24)
+    assert resolve_token("0.0.0.0") == "t" * 24
+
+
+def test_token_gate_refuses_requests_without_the_token(hostile_store: tuple[str, Path]) -> None:
+    from fastapi.testclient import TestClient
+
+    from eventdesk.api import create_app
+    from eventdesk.api.auth import COOKIE, protect
+
+    token = "s3cret-token-for-tests-0123"
+    url, _ = hostile_store
+    with TestClient(protect(create_app(url), token)) as c:
+        for path in ("/", "/api", "/api/articles", "/api/articles.csv", "/api/docs"):
+            res = c.get(path)
+            assert res.status_code == 401, (path, res.status_code)
+            assert "E021" in res.json()["error"]
+        for bad in ("Bearer wrong", "Bearer " + token[:-1], "Basic " + token, token):
+            assert c.get("/api", headers={"Authorization": bad}).status_code == 401
+        assert c.get("/api", headers={"Authorization": "Bearer " + token}).status_code == 200
+        # Opening the page once with ?token= sets an HttpOnly cookie for its own API calls.
+        res = c.get("/api", params={"token": token})
+        assert res.status_code == 200
+        set_cookie = res.headers["set-cookie"]
+        assert set_cookie.startswith(f"{COOKIE}=") and "HttpOnly" in set_cookie
+        assert c.get("/api/articles").status_code == 200  # the cookie now carries it
+        c.cookies.clear()
+        c.cookies.set(COOKIE, "wrong-token-wrong-token")
+        assert c.get("/api/articles").status_code == 401
