@@ -78,11 +78,21 @@ def _sentences(conn: Connection) -> None:
     schema.metadata.create_all(conn, tables=list(schema.TABLES_V4), checkfirst=True)
 
 
+def _query_indexes(conn: Connection) -> None:
+    """Composite indexes for the desk's filtered events table (:data:`schema.
+    QUERY_INDEXES_EVENTS`), each created unless present (a fresh database has them)."""
+    present = {ix["name"] for ix in inspect(conn).get_indexes(schema.events.name)}
+    for index in schema.QUERY_INDEXES_EVENTS:
+        if index.name not in present:
+            index.create(conn)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _initial),
     Migration("0002_linking", _linking),
     Migration("0003_claims", _claims),
     Migration("0004_sentences", _sentences),
+    Migration("0005_query_indexes", _query_indexes),
 )
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Select,
     and_,
     column,
+    exists,
     false,
     func,
     or_,
@@ -33,6 +34,8 @@ from sqlalchemy import (
     table,
     text,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import Join
 
 from ..errors import UsageError
 from . import search as fts
@@ -173,6 +176,15 @@ def _like(word: str) -> str:
     return f"%{escaped}%"
 
 
+def _contains(conn: Connection, col: Any, pattern: str) -> ColumnElement[bool]:
+    """``col`` matches the escaped LIKE ``pattern``, case-insensitively. On SQLite plain LIKE
+    already ignores case (ASCII, as ``lower()`` there does too), so it is used as it is:
+    ``lower(col) LIKE lower(?)`` costs a function call per row on every scan."""
+    if conn.dialect.name == "sqlite":
+        return col.like(pattern, escape="\\")
+    return col.ilike(pattern, escape="\\")
+
+
 def text_match(conn: Connection, q: str) -> ColumnElement[bool]:
     """A condition on ``articles``: the title or text holds every word of ``q``.
 
@@ -211,6 +223,26 @@ def _date_range(col: Any, date_from: str | None, date_to: str | None) -> list[An
     return conds
 
 
+class _LeftFirst(Join):
+    """An inner join that SQLite runs with its left side as the outer loop (SQLite's
+    ``CROSS JOIN`` is an inner join that fixes the loop order; other databases get a plain
+    ``JOIN``: their planners use statistics that SQLite stores lack). Left to itself SQLite
+    prefers ``ix_events_linked_to`` (``linked_to IS NULL`` looks like an equality to it) and
+    reads every head: in ingest order (``articles`` first) a LIMIT stops the walk after one
+    page, and a count through linked mentions (the mentions first) reads only those."""
+
+    inherit_cache = True
+
+
+@compiles(_LeftFirst, "sqlite")
+def _articles_first_sqlite(join: _LeftFirst, compiler: Any, **kw: Any) -> str:
+    kw["asfrom"] = True
+    left = compiler.process(join.left, **kw)
+    right = compiler.process(join.right, **kw)
+    on = compiler.process(join.onclause, **kw)
+    return f"{left} CROSS JOIN {right} ON {on}"
+
+
 class Reader:
     """Read-only queries over one :class:`Store` (which it does not own or close)."""
 
@@ -224,8 +256,9 @@ class Reader:
 
     # -- events ----------------------------------------------------------------------------
 
-    def _mention_conds(self, conn: Connection, f: EventFilter) -> list[Any]:
-        c = events.c
+    def _mention_conds(self, conn: Connection, f: EventFilter, c: Any = events.c) -> list[Any]:
+        """The conditions ``f`` puts on one mention, over the columns ``c`` (``events.c`` or
+        an alias's, when one query looks at a group's head and its mentions apart)."""
         conds: list[Any] = []
         if f.type:
             conds.append(c.event == f.type)
@@ -239,8 +272,8 @@ class Reader:
             pat = _like(f.actor)
             conds.append(
                 or_(
-                    c.actor_entity_text.ilike(pat, escape="\\"),
-                    c.recipient_entity_text.ilike(pat, escape="\\"),
+                    _contains(conn, c.actor_entity_text, pat),
+                    _contains(conn, c.recipient_entity_text, pat),
                     c.actor_code == f.actor,
                     c.recipient_code == f.actor,
                 )
@@ -272,10 +305,60 @@ class Reader:
             where.append(or_(and_(*conds), events.c.event_id.in_(linked)))
         return where
 
-    def _heads(self, where: list[Any]) -> Select[Any]:
+    def count_events(self, conn: Connection, f: EventFilter) -> int:
+        """How many real-world events match ``f``, without visiting the groups one by one.
+
+        Counted in two parts that cannot overlap: the heads that match themselves (inside the
+        composite ``(column, linked_to)`` indexes of migration 0005 for the usual filters), and
+        the other heads that one of their linked mentions makes match. The second part only
+        reads the linked mentions that match (about one mention in five is linked) and their
+        heads by primary key. This is the count the events table shows on every filter; the
+        former single query visited every head with an ``OR ... IN`` and took seconds on
+        100,000 events.
+        """
+        own_conds = self._mention_conds(conn, f)
+        # With conditions, "is a head" is written so that no index can serve it: SQLite then
+        # reads the filter column's composite index, where ``linked_to`` is at hand, instead
+        # of every head through ``ix_events_linked_to``.
+        is_head = (
+            func.coalesce(events.c.linked_to, "") == "" if own_conds
+            else events.c.linked_to.is_(None)
+        )
+        own = [is_head, *own_conds]
+        if f.event_id:
+            own.append(events.c.event_id == f.event_id)
+        total = int(conn.execute(select(func.count()).select_from(events).where(*own))
+                    .scalar_one())
+        if not own_conds:
+            return total
+        m, h, h2 = events.alias("m"), events.alias("h"), events.alias("h2")
+        head_matches = exists().where(
+            h2.c.event_id == h.c.event_id, *self._mention_conds(conn, f, h2.c)
+        )
+        via_link = (
+            select(func.count(h.c.event_id.distinct()))
+            .select_from(_LeftFirst(m, h, h.c.event_id == m.c.linked_to))
+            .where(
+                m.c.linked_to.is_not(None),
+                func.coalesce(h.c.linked_to, "") == "",
+                *self._mention_conds(conn, f, m.c),
+                ~head_matches,
+            )
+        )
+        if f.event_id:
+            via_link = via_link.where(h.c.event_id == f.event_id)
+        return total + int(conn.execute(via_link).scalar_one())
+
+    def _heads(self, where: list[Any], in_ingest_order: bool = False) -> Select[Any]:
+        """The group heads matching ``where`` with their article's ``seq``. In ingest order,
+        the articles are walked in ``seq`` order and each one's heads read in rank order
+        (index ``ix_events_article_head``): a page needs no sort of every match."""
+        joined = (_LeftFirst if in_ingest_order else Join)(
+            articles, events, articles.c.id == events.c.article_id
+        )
         return (
             select(events, articles.c.seq.label("a_seq"))
-            .join(articles, articles.c.id == events.c.article_id)
+            .select_from(joined)
             .where(*where)
         )
 
@@ -288,18 +371,16 @@ class Reader:
         order = _sort_key(sort, EVENT_SORTS)
         with self._conn("read events") as conn:
             where = self._head_where(conn, f)
-            count = (
-                select(func.count())
-                .select_from(events.join(articles, articles.c.id == events.c.article_id))
-                .where(*where)
-            )
-            total = int(conn.execute(count).scalar_one())
-            stmt = self._heads(where)
-            if order is not None:
-                stmt = stmt.order_by(_ordered(*order))
-            stmt = stmt.order_by(articles.c.seq, events.c.rank).limit(limit).offset(offset)
-            heads = list(conn.execute(stmt))
-            items = _event_records(conn, heads)
+            total = self.count_events(conn, f)
+            items: list[dict[str, Any]] = []
+            if limit and offset < total:
+                stmt = self._heads(where, in_ingest_order=order is None and not f.story
+                                   and not f.article and not f.event_id)
+                if order is not None:
+                    stmt = stmt.order_by(_ordered(*order))
+                stmt = stmt.order_by(articles.c.seq, events.c.rank).limit(limit).offset(offset)
+                heads = list(conn.execute(stmt))
+                items = _event_records(conn, heads)
         return Page(total=total, limit=limit, offset=offset, items=items)
 
     def iter_events(self, f: EventFilter, sort: str | None = None) -> Iterator[dict[str, Any]]:
@@ -650,3 +731,8 @@ def _event_records(conn: Connection, heads: list[Any]) -> list[dict[str, Any]]:
         rec["event_id"], rec["story_id"] = head.event_id, head.story_id
         out.append(rec)
     return out
+
+
+@compiles(_LeftFirst)
+def _articles_first_default(join: _LeftFirst, compiler: Any, **kw: Any) -> str:
+    return str(compiler.visit_join(join, **kw))

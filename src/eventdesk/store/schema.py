@@ -206,6 +206,14 @@ figures = Table(
     Index("ix_figures_about_key_unit", "about_key", "unit"),
 )
 
+#: The events indexes of migration 0005 (``0005_query_indexes``).
+QUERY_INDEXES_EVENTS = (
+    Index("ix_events_article_head", "article_id", "linked_to", "rank"),
+    Index("ix_events_event_head", "event", "linked_to"),
+    Index("ix_events_country_head", "country", "linked_to"),
+    Index("ix_events_date_head", "date", "linked_to"),
+)
+
 events = Table(
     "events",
     metadata,
@@ -264,6 +272,11 @@ events = Table(
     Index("ix_events_country", "country"),
     Index("ix_events_story_id", "story_id"),
     Index("ix_events_linked_to", "linked_to"),
+    # Migration 0005, for the desk's events table (:mod:`.query`): a group's head is the row
+    # with ``linked_to`` NULL, so each filter column is paired with it. An article's heads in
+    # rank order give the default (ingest) order a page at a time without sorting them all;
+    # the others count the heads of one type, country or date range inside the index.
+    *QUERY_INDEXES_EVENTS,
 )
 
 event_sources = Table(
