@@ -80,12 +80,15 @@ def copy_store(template: Path, dest: Path) -> Path:
 
 
 def exports(db: Path) -> dict[str, list[dict[str, Any]]]:
-    """The four exports that define a store's content, read with the same code as the CLI."""
-    from eventdesk.export import records
-    from eventdesk.store import Store
-
-    with Store(f"sqlite:///{db}") as store:
-        return {kind: list(records(store, kind)) for kind in EXPORT_KINDS}
+    """The four exports that define a store's content, from the real ``eventdesk export``
+    (a child process, so the code reading the store is the code that wrote it)."""
+    out = {}
+    for kind in EXPORT_KINDS:
+        res = eventdesk("export", kind, "--db", f"sqlite:///{db}", "--quiet", timeout=300)
+        if res.returncode != 0:
+            raise RuntimeError(f"export {kind} failed: {res.stderr}")
+        out[kind] = [json.loads(line) for line in res.stdout.splitlines()]
+    return out
 
 
 def differences(a: dict[str, list[dict]], b: dict[str, list[dict]]) -> list[str]:
