@@ -153,10 +153,16 @@ class EventComponent:
             if s >= 0:
                 by_sent.setdefault(s, []).append(k)
         per_sent: dict[int, list[Candidate]] = {}
+        stating: set[int] = set()  # sentences that only state (a listed non-event, a claim)
         for s, toks in by_sent.items():
-            cands = self._merge(tree, candidates(self.ontology, tree, toks))
+            found = candidates(self.ontology, tree, toks)
+            if any(c.source == "none" for c in found):
+                stating.add(s)
+            cands = self._merge(tree, [c for c in found if c.source != "none"])
+            if len(cands) < len([c for c in found if c.source != "none"]) and not cands:
+                stating.add(s)
             per_sent[s] = cands
-        self._classify(doc, tree, by_sent, per_sent)
+        self._classify(doc, tree, by_sent, per_sent, stating)
         events: list[Event] = []
         depth: dict[int, float] = {}
         for s, cands in sorted(per_sent.items()):
@@ -178,6 +184,9 @@ class EventComponent:
         by_k = {c.k: c for c in cands}
         drop: set[int] = set()
         for c in cands:
+            if _own_claim(tree, c.k):
+                drop.add(c.k)  # "X claimed that they had attacked": a claim of responsibility
+                continue
             g = _governing_candidate(tree, c.k, by_k)
             if g is None or g.k in drop:
                 continue
@@ -206,12 +215,17 @@ class EventComponent:
         return [c for c in cands if c.k not in drop]
 
     def _classify(self, doc: Document, tree: Tree, by_sent: dict[int, list[int]],
-                  per_sent: dict[int, list[Candidate]]) -> None:
-        """Resolve ambiguous candidates and type cue-less sentences with the classifier."""
+                  per_sent: dict[int, list[Candidate]], stating: set[int]) -> None:
+        """Resolve ambiguous candidates and type cue-less sentences with the classifier.
+
+        A sentence the rules found to only state something (``stating``: "declined to comment",
+        "rejected the accusations", "claimed they had attacked") is not handed to the
+        classifier for an event of its own: the rules' "no event" is the better-informed call.
+        """
         if self.ontology_name == "acled":
             return  # ACLED typing happens per event in _to_acled
         need = [s for s, cands in per_sent.items()
-                if not cands or any(len(c.options) > 1 for c in cands)]
+                if (not cands and s not in stating) or any(len(c.options) > 1 for c in cands)]
         if not need:
             return
         texts = [doc.sentences[s].text for s in need]
@@ -449,6 +463,25 @@ def _governing_candidate(tree: Tree, k: int, by_k: dict[int, Candidate]) -> Cand
             continue
         return None
     return None
+
+
+# Verbs that put forward an actor's own, contested account of its deeds.
+CLAIM_VERBS = frozenset({"claim"})
+
+
+def _own_claim(tree: Tree, k: int) -> bool:
+    """Whether ``k`` is an act its own actor claims ("X claimed that they had attacked Y").
+
+    Such a sentence is a claim of responsibility, coded like "X claimed responsibility for the
+    attack": a statement, not an event report (the attack itself is reported elsewhere, by
+    whoever saw it). Only a pronoun subject pointing back to the claimant counts: "X claimed
+    that Y attacked" is an accusation and stays an event.
+    """
+    if tree.tokens[k].dep != "ccomp" or tree.lemma(tree.head(k)) not in CLAIM_VERBS:
+        return False
+    subj = tree.kids(k, "nsubj")
+    return bool(subj) and tree.tokens[subj[0]].pos == "PRON" and \
+        tree.lemma(subj[0]) not in ("it", "this", "that")
 
 
 def _absorb(g: Candidate, c: Candidate) -> None:

@@ -188,6 +188,13 @@ def verb_candidate(onto: Ontology, tree: Tree, k: int, sent_lemmas: set[str]
             return Candidate(k=k, options=[(rule.type, rule.mode)], confidence=0.8,
                              source="object_rule")
     ph = _phrasal(onto, tree, k)
+    if ph and not ph[0]:
+        # a listed non-event reading ("agree with the assessment"): an opinion, unless the
+        # verb also takes a clause or a topic ("agreed with Iraq to expand", "agreed on")
+        if not (tree.kids(k, "xcomp", "ccomp") or any(
+                tree.lemma(p) in ("on", "to") for p in tree.kids(k, "prep"))):
+            return Candidate(k=k, options=[("", "")], confidence=0.0, source="none")
+        ph = None
     if ph:
         return Candidate(k=k, options=[ph], confidence=0.8, source="phrasal")
     if lem in onto.needs_rule:
@@ -240,6 +247,7 @@ def candidates(onto: Ontology, tree: Tree, sent_tokens: list[int]) -> list[Candi
             c = verb_candidate(onto, tree, k, sent_lemmas)
             if c is not None and c.source == "none":
                 covered.update(tree.subtree(k))
+                out.append(c)  # kept as a marker: this sentence states, it reports no event
                 continue
             if c is not None:
                 out.append(c)

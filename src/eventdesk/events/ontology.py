@@ -11,7 +11,7 @@ Shape of a file (every key but ``name`` and ``types`` is optional)::
                                    "verbs": {lemma: mode}, "nouns": {lemma: mode}, "examples"}},
      "mode_cues": {TYPE: [[MODE, [lemma, ...]], ...]},        # first match in the sentence wins
      "object_rules": [{"lemmas", "objects", "type", "mode", ...}],  # verb + object -> type
-     "phrasal": {"pull out": [TYPE, MODE]},                   # verb + particle/preposition
+     "phrasal": {"pull out": [TYPE, MODE]},                   # verb + particle ("" = no event)
      "needs_rule": [lemma], "needs_complement": [lemma],      # cues too vague on their own
      "noun_types": {lemma: [[TYPE, MODE, [context lemma, ...]], ...]}}  # nouns needing context
 """
@@ -127,7 +127,7 @@ def _parse(data: dict[str, Any], source: str) -> Ontology:
     phrasal = {k.lower(): (v[0], v[1] if len(v) > 1 else "")
                for k, v in (data.get("phrasal") or {}).items()}
     for k, (t, _) in phrasal.items():
-        if t not in types:
+        if t and t not in types:  # "" lists a non-event reading ("agree with" an opinion)
             raise InputError(f"phrasal cue {k!r} names unknown type {t!r}", source=source)
     noun_types = {
         k.lower(): [(t, m, _fs(ctx)) for t, m, ctx in v]
