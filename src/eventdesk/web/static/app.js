@@ -213,13 +213,30 @@ function filterForm(params, path) {
 
 async function eventsPage(params) {
   const t0 = performance.now();
-  const query = Object.assign({}, params, { limit: 50, facets: "event,country,source,mode" });
-  const page = await api("/api/events" + qs(query));
+  // The table first; its facets (a scan of every matching event) in a second request, filled
+  // in when they come, so the rows never wait for the counts.
+  const page = await api("/api/events" + qs(Object.assign({}, params, { limit: 50 })));
   const ms = Math.round(performance.now() - t0);
   clear(main);
   const facetBox = h("div", { class: "facets", id: "facets" });
+  const facetQuery = Object.assign({}, params, { limit: 0, facets: "event,country,source,mode" });
+  delete facetQuery.offset; delete facetQuery.sort;
+  api("/api/events" + qs(facetQuery))
+    .then(function (body) { fillFacets(facetBox, body.facets, params); })
+    .catch(function (err) { add(facetBox, h("p", { class: "muted" }, "facets: " + err.message)); });
+  const table = eventsTable(page, params);
+  add(main, [h("h1", null, "Events"),
+    filterForm(params, "/events"),
+    h("p", { class: "muted", id: "events-status" }, page.total + " events · " + ms + " ms · ",
+      h("a", { href: "#/map" + qs(params) }, "show on map")),
+    downloads("/api/events", params),
+    h("div", { class: "layout" }, facetBox, h("div", null, table,
+      pager(page, function (off) { go("/events", Object.assign({}, params, { offset: off })); })))]);
+}
+
+function fillFacets(facetBox, facets, params) {
   [["event", "type"], ["country", "country"], ["source", "source"], ["mode", "mode"]].forEach(function (f) {
-    const values = page.facets[f[0]] || [];
+    const values = facets[f[0]] || [];
     if (!values.length) return;
     add(facetBox, h("h3", null, f[0] === "event" ? "Type" : f[0][0].toUpperCase() + f[0].slice(1)));
     add(facetBox, h("ul", null, values.map(function (v) {
@@ -232,7 +249,10 @@ async function eventsPage(params) {
         } }, h("span", null, v.value == null ? "(none)" : v.value), h("span", { class: "muted" }, v.count));
     })));
   });
-  const table = h("table", { id: "events" },
+}
+
+function eventsTable(page, params) {
+  return h("table", { id: "events" },
     h("thead", null, h("tr", null, COLUMNS.map(function (c) {
       if (!c[0]) return h("th", null, c[1]);
       const cls = "sortable" + (params.sort === c[0] ? " sorted-asc" : params.sort === "-" + c[0] ? " sorted-desc" : "");
@@ -253,13 +273,6 @@ async function eventsPage(params) {
           return [i ? ", " : "", articleLink(s.article_id, s.source || s.article_id, s.start + "-" + s.end)];
         })));
     })));
-  add(main, [h("h1", null, "Events"),
-    filterForm(params, "/events"),
-    h("p", { class: "muted", id: "events-status" }, page.total + " events · " + ms + " ms · ",
-      h("a", { href: "#/map" + qs(params) }, "show on map")),
-    downloads("/api/events", params),
-    h("div", { class: "layout" }, facetBox, h("div", null, table,
-      pager(page, function (off) { go("/events", Object.assign({}, params, { offset: off })); })))]);
 }
 
 async function mapPage(params) {
