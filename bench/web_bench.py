@@ -311,7 +311,7 @@ def main() -> None:
     work = args.keep or Path(tempfile.mkdtemp(prefix="web-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     db = args.db or build(args.shared, args.limit, work)
-    print("\n== the processed store ==")
+    print(f"\n== {db} (as given) ==")
     ok = measure(db, args.runs)
     if args.events:
         big = work / "synthetic.db"

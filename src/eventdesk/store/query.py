@@ -26,7 +26,6 @@ from sqlalchemy import (
     Select,
     and_,
     column,
-    exists,
     false,
     func,
     or_,
@@ -292,9 +291,21 @@ class Reader:
             conds.append(c.article_id.in_(select(articles.c.id).where(text_match(conn, f.q))))
         return conds
 
-    def _head_where(self, conn: Connection, f: EventFilter) -> list[Any]:
-        """Conditions on a group's head mention (``linked_to`` NULL) for the groups matching."""
-        where: list[Any] = [events.c.linked_to.is_(None)]
+    def _head_where(
+        self, conn: Connection, f: EventFilter, by_article: bool = False
+    ) -> list[Any]:
+        """Conditions on a group's head mention (``linked_to`` NULL) for the groups matching.
+
+        ``by_article``: the heads are read article by article (ingest order), where
+        ``linked_to IS NULL`` serves ``ix_events_article_head``. Otherwise "is a head" is
+        written so that no index serves it, and SQLite reads the filter columns' indexes
+        rather than every head through ``ix_events_linked_to``.
+        """
+        is_head = (
+            events.c.linked_to.is_(None) if by_article
+            else func.coalesce(events.c.linked_to, "") == ""
+        )
+        where: list[Any] = [is_head]
         if f.event_id:
             where.append(events.c.event_id == f.event_id)
         conds = self._mention_conds(conn, f)
@@ -328,12 +339,11 @@ class Reader:
         own = [is_head, *own_conds]
         if f.event_id:
             own.append(events.c.event_id == f.event_id)
-        m, h, h2 = events.alias("m"), events.alias("h"), events.alias("h2")
+        m, h = events.alias("m"), events.alias("h")
         if not own_conds:
             return own, h, None
-        head_matches = exists().where(
-            h2.c.event_id == h.c.event_id, *self._mention_conds(conn, f, h2.c)
-        )
+        # NULL (a condition on a missing value) counts as not matching.
+        head_matches = func.coalesce(and_(*self._mention_conds(conn, f, h.c)), false())
         via_link = (
             select()
             .select_from(_LeftFirst(m, h, h.c.event_id == m.c.linked_to))
@@ -379,12 +389,13 @@ class Reader:
         _check_page(limit, offset)
         order = _sort_key(sort, EVENT_SORTS)
         with self._conn("read events") as conn:
-            where = self._head_where(conn, f)
             total = self.count_events(conn, f)
             items: list[dict[str, Any]] = []
             if limit and offset < total:
-                stmt = self._heads(where, in_ingest_order=order is None and not f.story
-                                   and not f.article and not f.event_id)
+                # Few heads to sort (one story, article or event): their own index is best.
+                by_article = order is None and not (f.story or f.article or f.event_id)
+                where = self._head_where(conn, f, by_article)
+                stmt = self._heads(where, in_ingest_order=by_article)
                 if order is not None:
                     stmt = stmt.order_by(_ordered(*order))
                 stmt = stmt.order_by(articles.c.seq, events.c.rank).limit(limit).offset(offset)
