@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -247,3 +248,83 @@ def test_serve_refuses_a_missing_store(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["serve", "--db", f"sqlite:///{tmp_path / 'none.db'}"])
     assert result.exit_code == 2
     assert not (tmp_path / "none.db").exists()
+
+
+def _expected_groups(url: str, match: Any) -> dict[str, Any]:
+    """Brute force, independent of the desk's SQL: every mention row, grouped by the event it
+    reports; a group matches when any of its mentions does. -> head id -> head row."""
+    import sqlite3
+
+    con = sqlite3.connect(url.removeprefix("sqlite:///"))
+    con.row_factory = sqlite3.Row
+    rows = list(con.execute("SELECT e.*, a.source AS a_source FROM events e "
+                            "JOIN articles a ON a.id = e.article_id"))
+    con.close()
+    heads = {r["event_id"]: r for r in rows if r["linked_to"] is None}
+    hit = {r["linked_to"] or r["event_id"] for r in rows if match(r)}
+    return {g: heads[g] for g in hit if g in heads}
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [
+        ({}, lambda r: True),
+        ({"type": "ASSAULT"}, lambda r: r["event"] == "ASSAULT"),
+        ({"country": "IRQ"}, lambda r: r["country"] == "IRQ"),
+        ({"source": "Fixture Daily"}, lambda r: r["a_source"] == "Fixture Daily"),
+        ({"located": "true"}, lambda r: r["latitude"] is not None),
+        ({"date_from": "2020-01-06"}, lambda r: (r["date"] or "") >= "2020-01-06"),
+        ({"type": "ASSAULT", "source": "Fixture Wire"},
+         lambda r: r["event"] == "ASSAULT" and r["a_source"] == "Fixture Wire"),
+        ({"type": "NO-SUCH-TYPE"}, lambda r: False),
+    ],
+)
+def test_totals_pages_and_facets_agree_with_brute_force(
+    client: httpx.Client, built: dict[str, Any], params: dict[str, str], match: Any
+) -> None:
+    # The desk counts the groups matching in two parts (heads that match, heads matched
+    # through a linked report) and facets them in one GROUP BY: both must equal the plain
+    # definition, in every sort order and page size.
+    want = _expected_groups(built["url"], match)
+    for sort in (None, "-date", "confidence"):
+        got: list[str] = []
+        url: str | None = "/api/events?" + urlencode({**params, "limit": 1,
+                                                      **({"sort": sort} if sort else {})})
+        while url:
+            body = client.get(url).json()
+            assert body["total"] == len(want)
+            got.extend(_ids(body["items"]))
+            url = body["next"]
+        assert sorted(got) == sorted(want)
+    body = client.get("/api/events", params={**params, "limit": 0,
+                                             "facets": "event,mode,country"}).json()
+    assert body["items"] == [] and body["total"] == len(want)
+    for name in ("event", "mode", "country"):
+        expected: dict[Any, int] = {}
+        for head in want.values():
+            expected[head[name]] = expected.get(head[name], 0) + 1
+        assert {v["value"]: v["count"] for v in body["facets"][name]} == expected
+
+
+def test_query_indexes_migration_tolerates_and_restores(tmp_path: Path) -> None:
+    import sqlite3
+
+    from eventdesk.store.schema import QUERY_INDEXES_EVENTS
+
+    db = tmp_path / "m.db"
+    Store(f"sqlite:///{db}").close()  # a fresh store: created with them, migration tolerates
+    names = {ix.name for ix in QUERY_INDEXES_EVENTS}
+    con = sqlite3.connect(db)
+
+    def present() -> set[str]:
+        return {r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'")}
+
+    assert names <= present()
+    for name in names:  # a store from before migration 0005
+        con.execute(f"DROP INDEX {name}")
+    con.execute("DELETE FROM schema_migrations WHERE name = '0005_query_indexes'")
+    con.commit()
+    Store(f"sqlite:///{db}").close()
+    assert names <= present()
+    con.close()
