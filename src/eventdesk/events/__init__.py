@@ -260,7 +260,9 @@ class EventComponent:
         etype, mode = c.type, c.mode
         hypothetical = fact.hypothetical
         negated = fact.negated
-        if fact.intent and not negated and etype in COOPERATIVE | {"RETREAT"}:
+        if fact.decided and not negated and etype in ("RETREAT", "CONCEDE"):
+            pass  # "decided to ease the sanctions": the step back, decided (still flagged)
+        elif fact.intent and not negated and etype in COOPERATIVE | {"RETREAT"}:
             # a stated commitment to cooperate or step back ("will visit", "is willing to
             # withdraw") is itself the event: an AGREE that happened
             etype, mode, hypothetical = "AGREE", "", False

@@ -112,7 +112,8 @@ def _rule_matches(tree: Tree, rule: ObjectRule, k: int, sent_lemmas: set[str]) -
             args = _objects(tree, k) + tree.kids(k, "xcomp")
     if not args or not (_lemmas_of(tree, args) & rule.objects):
         return False
-    if rule.only_if_no and any(tree.lemma(p) in rule.only_if_no for p in tree.kids(k, "prep")):
+    if rule.only_if_no and any(tree.lemma(p) in rule.only_if_no
+                               for p in tree.kids(k, "prep", "prt")):
         return False
     if rule.only_if_governed and not (_governed_by(tree, k) & rule.only_if_governed):
         return False

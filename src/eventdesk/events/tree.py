@@ -38,6 +38,9 @@ INTENT_WORDS = frozenset({
 INTENT_STRONG = frozenset({"plan", "intend", "decide", "agree", "pledge", "promise", "vow",
                            "offer", "commit", "prepare", "set", "due", "move", "aim", "resolve",
                            "poised", "ready", "willing", "going", "seek", "want", "eager"})
+# Governing words by which an authority takes a decision: "decided to lift the sanctions" is
+# the concession itself being made, not a promise of one.
+DECISION_WORDS = frozenset({"decide", "resolve"})
 FUTURE_MODALS = frozenset({"will", "shall", "'ll", "wo"})
 NEGATING_GOVERNORS = frozenset({"deny", "fail", "refuse", "decline", "avoid", "reject", "dismiss",
                                 "refute", "prevent", "stop", "unable"})
@@ -198,6 +201,7 @@ class Factuality:
     reported: bool = False
     intent: bool = False  # hypothetical only as a stated future act or plan ("will", "plans to")
     conditional: bool = False  # under "if"/"unless"
+    decided: bool = False  # governed by a decision taken ("decided to lift the sanctions")
 
 
 def _conditional(tree: Tree, k: int) -> bool:
@@ -224,6 +228,7 @@ def factuality(tree: Tree, k: int) -> Factuality:
     hypothetical = modal is not None or conditional
     possible = modal == "modal" or conditional
     reported = False
+    decided = False
     if tree.tokens[k].pos in ("NOUN", "PROPN"):
         for c in tree.kids(k, "amod", "compound", "nmod"):
             if tree.tokens[c].text.lower() in HYPOTHETICAL_MODIFIERS:
@@ -246,6 +251,8 @@ def factuality(tree: Tree, k: int) -> Factuality:
             reported = True
         if dep in ("xcomp", "pcomp", "ccomp", "prep", "acl") and glem in NEGATING_GOVERNORS:
             negated = True
+        if dep in ("xcomp", "acl") and glem in DECISION_WORDS and not _modal(tree, gov):
+            decided = True
         if dep in ("xcomp", "ccomp", "acl") and glem in INTENT_WORDS:
             hypothetical = True
             if glem not in INTENT_STRONG:
@@ -262,4 +269,5 @@ def factuality(tree: Tree, k: int) -> Factuality:
             break  # the speaker's own modality does not colour the reported event
         n = gov
     return Factuality(negated=negated, hypothetical=hypothetical, reported=reported,
-                      intent=hypothetical and not possible, conditional=conditional)
+                      intent=hypothetical and not possible, conditional=conditional,
+                      decided=decided)
