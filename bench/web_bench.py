@@ -8,7 +8,8 @@ processing all 19k articles takes hours here). It is measured as it is; then, un
 ``--events 0``, a copy is grown into a SYNTHETIC store (ids ``syn-...``, clearly marked) of
 ``--articles`` articles and ``--events`` real-world events, each article a copy of a processed
 one with all its spans, grouped into stories of realistic sizes (see :func:`synthesize`), and
-measured again. The processed store is left as it was.
+measured again. The processed store gets no synthetic rows (opening it applies any pending
+migration).
 
     python bench/web_bench.py --db processed.db --articles 10000 --events 100000 --keep DIR
     python bench/web_bench.py --db DIR/synthetic.db --events 0     # measure it again
