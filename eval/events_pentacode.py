@@ -40,7 +40,10 @@ PENTACLASS = {
     "THREATEN": 3,  # 13
     "PROTEST": 4,  # 14
     "MOBILIZE": 4,  # 15 exhibit force posture
-    "SANCTION": 4,  # 16 reduce relations
+    # 16 reduce relations: by root code material conflict, but these sentences label cuts in
+    # relations (sanctions, suspended aid, expelled diplomats) as verbal conflict: measured on
+    # the even half, 25 of the 28 sentences coded SANCTION were class 3 (the odd half agrees)
+    "SANCTION": 3,
     "COERCE": 4,  # 17
     "ASSAULT": 4,  # 18-20
 }

@@ -261,3 +261,73 @@ def test_publisher_boilerplate_ranks_below_news(nlp, events):
     assert doc.events[0].event == "PROTEST"
     own = [e for e in doc.events if e.actor and e.actor.entity_text.lower() == "we"]
     assert own and all(e.salience < doc.events[0].salience - 0.2 for e in own)
+
+
+def test_purpose_of_a_protest_is_not_a_second_event(nlp, events):
+    doc = run(nlp, events, "Thousands of farmers staged protests in the capital on Monday to "
+                           "demand higher crop prices.")
+    assert first(doc).event == "PROTEST"
+    assert all(e.event != "REQUEST" for e in doc.events)
+
+
+def test_banning_imports_is_a_sanction(nlp, events):
+    ev = first(run(nlp, events, "The government banned all imports from the neighbouring state."))
+    assert ev.event == "SANCTION" and ev.trigger.text == "banned"
+
+
+def test_owner_of_a_strike_is_its_actor(nlp, linker, events):
+    doc = nlp(Document(article=Article(
+        id="t", text="A US drone strike killed a senior militia commander on Friday.")))
+    ev = first(events(linker(doc)))
+    assert ev.event == "ASSAULT"
+    assert ev.actor is not None and ev.actor.country == "USA"
+
+
+def test_strike_that_killed_is_an_attack_whatever_the_victim_is_called(nlp, events):
+    doc = run(nlp, events, "The strike that killed General Omar Haddad angered the capital.")
+    ev = next(e for e in doc.events if e.trigger and e.trigger.text == "strike")
+    assert ev.event == "ASSAULT"
+
+
+def test_killing_of_someone_has_them_as_recipient(nlp, events):
+    doc = run(nlp, events, "The killing of the commander by the soldiers angered villagers.")
+    ev = next(e for e in doc.events if e.trigger and e.trigger.text == "killing")
+    assert ev.recipient is not None and "commander" in ev.recipient.entity_text
+    assert ev.actor is not None and "soldiers" in ev.actor.entity_text
+
+
+def test_demanded_clause_subject_is_the_recipient(nlp, events):
+    ev = first(run(nlp, events, "The union demanded that the mayor resign at once."))
+    assert ev.event == "REQUEST"
+    assert ev.recipient is not None and "mayor" in ev.recipient.entity_text
+
+
+def test_event_in_a_background_phrase_does_not_take_the_clause_subject(nlp, events):
+    doc = run(nlp, events, "The future of the talks is in doubt after the drone strike that "
+                           "killed the militia leader.")
+    ev = next(e for e in doc.events if e.event == "ASSAULT")
+    assert ev.actor is None or "future" not in ev.actor.entity_text
+
+
+@pytest.mark.parametrize("text", [
+    "The minister said he agreed with the opposition's assessment of the economy.",
+    "The rebels claimed that they had attacked an army convoy.",
+    "The ministry declined to comment on the dispute.",
+])
+def test_statements_are_not_events(nlp, events, text):
+    assert run(nlp, events, text).events == []
+
+
+def test_claim_about_someone_else_is_still_an_event(nlp, events):
+    doc = run(nlp, events, "The rebels claimed that government troops had attacked a village.")
+    assert any(e.event == "ASSAULT" and e.reported for e in doc.events)
+
+
+def test_peacekeeping_deployment_is_aid_not_mobilization(nlp, events):
+    ev = first(run(nlp, events, "Norway deployed 200 soldiers to the UN peacekeeping mission."))
+    assert ev.event == "AID"
+
+
+def test_calling_off_a_strike_is_a_concession(nlp, events):
+    ev = first(run(nlp, events, "The dockers called off their strike on Tuesday."))
+    assert ev.event == "CONCEDE"

@@ -33,6 +33,9 @@ GROUP_NOUNS = frozenset({
     "company", "firm", "bank", "agency", "organization", "organisation", "office", "camp",
     "convoy", "checkpoint", "village", "town", "city", "compound", "facility", "headquarters",
     "post", "position", "station", "neighbour", "neighbor", "ally", "partner", "suspect",
+    "mayor", "governor", "king", "queen", "chancellor", "premier", "judge", "prosecutor",
+    "chief", "director", "spokesman", "spokeswoman", "spokesperson", "diplomat", "inspector",
+    "observer", "peacekeeper", "monarch", "emir", "sheikh", "cleric", "candidate",
 })
 # Verbs that carry a nominal event ("launched an attack", "held talks", "signed an agreement"):
 # the verb's subject is the actor of the noun's event.
@@ -428,6 +431,10 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
     return actor, recipient
 
 
+# Prepositions that set an event as the time, cause or background of another clause: the
+# clause's subject is not the event's actor ("talks stalled after the strike").
+SETTING_PREPS = frozenset({"after", "before", "following", "since", "amid", "despite", "during",
+                           "until", "because", "due", "over", "in", "from", "like", "than"})
 # Speech acts whose clausal complement names their addressee as its subject.
 CLAUSE_ADDRESSEE_TYPES = frozenset({"REQUEST", "THREATEN", "ACCUSE"})
 # Pronouns and placeholders that name no one by themselves: the actor is found elsewhere.
@@ -459,6 +466,8 @@ def governing_subject(tree: Tree, k: int, limit: int = 5) -> int | None:
         h = tree.head(n)
         if h == n or tree.tokens[n].dep not in INHERIT_DEPS:
             return None
+        if tree.tokens[n].dep == "prep" and tree.lemma(n) in SETTING_PREPS:
+            return None  # "X is in doubt after the strike that ...": X did not strike
         below, n = n, h
         if tree.tokens[h].pos in ("VERB", "AUX") or tree.tokens[h].tag.startswith("VB"):
             a, _ = _subject(tree, h)
