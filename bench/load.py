@@ -203,8 +203,9 @@ def run_load(db: Path, n_requests: int, threads: int, max_seconds: float,
 
 def count_articles(db: Path) -> int:
     import sqlite3
+    from contextlib import closing
 
-    with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=60) as conn:
+    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=60)) as conn:
         return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
 
 

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,7 @@ def eventdesk(*args: str, timeout: float = PROCESS_TIMEOUT_S) -> subprocess.Comp
 
 def integrity(db: Path) -> str:
     """SQLite's own verdict on the file (``ok`` or the first problem)."""
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         return str(conn.execute("PRAGMA integrity_check").fetchone()[0])
 
 
@@ -417,7 +417,7 @@ def soak_inputs(n: int, n_cli: int, seed: int, folder: Path) -> tuple[int, list[
 
 
 def _table_snapshot(db: Path) -> dict[str, list[tuple]]:
-    with sqlite3.connect(db) as conn:
+    with closing(sqlite3.connect(db)) as conn:
         return {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
                 for t in ("articles", "events", "figures", "places")}
 

@@ -387,3 +387,18 @@ def test_bad_ingest_leaves_the_store_intact(
     assert [r for r in after["articles"] if r[0] in old_ids] == before["articles"]
     for table in ("events", "figures", "places", "entities"):
         assert after[table] == before[table]
+
+
+@pytest.mark.parametrize("name", ["feed.rss", "feed.xml", "feed"])
+@pytest.mark.parametrize("junk", [b"utf-\xc7", b"ut\xd2f-8", b"\xff\xfe"])
+def test_feed_with_a_damaged_encoding_declaration(tmp_path: Path, name: str, junk: bytes) -> None:
+    """Found by bench/reliability.py: feedparser raised UnicodeDecodeError on a non-ASCII byte
+    in ``<?xml ... encoding="..."?>``; it is now a reported problem naming the file."""
+    doc = (
+        b'<?xml version="1.0" encoding="' + junk + b'"?>\n'
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>'
+        b"<entry><title>Troops leave</title><content>Troops left Mosul.</content></entry></feed>"
+    )
+    path = write(tmp_path, name, doc)
+    arts, problems = read_all([str(path)])
+    assert arts or any(str(path) in p for p in problems)

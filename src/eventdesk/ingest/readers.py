@@ -507,7 +507,16 @@ def read_feed(path: Path, report: Report, day: str | None) -> Iterator[Article]:
     import feedparser
 
     # A stream, never a string: feedparser fetches strings that look like URLs.
-    parsed = feedparser.parse(io.BytesIO(data))
+    try:
+        parsed = feedparser.parse(io.BytesIO(data))
+    except (UnicodeError, LookupError) as exc:
+        # feedparser decodes the XML declaration's encoding name itself and raises on a
+        # non-ASCII byte there (``encoding="utf-\xc7"``): a damaged file, not a bug of ours.
+        raise InputError(
+            f"declares an encoding that cannot be read ({type(exc).__name__})",
+            source=source,
+            hint="fix the encoding in the <?xml ...?> line, or re-save the feed as UTF-8",
+        ) from None
     entries = parsed.get("entries") or []
     if not entries:
         why = parsed.get("bozo_exception") if parsed.get("bozo") else None
