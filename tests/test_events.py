@@ -331,3 +331,13 @@ def test_peacekeeping_deployment_is_aid_not_mobilization(nlp, events):
 def test_calling_off_a_strike_is_a_concession(nlp, events):
     ev = first(run(nlp, events, "The dockers called off their strike on Tuesday."))
     assert ev.event == "CONCEDE"
+
+
+@pytest.mark.parametrize(("text", "etype"), [
+    ("The ministry cut military aid to the northern provinces.", "SANCTION"),
+    ("The president cancelled a planned visit to the neighbouring capital.", "SANCTION"),
+    ("Militia fighters violated the ceasefire on Sunday.", "ASSAULT"),
+    ("The two countries established diplomatic ties last week.", "SUPPORT"),
+])
+def test_cuts_cancellations_violations_and_ties(nlp, events, text, etype):
+    assert first(run(nlp, events, text)).event == etype
