@@ -229,18 +229,21 @@ def test_two_process_commands_at_once_postgresql(pg_url: str) -> None:
     stories = jsonl(cli_ok("export", "stories", "--db", pg_url))
     members = [a for s in stories for a in s["article_ids"]]
     assert sorted(members) == sorted(ids), "an article is in no story, or in two"
-    events = jsonl(cli_ok("export", "events", "--db", pg_url))
-    passages = [(s["article_id"], s["start"], s["end"], e["event"]) for e in events
-                for s in e["sources"]]
-    assert len(passages) == len(set(passages)), "an event passage was stored twice"
-    # Every article was processed once, by one of the two runs.
+    # The stored event mentions are exactly what one pass of the pipeline finds (extract).
+    feeds = [str(FIXTURES / "articles.jsonl"), str(FIXTURES / "more.jsonl")]
+    expected = sorted((r["id"], e["text_info"]["start"], e["text_info"]["end"], e["event"])
+                      for r in jsonl(cli_ok("extract", *feeds, "-q")) for e in r["events"])
     engine = create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://", 1))
     try:
         with engine.connect() as conn:
+            stored = sorted(tuple(r) for r in conn.execute(
+                text('SELECT article_id, start, "end", event FROM events')))
             counts = [json.loads(c) for (c,) in conn.execute(
                 text("SELECT counts_json FROM runs WHERE command = 'process'"))]
     finally:
         engine.dispose()
+    assert stored == expected, "event mentions stored twice, or lost"
+    # Every article was processed once, by one of the two runs.
     # (A run that found nothing pending, the other having finished first, records no run.)
     assert 1 <= len(counts) <= 2 and all(c is not None for c in counts)
     assert sum(c["processed"] for c in counts) == 10
