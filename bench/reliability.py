@@ -35,6 +35,24 @@ CORPUS = ROOT / "tests" / "fixtures" / "reliability" / "articles.jsonl"
 INGEST_FIXTURES = ROOT / "tests" / "fixtures" / "ingest"
 EXPORT_KINDS = ("events", "figures", "articles", "stories")
 PROCESS_TIMEOUT_S = 900
+# The environment of every child; :func:`pin_source` points it at a frozen copy of the code.
+CHILD_ENV: dict[str, str] = dict(os.environ)
+
+
+def pin_source(folder: Path) -> Path:
+    """Run every child on a copy of ``src/eventdesk`` taken now.
+
+    Why: a soak takes an hour; if the working tree changes meanwhile (a developer editing a
+    stage), a rerun would be compared with a baseline made by other code, and the difference
+    would be blamed on the kill.
+    """
+    dest = folder / "src"
+    shutil.copytree(ROOT / "src" / "eventdesk", dest / "eventdesk",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    CHILD_ENV["PYTHONPATH"] = os.pathsep.join(
+        [str(dest), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    return dest
 
 
 def eventdesk(*args: str, timeout: float = PROCESS_TIMEOUT_S) -> subprocess.CompletedProcess:
@@ -44,6 +62,7 @@ def eventdesk(*args: str, timeout: float = PROCESS_TIMEOUT_S) -> subprocess.Comp
         capture_output=True,
         text=True,
         timeout=timeout,
+        env=CHILD_ENV,
     )
 
 
@@ -104,9 +123,16 @@ def differences(a: dict[str, list[dict]], b: dict[str, list[dict]]) -> list[str]
             out.append(f"{kind}: same records in another order")
             continue
         only_a, only_b = set(ka) - set(kb), set(kb) - set(ka)
+        fields = sorted({
+            key
+            for ra, rb in zip(a[kind], b[kind], strict=False)
+            if ra != rb
+            for key in set(ra) | set(rb)
+            if ra.get(key) != rb.get(key)
+        })
         out.append(
             f"{kind}: {len(a[kind])} vs {len(b[kind])} records, {len(only_a)} only in the first,"
-            f" {len(only_b)} only in the second; e.g. {sorted(only_a or only_b)[0][:300]}"
+            f" {len(only_b)} only in the second; fields that differ: {', '.join(fields)}"
         )
     return out
 
@@ -137,6 +163,7 @@ def kill_trial(
         [sys.executable, "-m", "eventdesk", "process", "--db", f"sqlite:///{db}", "--quiet"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=CHILD_ENV,
     )
     try:
         child.wait(timeout=delay)
@@ -441,6 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     failures: list[str] = []
     with tempfile.TemporaryDirectory(prefix="eventdesk-soak-") as tmp:
         folder = Path(tmp)
+        pin_source(folder)
         if args.inputs:
             t0 = time.perf_counter()
             cases, bad = soak_inputs(args.inputs, min(args.cli_inputs, args.inputs), seed, folder)

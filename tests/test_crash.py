@@ -30,6 +30,7 @@ N_KILLS = 3
 
 @pytest.fixture(scope="module")
 def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    rel.pin_source(tmp_path_factory.mktemp("src"))  # children run the code as it is now
     return rel.make_template(tmp_path_factory.mktemp("crash"), N_ARTICLES)
 
 
