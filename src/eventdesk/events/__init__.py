@@ -154,7 +154,12 @@ class EventComponent:
                 by_sent.setdefault(s, []).append(k)
         per_sent: dict[int, list[Candidate]] = {}
         stating: set[int] = set()  # sentences that only state (a listed non-event, a claim)
+        seen_text: set[str] = set()
         for s, toks in by_sent.items():
+            text = " ".join(doc.sentences[s].text.split())
+            if len(text) > 20 and text in seen_text:
+                continue  # a repeated sentence (headline printed twice) reports nothing new
+            seen_text.add(text)
             found = candidates(self.ontology, tree, toks)
             if any(c.source == "none" for c in found):
                 stating.add(s)
@@ -366,6 +371,8 @@ class EventComponent:
                 continue
             if taken[0] <= ent.span.start < taken[1] or ent.span.start <= taken[0] < ent.span.end:
                 continue
+            if _is_setting(tree, ent.span.start, ent.span.end):
+                continue  # "operations in Iraq": where it happened, not who did it
             if self.resolve_actor is not None:
                 found = self.resolve_actor(doc, ent.span.start, ent.span.end)
             else:
@@ -437,6 +444,22 @@ class EventComponent:
 
 
 # -- helpers ----------------------------------------------------------------------------------
+# Prepositions whose object is a place or time setting, not a participant.
+SETTING_PLACE_PREPS = frozenset({"in", "at", "near", "across", "inside", "throughout", "around",
+                                 "within", "outside", "into", "from"})
+
+
+def _is_setting(tree: Tree, start: int, end: int) -> bool:
+    """Whether the entity at [start, end) is the object of a locative preposition."""
+    inside = [j for j, t in enumerate(tree.tokens) if start <= t.start < end]
+    if not inside:
+        return False
+    n = inside[0]
+    while start <= tree.tokens[tree.head(n)].start < end and tree.head(n) != n:
+        n = tree.head(n)  # the entity's own root token
+    return tree.tokens[n].dep == "pobj" and tree.lemma(tree.head(n)) in SETTING_PLACE_PREPS
+
+
 def _governing_candidate(tree: Tree, k: int, by_k: dict[int, Candidate]) -> Candidate | None:
     """The candidate whose complement ``k`` is (clause or object), within two steps."""
     n = k
