@@ -345,6 +345,6 @@ def test_cuts_cancellations_violations_and_ties(nlp, events, text, etype):
 
 def test_repeated_headline_gives_one_set_of_events(nlp, events):
     line = "The alliance agrees to expand its training mission in the region"
-    doc = run(nlp, events, f"{line}\n\n{line}\nThe ministers met in Brussels on Monday.")
+    doc = run(nlp, events, f"{line}\n\n{line}\n\nThe ministers met in Brussels on Monday.")
     heads = [e for e in doc.events if e.span.text.startswith("The alliance agrees")]
     assert len({e.span.sentence for e in heads}) == 1
