@@ -348,3 +348,9 @@ def test_repeated_headline_gives_one_set_of_events(nlp, events):
     doc = run(nlp, events, f"{line}\n\n{line}\n\nThe ministers met in Brussels on Monday.")
     heads = [e for e in doc.events if e.span.text.startswith("The alliance agrees")]
     assert len({e.span.sentence for e in heads}) == 1
+
+
+def test_conditional_offer_to_meet_is_agree(nlp, events):
+    ev = first(run(nlp, events, "The rebel leaders said they would meet the envoy if he "
+                                "guaranteed their safety."))
+    assert ev.event == "AGREE" and not ev.hypothetical

@@ -267,9 +267,11 @@ class EventComponent:
         negated = fact.negated
         if fact.decided and not negated and etype in ("RETREAT", "CONCEDE"):
             pass  # "decided to ease the sanctions": the step back, decided (still flagged)
-        elif fact.intent and not negated and etype in COOPERATIVE | {"RETREAT"}:
+        elif (fact.intent or fact.conditional) and not negated and \
+                etype in COOPERATIVE | {"RETREAT"}:
             # a stated commitment to cooperate or step back ("will visit", "is willing to
-            # withdraw") is itself the event: an AGREE that happened
+            # withdraw"), or a conditional offer ("would meet him if ..."), is itself the
+            # event: an AGREE that happened (as a conditional use of force is a THREATEN)
             etype, mode, hypothetical = "AGREE", "", False
         elif hypothetical and not negated and (fact.intent or fact.conditional) and \
                 etype in COERCIVE:

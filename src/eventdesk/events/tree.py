@@ -205,7 +205,12 @@ class Factuality:
 
 
 def _conditional(tree: Tree, k: int) -> bool:
-    return any(tree.lemma(c) in CONDITIONAL_MARKS for c in tree.kids(k, "mark"))
+    """Whether ``k`` is under a condition: its own clause opens with "if"/"unless", or it
+    carries such a clause ("would meet the envoy if he ...")."""
+    if any(tree.lemma(c) in CONDITIONAL_MARKS for c in tree.kids(k, "mark")):
+        return True
+    return any(tree.lemma(m) in CONDITIONAL_MARKS and tree.lemma(m) != "whether"
+               for c in tree.kids(k, "advcl") for m in tree.kids(c, "mark"))
 
 
 def factuality(tree: Tree, k: int) -> Factuality:
