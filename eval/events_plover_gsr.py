@@ -30,10 +30,11 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 # Recorded floors: lowering one is a deliberate, visible change.
-# Last measured (whole file): type 0.750, macro F1 0.695, actor country 0.815, recipient country
-# 0.567; by half (--half even / odd): type 0.817 / 0.683, actor country 0.864 / 0.767, recipient
-# 0.654 / 0.481. Rules were decided on the even half only. Targets: type >= 0.70, actor country
-# >= 0.80 on held-back data: met on the whole file, not yet on the odd half alone.
+# Last measured (whole file): type 0.767, macro F1 0.720, actor country 0.815, recipient country
+# 0.567; by half (--half even / odd): type 0.833 / 0.700, actor country 0.864 / 0.767, recipient
+# 0.654 / 0.481. Rules were decided on the even half only. The floors are for the whole file
+# (a half alone can fall below them: the odd half's actor country does). Targets: type >= 0.70,
+# actor country >= 0.80 on held-back data: type met on the odd half, actor country not yet.
 FLOORS = {"type_accuracy": 0.73, "actor_country_accuracy": 0.79}
 
 
