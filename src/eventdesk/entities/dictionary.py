@@ -197,13 +197,18 @@ def _strip_determiners(toks: list[Tok]) -> list[Tok]:
     return toks[i:]
 
 
+_JOINING_GAP = re.compile(r"[\s\-'&/]*")
+_ABBREVIATION_GAP = re.compile(r"\.\s*")
+
+
 def _gap_ok(text: str, a: Tok, b: Tok) -> bool:
     """Whether two neighbouring tokens belong to one phrase (no sentence or clause break)."""
     gap = text[a.end : b.start]
-    if re.fullmatch(r"[\s\-'&/]*", gap):
+    if _JOINING_GAP.fullmatch(gap):
         return True
     # "Gen. Smith", "St. Lucia": a dot after a short capitalised abbreviation
-    return bool(re.fullmatch(r"\.\s*", gap)) and len(a.surface) <= 3 and a.surface[:1].isupper()
+    return bool(_ABBREVIATION_GAP.fullmatch(gap)) and len(a.surface) <= 3 and (
+        a.surface[:1].isupper())
 
 
 def _split(value: str) -> list[str]:
@@ -401,12 +406,17 @@ class ActorDictionary:
         """Longest dictionary phrases in ``toks``, left to right, not overlapping."""
         out: list[Match] = []
         i, n = 0, len(toks)
+        # reach[k]: the end of the unbroken phrase run starting at token k; each gap is checked
+        # once here rather than once per candidate phrase (this loop runs on every sentence).
+        reach = [0] * n
+        for k in range(n - 1, -1, -1):
+            joined = k < n - 1 and _gap_ok(text, toks[k], toks[k + 1])
+            reach[k] = reach[k + 1] if joined else k + 1
+        lowers = [t.lower for t in toks]
         while i < n:
             found = None
-            for j in range(min(n, i + MAX_PHRASE), i, -1):
-                if any(not _gap_ok(text, toks[k], toks[k + 1]) for k in range(i, j - 1)):
-                    continue
-                entries = self.table.get(" ".join(t.lower for t in toks[i:j]))
+            for j in range(min(reach[i], i + MAX_PHRASE), i, -1):
+                entries = self.table.get(" ".join(lowers[i:j]))
                 if not entries:
                     continue
                 ok = [e for e in entries if e.accepts(toks[i:j], strict_case)]
