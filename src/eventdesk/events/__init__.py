@@ -34,7 +34,8 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelError, UsageError
@@ -94,6 +95,24 @@ def _actor_resolver() -> Callable[[Document, int, int], Actor | None] | None:
     return fn if callable(fn) else None
 
 
+@dataclass(slots=True)
+class _Work:
+    """One document between the rules and the classifier (see :meth:`EventComponent.pipe`)."""
+
+    doc: Document
+    tree: Tree
+    by_sent: dict[int, list[int]]
+    per_sent: dict[int, list[Candidate]]
+    stating: set[int]
+
+
+def _names_actor(doc: Document, s: int) -> bool:
+    """Whether sentence ``s`` holds an entity the actors stage resolved (a code or country)."""
+    sent = doc.sentences[s]
+    return any(sent.start <= e.span.start < sent.end and (e.code or e.country)
+               for e in doc.entities)
+
+
 class EventComponent:
     """``eventdesk.events.v1``: fills ``doc.events``, most salient first."""
 
@@ -144,9 +163,40 @@ class EventComponent:
 
     # -- the stage ---------------------------------------------------------------------------
     def __call__(self, doc: Document) -> Document:
+        return self.pipe([doc])[0]
+
+    def pipe(self, docs: Iterable[Document]) -> list[Document]:
+        """Code a batch: rules per document, then one classifier call for the whole batch.
+
+        Why batched: the classifier's sentence embedding is the expensive step, and one call
+        over every sentence of the batch (sorted by length inside the embedder) costs far less
+        than a call per article.
+        """
+        docs = list(docs)
+        works = [self._prepare(d) for d in docs]
+        asks = [(w, s) for w in works if w is not None for s in self._needs(w)]
+        probs: list[dict[str, float]] = []
+        if asks:
+            try:
+                probs = self._probs([w.doc.sentences[s].text for w, s in asks])
+            except ModelError as exc:
+                # No classifier (model package missing): rules alone still code the clear
+                # cases; ambiguous cues keep their first-listed reading, cue-less sentences
+                # get no event.
+                log.warning("event classifier unavailable, rules only: %s", exc)
+        for (w, s), p in zip(asks, probs, strict=False):
+            self._apply(w, s, p)
+        for d, w in zip(docs, works, strict=True):
+            if w is None:
+                d.events = []
+            else:
+                self._finish(w)
+        return docs
+
+    def _prepare(self, doc: Document) -> _Work | None:
+        """The rules' candidates per sentence (before any classifier call)."""
         if not doc.tokens or not doc.sentences:
-            doc.events = []
-            return doc
+            return None
         tree = Tree.build(doc)
         by_sent: dict[int, list[int]] = {}
         for k, s in enumerate(tree.sent_of):
@@ -167,11 +217,14 @@ class EventComponent:
             if len(cands) < len([c for c in found if c.source != "none"]) and not cands:
                 stating.add(s)
             per_sent[s] = cands
-        self._classify(doc, tree, by_sent, per_sent, stating)
+        return _Work(doc, tree, by_sent, per_sent, stating)
+
+    def _finish(self, w: _Work) -> None:
+        doc, tree = w.doc, w.tree
         events: list[Event] = []
         depth: dict[int, float] = {}
-        for s, cands in sorted(per_sent.items()):
-            size = sentence_size(tree, by_sent[s]) if cands else Size()
+        for s, cands in sorted(w.per_sent.items()):
+            size = sentence_size(tree, w.by_sent[s]) if cands else Size()
             sent_events = [self._event(doc, tree, c) for c in cands]
             for c, e in zip(cands, sent_events, strict=True):
                 depth[id(e)] = _mainness(tree, c.k)
@@ -181,7 +234,6 @@ class EventComponent:
             events = self._to_acled(doc, events)
         _rank(doc, events, depth)
         doc.events = events
-        return doc
 
     # -- candidates -> events ----------------------------------------------------------------
     def _merge(self, tree: Tree, cands: list[Candidate]) -> list[Candidate]:
@@ -219,44 +271,42 @@ class EventComponent:
                     break
         return [c for c in cands if c.k not in drop]
 
-    def _classify(self, doc: Document, tree: Tree, by_sent: dict[int, list[int]],
-                  per_sent: dict[int, list[Candidate]], stating: set[int]) -> None:
-        """Resolve ambiguous candidates and type cue-less sentences with the classifier.
+    def _needs(self, w: _Work) -> list[int]:
+        """Sentences the classifier must see: ambiguous cues, and cue-less sentences that name
+        an actor the actors stage resolved.
 
         A sentence the rules found to only state something (``stating``: "declined to comment",
         "rejected the accusations", "claimed they had attacked") is not handed to the
         classifier for an event of its own: the rules' "no event" is the better-informed call.
+        Neither is a cue-less sentence without a resolved actor (a country, government, armed
+        group, organisation...): a PLOVER event is something a political actor does, and in
+        ordinary news most such sentences are market figures, quotes and background, whose
+        embedding would cost the most time in the pipeline to conclude "no event".
         """
         if self.ontology_name == "acled":
-            return  # ACLED typing happens per event in _to_acled
-        need = [s for s, cands in per_sent.items()
-                if (not cands and s not in stating) or any(len(c.options) > 1 for c in cands)]
-        if not need:
+            return []  # ACLED typing happens per event in _to_acled
+        doc = w.doc
+        return [s for s, cands in w.per_sent.items()
+                if any(len(c.options) > 1 for c in cands)
+                or (not cands and s not in w.stating and _names_actor(doc, s))]
+
+    def _apply(self, w: _Work, s: int, p: dict[str, float]) -> None:
+        """Use the classifier's probabilities ``p`` for sentence ``s``."""
+        cands = w.per_sent[s]
+        for c in cands:
+            if len(c.options) > 1:
+                c.options.sort(key=lambda o: -p.get(o[0], 0.0))
+                c.confidence = max(c.confidence, min(0.85, 0.5 + p.get(c.type, 0.0) / 2))
+        if cands:
             return
-        texts = [doc.sentences[s].text for s in need]
-        try:
-            probs = self._probs(texts)
-        except ModelError as exc:
-            # No classifier (model package missing): rules alone still code the clear cases;
-            # ambiguous cues keep their first-listed reading, cue-less sentences get no event.
-            log.warning("event classifier unavailable, rules only: %s", exc)
+        best = max(p, key=p.__getitem__)
+        if best == NO_EVENT or best not in self.ontology.types or p[best] < CLASSIFIER_MIN:
             return
-        for s, p in zip(need, probs, strict=True):
-            cands = per_sent[s]
-            for c in cands:
-                if len(c.options) > 1:
-                    c.options.sort(key=lambda o: -p.get(o[0], 0.0))
-                    c.confidence = max(c.confidence, min(0.85, 0.5 + p.get(c.type, 0.0) / 2))
-            if cands:
-                continue
-            best = max(p, key=p.__getitem__)
-            if best == NO_EVENT or best not in self.ontology.types or p[best] < CLASSIFIER_MIN:
-                continue
-            root = _root(tree, by_sent[s])
-            if root is None:
-                continue
-            per_sent[s] = [Candidate(k=root, options=[(best, "")], confidence=0.6 * p[best],
-                                     source="classifier")]
+        root = _root(w.tree, w.by_sent[s])
+        if root is None:
+            return
+        w.per_sent[s] = [Candidate(k=root, options=[(best, "")], confidence=0.6 * p[best],
+                                   source="classifier")]
 
     def _event(self, doc: Document, tree: Tree, c: Candidate) -> Event:
         tok = tree.tokens[c.k]
