@@ -282,3 +282,59 @@ def test_token_gate_refuses_requests_without_the_token(hostile_store: tuple[str,
         c.cookies.clear()
         c.cookies.set(COOKIE, "wrong-token-wrong-token")
         assert c.get("/api/articles").status_code == 401
+
+
+def test_serve_on_the_network_refuses_to_start_without_a_token(
+    hostile_store: tuple[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from eventdesk.api.auth import TOKEN_ENV
+    from eventdesk.cli import app
+
+    monkeypatch.delenv(TOKEN_ENV, raising=False)
+    url, _ = hostile_store
+    res = CliRunner().invoke(app, ["serve", "--db", url, "--host", "0.0.0.0", "--port", "1"])
+    assert res.exit_code == 2
+    assert TOKEN_ENV in res.output and "access token" in res.output
+
+
+def test_served_desk_requires_its_token(hostile_store: tuple[str, Path]) -> None:
+    """The real command on all addresses: without the token nothing, with it the API."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    url, _ = hostile_store
+    token = "served-token-0123456789abcdef"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "EVENTDESK_TOKEN"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "eventdesk", "serve", "--db", url, "--host", "0.0.0.0",
+         "--port", str(port), "--token", token, "--quiet"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                first = httpx.get(f"{base}/api", timeout=2)
+                break
+            except httpx.TransportError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"serve did not start: {proc.stderr.read()}") from None
+                time.sleep(0.2)
+        assert first.status_code == 401
+        assert httpx.get(f"{base}/").status_code == 401
+        ok = httpx.get(f"{base}/api/articles", headers={"Authorization": f"Bearer {token}"})
+        assert ok.status_code == 200 and ok.json()["total"] >= 1
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)

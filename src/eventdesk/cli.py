@@ -363,14 +363,27 @@ def serve(
         str, typer.Option("--host", help="Address to listen on (default: this machine only).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option("--token", help="Access token every request must carry; required for a "
+                     "--host other than loopback (or set $EVENTDESK_TOKEN).",
+                     show_default=False),
+    ] = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Open the store in the browser: a read-only web page and HTTP API (see /api/docs)."""
+    """Open the store in the browser: a read-only web page and HTTP API (see /api/docs).
+
+    On another address than this machine's loopback, open it as
+    http://HOST:PORT/?token=TOKEN (the page then keeps the token in a cookie), and call the API
+    with ``Authorization: Bearer TOKEN``.
+    """
     from .api import serve as run_server
+    from .api.auth import resolve_token
 
     state.quiet = quiet
+    resolve_token(host, token)  # refuse before announcing anything
     say(f"eventdesk desk on http://{host}:{port}/ (Ctrl+C to stop)")
-    run_server(db, host=host, port=port)
+    run_server(db, host=host, port=port, token=token)
 
 
 @app.command()

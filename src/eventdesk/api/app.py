@@ -391,11 +391,20 @@ def _file(fmt: str, rows: Iterable[dict[str, Any]], name: str) -> Any:
     return Response(buf.getvalue(), media_type=MEDIA[fmt], headers=headers)
 
 
-def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the desk until interrupted (``eventdesk serve``)."""
+def serve(db: str | None = None, host: str = "127.0.0.1", port: int = 8000,
+          token: str | None = None) -> None:
+    """Run the desk until interrupted (``eventdesk serve``).
+
+    A host other than loopback needs an access token (``token`` or ``$EVENTDESK_TOKEN``,
+    see :mod:`.auth`); it is checked before the store is opened, so a refused start touches
+    nothing.
+    """
     import uvicorn
 
-    app = create_app(db)
+    from .auth import protect, resolve_token
+
+    required = resolve_token(host, token)
+    app = protect(create_app(db), required)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
     except OSError as exc:
