@@ -73,3 +73,25 @@ def test_only_new_and_changed_articles_are_processed(tmp_path: Path) -> None:
     stories = jsonl(_run("export", "stories", "--db", url, "-q"))
     assert sorted(a for s in stories for a in s["article_ids"]) == members
     assert "nothing to process" in _run("process", "--db", url)
+
+
+def test_story_views_a_stopped_run_left_unbuilt_are_built_by_the_next(tmp_path: Path) -> None:
+    """A run killed after saving its last batch but before rebuilding story timelines leaves
+    those stories flagged; the next `process`, even with nothing new, rebuilds them."""
+    db = tmp_path / "views.db"
+    url = f"sqlite:///{db}"
+    _run("run", str(FIXTURES / "articles.jsonl"), "--db", url)
+    built = {s["story_id"]: s for s in jsonl(_run("export", "stories", "--db", url, "-q"))}
+    assert any(s["timeline"] for s in built.values())
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM stories WHERE views_due IS NOT NULL"
+                            ).fetchone() == (0,)
+        # What the kill leaves: the batch (and its story memberships) saved, views not rebuilt.
+        conn.execute("UPDATE stories SET timeline_json = '[]', summary_json = '[]', "
+                     "views_due = '2020-01-01T00:00:00'")
+    assert "nothing to process" in _run("process", "--db", url)
+    again = {s["story_id"]: s for s in jsonl(_run("export", "stories", "--db", url, "-q"))}
+    assert again == built
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT count(*) FROM stories WHERE views_due IS NOT NULL"
+                            ).fetchone() == (0,)

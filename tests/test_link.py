@@ -400,3 +400,19 @@ def test_merged_stories_move_their_articles_and_events(store: Store) -> None:
     assert story["article_ids"] == ["a", "b", "c"]
     assert store.count("stories") == 1
     assert all(e["story_id"] == "st1" for e in store.iter_events())
+
+
+def test_a_saved_batch_flags_its_stories_until_their_views_are_rebuilt(store: Store) -> None:
+    _, _, c = _strike_store(store)
+    up = StoryUpdate(members=[("st1", "a"), ("st1", "b")], titles={"st1": "Strike"})
+    store.save_documents([Document(c)], "k", story_update=up)
+    assert store.stories_due_views() == ["st1"]
+    store.save_story_views("st1", [], [])
+    assert store.stories_due_views() == []
+    # Re-processing an article of no story flags nothing; one of the story's flags it again.
+    store.save_documents([Document(c)], "k")
+    assert store.stories_due_views() == []
+    a = store.get_article("a")
+    assert a is not None
+    store.save_documents([Document(a)], "k")
+    assert store.stories_due_views() == ["st1"]

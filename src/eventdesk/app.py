@@ -220,7 +220,9 @@ def process(store: Any, options: Options, engine: BatchEngine | None = None) -> 
     key = names_key(engine.names, options)
     todo = store.count_pending(key)
     if todo == 0:
-        report.relinked = store.link_events()  # only what a stopped run left; else one read
+        # Only what a stopped run left (links, story views); otherwise two reads.
+        report.relinked = store.link_events()
+        report.story_views = refresh_story_views(store, store.stories_due_views())
         return report
     run_id = store.record_run("process", resolved_config(engine.names, options))
     failed: set[str] = set()
@@ -253,6 +255,7 @@ def process(store: Any, options: Options, engine: BatchEngine | None = None) -> 
     report.relinked = store.link_events()  # the blocks this run (or a stopped one) changed
     # Timelines and summaries of the stories this run added to or re-processed articles of.
     touched.update(store.stories_of(saved).values())
+    touched.update(store.stories_due_views())  # and those a stopped run left unbuilt
     report.story_views = refresh_story_views(store, touched)
     report.failed = len(failed)
     report.seconds = time.perf_counter() - t0

@@ -651,6 +651,7 @@ class Store:
             _mark_pending(conn, touched)
             members = [aid for _, aid in story_update.members] if story_update else []
             _point_events_at_stories(conn, [*ids, *members])
+            _mark_views_due(conn, [*ids, *members], story_update, now)
             conn.execute(
                 update(articles)
                 .where(articles.c.id == bindparam("b_id"))
@@ -992,11 +993,21 @@ class Store:
                 update(stories)
                 .where(stories.c.story_id == story_id)
                 .values(
-                    timeline_json=json.dumps([asdict(t) for t in timeline], ensure_ascii=False),
-                    summary_json=json.dumps([asdict(x) for x in summary], ensure_ascii=False),
+                    timeline_json=json.dumps([_view_dict(t) for t in timeline],
+                                             ensure_ascii=False),
+                    summary_json=json.dumps([_view_dict(x) for x in summary],
+                                            ensure_ascii=False),
                     updated_at=_now(),
+                    views_due=None,
                 )
             )
+
+    def stories_due_views(self) -> list[str]:
+        """Stories whose articles changed since their timeline and summary were last built
+        (a run stopped before rebuilding them leaves them here)."""
+        with self._read("read stories due a rebuild") as conn:
+            stmt = select(stories.c.story_id).where(stories.c.views_due.is_not(None))
+            return sorted(conn.execute(stmt).scalars())
 
     def stories_of(self, article_ids: Iterable[str]) -> dict[str, str]:
         """article id -> the story it is in, for those of ``article_ids`` in one."""
@@ -1561,6 +1572,25 @@ def _delete_results(conn: Connection, ids: list[str]) -> set[tuple[str, str]]:
         )
     )
     return touched
+
+
+def _view_dict(item: Any) -> dict[str, Any]:
+    """A timeline entry or summary sentence as stored: its own ``to_dict`` where it has one."""
+    to_dict = getattr(item, "to_dict", None)
+    return to_dict() if callable(to_dict) else asdict(item)
+
+
+def _mark_views_due(conn: Connection, article_ids: list[str], up: StoryUpdate | None,
+                    now: str) -> None:
+    """Flag the stories holding ``article_ids`` (and any a merge kept) as due a view rebuild,
+    in the batch's own transaction."""
+    due: set[str] = set(up.merged.values()) if up is not None else set()
+    for chunk in _chunks(list(dict.fromkeys(article_ids))):
+        due.update(conn.execute(
+            select(story_articles.c.story_id).where(story_articles.c.article_id.in_(chunk))
+        ).scalars())
+    for chunk in _chunks(sorted(due)):
+        conn.execute(update(stories).where(stories.c.story_id.in_(chunk)).values(views_due=now))
 
 
 def _add_to_stories(conn: Connection, up: StoryUpdate, url: str) -> None:

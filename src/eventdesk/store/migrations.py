@@ -87,12 +87,19 @@ def _query_indexes(conn: Connection) -> None:
             index.create(conn)
 
 
+def _story_views_due(conn: Connection) -> None:
+    """``stories.views_due``: stories whose timeline and summary await a rebuild survive a
+    crash between saving a batch and rebuilding them (``process`` rebuilds them next run)."""
+    _add_column(conn, schema.stories, schema.stories.c.views_due)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _initial),
     Migration("0002_linking", _linking),
     Migration("0003_claims", _claims),
     Migration("0004_sentences", _sentences),
     Migration("0005_query_indexes", _query_indexes),
+    Migration("0006_story_views_due", _story_views_due),
 )
 
 

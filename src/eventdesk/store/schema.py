@@ -308,6 +308,9 @@ stories = Table(
     Column("timeline_json", Text, nullable=False, default="[]"),
     Column("summary_json", Text, nullable=False, default="[]"),
     Column("updated_at", String, nullable=False),
+    # Set (to when) a batch changed the story's articles; cleared when its timeline and summary
+    # are rebuilt. A run that dies between the two leaves it set, and the next run rebuilds.
+    Column("views_due", String),
 )
 
 story_articles = Table(
