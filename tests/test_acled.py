@@ -143,3 +143,34 @@ def test_passages_read_in_their_document() -> None:
         "GOV_REGAINS_TERIT"
     [(etype, sub, conf)] = classify_acled_in_context([lead], context)
     assert (etype, sub) == ("BATTLES", "GOV_REGAINS_TERIT") and 0 < conf <= 1
+
+
+@pytest.fixture(scope="module")
+def acled_pipeline():
+    from eventdesk.pipeline import Options, Pipeline
+
+    return Pipeline.from_options(Options(ontology="acled"))
+
+
+@pytest.mark.parametrize("text", [
+    "An improvised explosive device went off beside a patrol vehicle near Mosul on Friday.",
+    "A landmine left over from the war tore through a farmer's tractor near Kuito.",
+])
+def test_a_report_the_rules_miss_is_typed_as_a_whole(acled_pipeline, text: str) -> None:
+    """No PLOVER cue fires on these wordings; the article, typed whole, is one ACLED event."""
+    from eventdesk.pipeline import Options, Pipeline
+    from eventdesk.types import Article
+
+    assert Pipeline.from_options(Options())(Article("p", text)).events == []
+    (ev,) = acled_pipeline(Article("a", text)).events
+    assert (ev.event, ev.mode, ev.ontology) == ("EXPLOSIONS_REMOTE_VIOLENCE", "REM_EXPLOS", "acled")
+    assert ev.span.sentence == 0 and ev.span.text == text
+    assert 0 < ev.confidence < 1
+
+
+def test_business_news_gets_no_acled_event(acled_pipeline) -> None:
+    from eventdesk.types import Article
+
+    text = ("Dow Chemical said quarterly profit rose 12 percent on higher sales of plastics. "
+            "Its shares closed 2 dlrs higher at 84 dlrs in New York.")
+    assert acled_pipeline(Article("b", text)).events == []

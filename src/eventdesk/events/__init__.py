@@ -56,6 +56,13 @@ NAME = "eventdesk.events.v1"
 # A sentence without any rule cue gets an event only when the classifier is at least this sure;
 # below it, "no event" is the honest answer (most sentences of an article are not events).
 CLASSIFIER_MIN = 0.55
+# With --ontology acled, an article where no rule fired is typed as a whole; its event is kept
+# only at this confidence and with a matching ACLED cue pattern.
+ACLED_ARTICLE_MIN = 0.5
+# Without a cue: only violence or demonstrations, and surer. A "strategic development" (an
+# agreement, a change of group) is what ordinary business and political news reads like.
+ACLED_ARTICLE_UNCUED_MIN = 0.6
+ACLED_STRATEGIC = "STRATEGIC_DEVELOPMENTS"
 NO_EVENT = "NONE"  # the training label for sentences that report no event
 # Cooperative acts stated as a plan or commitment are PLOVER AGREE; a promised step back CONCEDE.
 COOPERATIVE = frozenset({"CONSULT", "COOPERATE", "AID", "SUPPORT"})
@@ -472,8 +479,15 @@ class EventComponent:
     def _to_acled(self, doc: Document, events: list[Event]) -> list[Event]:
         """Re-type the detected events' passages with the ACLED classifier (:mod:`.acled`).
 
-        One ACLED event per sentence that holds a detected event; passages the ACLED model
-        places outside ACLED's categories (NON_ACLED) are left out.
+        One ACLED event per sentence that holds a detected event, each sentence typed in the
+        context of the whole article (:func:`.acled.classify_acled_in_context`: who fought whom
+        and why is often said in another sentence); passages the ACLED model places outside
+        ACLED's categories (NON_ACLED) are left out. When the rules found no event at all, the
+        article as a whole is typed, and an event is reported on its first sentence only when
+        the classifier is sure enough (:data:`ACLED_ARTICLE_MIN`) and either an ACLED cue
+        pattern confirms the type or it is violence or a demonstration typed surer still
+        (:data:`ACLED_ARTICLE_UNCUED_MIN`): a report of a clash worded in ways our cues miss is
+        not lost, and ordinary news does not become violence.
         """
         model = None
         if self._model_path:
@@ -484,7 +498,10 @@ class EventComponent:
         for ev in events:
             first.setdefault(ev.span.sentence, ev)
         chosen = list(first.values())
-        coded = self._acled.classify_acled([e.span.text for e in chosen], model)
+        if not chosen:
+            return self._acled_article_event(doc, model)
+        coded = self._acled.classify_acled_in_context(
+            [e.span.text for e in chosen], doc.article.text, model)
         out = []
         for ev, (etype, sub, conf) in zip(chosen, coded, strict=True):
             if etype == self._acled.NON_ACLED:
@@ -493,6 +510,22 @@ class EventComponent:
             ev.confidence = round(float(conf), 4)
             out.append(ev)
         return out
+
+    def _acled_article_event(self, doc: Document, model: Any) -> list[Event]:
+        """The article's one ACLED event when no rule fired (see :meth:`_to_acled`), or none."""
+        text = doc.article.text
+        if not doc.sentences or not text.strip():
+            return []
+        ((etype, sub, conf),) = self._acled.classify_acled([text], model)
+        if etype == self._acled.NON_ACLED or conf < ACLED_ARTICLE_MIN:
+            return []
+        cued = sub in self._acled.cue_matches(text)
+        if not cued and (etype == ACLED_STRATEGIC or conf < ACLED_ARTICLE_UNCUED_MIN):
+            return []
+        sent = doc.sentences[0]
+        return [Event(event=etype, mode=sub, ontology="acled",
+                      span=doc.span(sent.start, sent.end, component=NAME, confidence=conf),
+                      confidence=round(0.6 * float(conf), 4))]
 
 
 # -- helpers ----------------------------------------------------------------------------------
