@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     default_shared = Path(__file__).resolve().parents[1].parent / "shared"
     ap.add_argument("--shared", type=Path, default=default_shared, help="the shared data folder")
     ap.add_argument("--limit", type=int, default=None, help="only the first N clusters")
+    ap.add_argument("--max-per-doc", type=int, default=None,
+                    help="candidate sentences from each article's lead (the desk's stored story "
+                    "summaries use STORY_LEAD_SENTENCES)")
     args = ap.parse_args(argv)
     path = args.shared / "eval" / "multinews" / "validation.jsonl"
     if not path.is_file():
@@ -50,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
         print("rouge-score is missing: pip install -e '.[eval]'", file=sys.stderr)
         return 2
 
-    from eventdesk.summarize import split_documents, summarize_texts
+    from eventdesk.summarize import SummaryOptions, split_documents, summarize_texts
+
+    options = SummaryOptions(max_per_doc=args.max_per_doc)
 
     records = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
     if args.limit is not None:
@@ -65,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
         gold = rec["summary"]
         n = len(gold.split())
         docs = split_documents(rec["documents"])
-        summary = summarize_texts(docs, words=n, cluster_id=rec.get("cluster_id"))
+        summary = summarize_texts(docs, words=n, cluster_id=rec.get("cluster_id"),
+                                  options=options)
         text = " ".join(s.text for s in summary)
         if len(text.split()) > n or any(not s.sources for s in summary):
             over_budget += 1
