@@ -6,12 +6,13 @@ Order of preference, each step only when the one before finds nothing:
    event's trigger or lies on the trigger's path to the root (``killed in Miqdadiya``);
 2. a place governed by a locative preposition anywhere in the event's sentence;
 3. the sentence's most specific place;
-4. the article's dominant place (the most often named, finest first).
+4. the article's dominant place (the most often named as a location, finest first).
 
 A place that is the *actor* of the sentence is never the location: a capital as subject of a
 speaking verb ("Baghdad said") stands for a government, and a place inside the event's actor or
-recipient span names a party, not a site. The chosen place is copied with its span's confidence
-lowered on the weaker steps, so a user can see how the location was found.
+recipient span names a party, not a site; nor is a place name that qualifies a party ("US
+troops", "Iraq's parliament", :func:`names_a_party`). The chosen place is copied with its
+span's confidence lowered on the weaker steps, so a user can see how the location was found.
 """
 
 from __future__ import annotations
@@ -177,8 +178,38 @@ def _overlaps(place: Place, event: Event) -> bool:
     return False
 
 
+# Nouns a place name can modify and still be where something happened ("Baghdad airport").
+PLACE_NOUNS = frozenset({
+    "airport", "airbase", "base", "border", "bridge", "camp", "capital", "checkpoint", "church",
+    "city", "compound", "consulate", "crossing", "district", "embassy", "field", "headquarters",
+    "highway", "hospital", "hotel", "market", "mosque", "neighborhood", "neighbourhood", "port",
+    "prison", "province", "region", "road", "school", "square", "station", "street", "town",
+    "university", "village", "zone", "area", "coast", "frontier", "outskirts", "suburb",
+})
+_MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "npadvmod", "nmod"})
+
+
+def names_a_party(doc: Document, place: Place) -> bool:
+    """True when the place name only qualifies a party or thing: "US troops", "US-led
+    coalition", "Iraq's parliament". Such a name says whose, not where; "Baghdad airport"
+    (a place noun) still says where. Needs ``doc.tokens``."""
+    if not doc.tokens:
+        return False
+    head = _head_token(doc, place.span.start, place.span.end)
+    if head is None or head.dep not in _MODIFIER_DEPS or head.head == head.i:
+        return False
+    return doc.tokens[head.head].lemma.lower() not in PLACE_NOUNS
+
+
 def dominant_place(doc: Document, places: list[Place]) -> Place | None:
-    """The article's most often named resolved place; ties go to the finer, then the earlier."""
+    """The article's most often named resolved place; ties go to the finer, then the earlier.
+
+    Only places the article names as a location count (after a locative preposition, or as
+    what an action is done to): a country the article names as a party ("the United States
+    said", "Washington's demand") is who, not where, however often it comes up.
+    """
+    if doc.tokens:
+        places = [p for p in places if _locative_head(doc, p) is not None]
     if not places:
         return None
     counts = Counter((p.name, p.country) for p in places)
@@ -190,7 +221,10 @@ def locate(doc: Document, event: Event) -> tuple[Place | None, int]:
     usable = [
         p
         for p in doc.places
-        if p.lat is not None and not is_actor_mention(doc, p) and not _overlaps(p, event)
+        if p.lat is not None
+        and not is_actor_mention(doc, p)
+        and not names_a_party(doc, p)
+        and not _overlaps(p, event)
     ]
     sent = event.span.sentence
     in_sentence = [p for p in usable if p.span.sentence == sent and sent >= 0] or [

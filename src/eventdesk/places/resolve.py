@@ -389,6 +389,8 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
             return
         if (person[m.start] or key(m.lookup) in name_words) and not _curated(gaz, m.lookup):
             return
+        if stateless[m.start] and not _curated(gaz, m.lookup):
+            return  # "NATO" is the alliance, not the village of Nato
         if m.hint is None and _in_county_list(text, m.start, m.end):
             m.hint = "county"  # "in Jackson and Barrow counties"
         after = _KIND_AFTER.match(text, m.end)
@@ -415,6 +417,13 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
         if e.kind in PLACE_LABELS
         and any(not alt and gaz.kind[i] in (0, 1) for i, alt in gaz.lookup_strict(e.span.text))
     }
+
+    # Spans the actors stage (when it ran) resolved to an actor of no state: an alliance, a UN
+    # body, an armed group. Their names are never toponyms, whatever place shares them.
+    stateless = bytearray(len(text) + 1)
+    for ent in doc.entities:
+        if ent.code and ent.country is None:
+            stateless[ent.span.start : ent.span.end] = b"\x01" * (ent.span.end - ent.span.start)
 
     other = bytearray(len(text) + 1)
     org_ends: dict[int, int] = {}  # start -> end of multi-word organisation names
