@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from eventdesk.places import EventLocator, PlaceComponent, gazetteer, is_actor_mention
+from eventdesk.places.locate import names_a_party
 from eventdesk.places.normalize import fold, key
 from eventdesk.places.resolve import distance_km
 from eventdesk.types import Actor, Article, Document, Event, Place
@@ -215,3 +216,37 @@ def test_ocean_inside_an_organisation_name_is_no_place(parse):
 def test_street_is_not_narrowed_to_a_town(parse):
     doc = parse("The parade passed along Royal Street in New Orleans.")
     assert all(p.name != "Royal City" for p in doc.places)
+
+
+def test_a_place_name_qualifying_a_party_is_not_where_it_happened(parse):
+    doc = parse("US troops withdrew from the base on Monday. The Iraqi army took over.")
+    (us,) = [p for p in doc.places if p.span.text == "US"]
+    assert names_a_party(doc, us)
+    ev = _event(doc, "withdrew", "RETREAT")
+    EventLocator()(doc)
+    assert ev.location is None  # "US" says whose troops, not where they withdrew from
+
+
+def test_a_place_noun_keeps_its_modifier_as_the_place(parse):
+    doc = parse("Rockets hit near Baghdad airport on Friday.")
+    (airport,) = [p for p in doc.places if "Baghdad" in p.span.text]
+    assert not names_a_party(doc, airport)
+
+
+def test_dominant_place_counts_only_places_named_as_locations(parse):
+    doc = parse(
+        "The United States said it would keep its troops. The United States wants talks. "
+        "Militants attacked a checkpoint in Kirkuk. Officials met again on Sunday."
+    )
+    met = _event(doc, "met", "CONSULT")
+    EventLocator()(doc)
+    assert met.location is not None and met.location.span.text == "Kirkuk"
+
+
+def test_a_stateless_actor_is_no_toponym() -> None:
+    """With the actors stage before it, "NATO" is the alliance, never the village of Nato."""
+    from eventdesk.pipeline import Options, Pipeline
+
+    text = "NATO defence ministers agreed to expand the NATO mission in Iraq on Wednesday."
+    doc = Pipeline.from_options(Options())(Article(id="n", text=text))
+    assert [p.span.text for p in doc.places] == ["Iraq"]

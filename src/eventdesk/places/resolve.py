@@ -389,8 +389,10 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
             return
         if (person[m.start] or key(m.lookup) in name_words) and not _curated(gaz, m.lookup):
             return
-        if stateless[m.start] and not _curated(gaz, m.lookup):
-            return  # "NATO" is the alliance, not the village of Nato
+        if stateless[m.start] and not _curated(gaz, m.lookup) and not any(
+            not alt and gaz.kind[i] in (0, 1) for i, alt in gaz.lookup_strict(m.lookup)
+        ):
+            return  # "NATO" is the alliance, not the village of Nato ("mission in Iraq" stays)
         if m.hint is None and _in_county_list(text, m.start, m.end):
             m.hint = "county"  # "in Jackson and Barrow counties"
         after = _KIND_AFTER.match(text, m.end)
@@ -419,7 +421,8 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     }
 
     # Spans the actors stage (when it ran) resolved to an actor of no state: an alliance, a UN
-    # body, an armed group. Their names are never toponyms, whatever place shares them.
+    # body, an armed group. A town inside one is the actor's name, not a place ("NATO" is no
+    # village of Nato); a country or region inside one ("NATO mission in Iraq") still is.
     stateless = bytearray(len(text) + 1)
     for ent in doc.entities:
         if ent.code and ent.country is None:
