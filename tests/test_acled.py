@@ -30,9 +30,10 @@ def test_ontology_has_acled_types_and_subtypes() -> None:
     }
     assert len(onto.acled_codes) == 25
     extras = {c for c, s in onto.sub_events.items() if s.event_type == NON_ACLED}
-    assert extras == {"ORG_CRIME", "NATURAL_DISASTER", "MAN_MADE_DISASTER", "DIPLO", "ATTRIB"}
+    assert extras == {"ORG_CRIME", "NATURAL_DISASTER", "MAN_MADE_DISASTER", "DIPLO", "ATTRIB",
+                      "NOT_EVENT"}
     for sub in onto.sub_events.values():
-        assert sub.definition and sub.cues
+        assert sub.definition and (sub.cues or sub.code == "NOT_EVENT")
         assert sub.code == sub.code.upper()
 
 
@@ -128,6 +129,18 @@ def test_context_weight_is_checked() -> None:
     with pytest.raises(ModelError, match="context_weight"):
         classify_acled_in_context(["Troops moved in."], "Troops moved in.", context_weight=1.5)
     assert classify_acled_in_context([], "Nothing here.") == []
+    with pytest.raises(ModelError, match="2 contexts for 1 passages"):
+        classify_acled_in_context(["Troops moved in."], ["a", "b"])
+
+
+def test_each_passage_can_have_its_own_context() -> None:
+    strike = "A drone strike hit a car carrying two militia commanders near the airport."
+    shelling = "Artillery shelled the northern districts of the city through the night."
+    one = classify_acled_in_context([strike, shelling], [strike, shelling], context_weight=0.5)
+    assert [sub for _, sub, _ in one] == ["AIR_STRIKE", "ART_MISS_ATTACK"]
+    # the same passages read in one shared context are pulled towards each other
+    shared = classify_acled_in_context([strike, shelling], shelling, context_weight=1.0)
+    assert [sub for _, sub, _ in shared] == ["ART_MISS_ATTACK", "ART_MISS_ATTACK"]
 
 
 @pytest.mark.slow
@@ -174,3 +187,28 @@ def test_business_news_gets_no_acled_event(acled_pipeline) -> None:
     text = ("Dow Chemical said quarterly profit rose 12 percent on higher sales of plastics. "
             "Its shares closed 2 dlrs higher at 84 dlrs in New York.")
     assert acled_pipeline(Article("b", text)).events == []
+
+
+@pytest.mark.parametrize("text", [
+    "The champions crushed their rivals 4-0 and the striker was shot down by a late tackle. "
+    "The coach said his side had fought hard and attacked from the first whistle.",
+    "The two carmakers agreed a merger on Monday. The board appointed a new chief executive, "
+    "and shares stormed higher as investors welcomed the deal.",
+])
+def test_ordinary_news_and_its_metaphors_get_no_acled_event(acled_pipeline, text: str) -> None:
+    """Sport and business news is not political violence, however it is worded."""
+    from eventdesk.types import Article
+
+    assert acled_pipeline(Article("m", text)).events == []
+
+
+def test_said_not_done_is_no_acled_event(acled_pipeline) -> None:
+    """Talks, requests and accusations are PLOVER events, never ACLED ones; the strike is."""
+    from eventdesk.types import Article
+
+    text = ("The defence minister discussed the future of the mission with NATO officials on "
+            "Tuesday. Parliament called on the government to expel foreign troops. The opposition "
+            "accused the prime minister of weakness. A drone strike killed two militia commanders "
+            "near Baghdad airport on Friday.")
+    doc = acled_pipeline(Article("s", text))
+    assert [(e.mode, e.span.sentence) for e in doc.events] == [("AIR_STRIKE", 3)]

@@ -65,6 +65,14 @@ ACLED_ARTICLE_MIN = 0.5
 ACLED_ARTICLE_UNCUED_MIN = 0.6
 ACLED_ARTICLE_STRATEGIC_MIN = 0.8
 ACLED_STRATEGIC = "STRATEGIC_DEVELOPMENTS"
+# The PLOVER types whose events ACLED can record: physical acts (protests, force, coercion, troop
+# movements and withdrawals) and the agreements and concessions between conflict actors. Talks,
+# requests, accusations, rejections, threats, statements of support, cooperation and aid are
+# said, not done, and ACLED codes none of them; in a conflict article the ACLED classifier, read
+# in the article's context, would otherwise turn every "discussed" and "called for" into a
+# "change to group activity".
+ACLED_PLOVER_TYPES = frozenset({"PROTEST", "ASSAULT", "FIGHT", "COERCE", "MOBILIZE", "RETREAT",
+                                "AGREE", "CONCEDE", "SANCTION"})
 NO_EVENT = "NONE"  # the training label for sentences that report no event
 # Cooperative acts stated as a plan or commitment are PLOVER AGREE; a promised step back CONCEDE.
 COOPERATIVE = frozenset({"CONSULT", "COOPERATE", "AID", "SUPPORT"})
@@ -499,12 +507,14 @@ class EventComponent:
             model = TextClassifier.load(self._model_path)
         first: dict[int, Event] = {}
         for ev in events:
-            first.setdefault(ev.span.sentence, ev)
+            if ev.event in ACLED_PLOVER_TYPES:
+                first.setdefault(ev.span.sentence, ev)
         chosen = list(first.values())
         if not chosen:
             return self._acled_article_event(doc, model)
         coded = self._acled.classify_acled_in_context(
-            [e.span.text for e in chosen], doc.article.text, model)
+            [e.span.text for e in chosen], [_neighbourhood(doc, e.span.sentence) for e in chosen],
+            model)
         out = []
         for ev, (etype, sub, conf) in zip(chosen, coded, strict=True):
             if etype == self._acled.NON_ACLED:
@@ -534,6 +544,23 @@ class EventComponent:
 
 
 # -- helpers ----------------------------------------------------------------------------------
+# The sentences either side of an event's sentence that are read with it as its ACLED context.
+ACLED_CONTEXT_SENTENCES = 2
+
+
+def _neighbourhood(doc: Document, i: int) -> str:
+    """The text of sentence ``i`` with up to :data:`ACLED_CONTEXT_SENTENCES` either side.
+
+    Why not the whole article: a long report of a policy change that also recalls a drone strike
+    would type the strike as the policy change; the sentences around an event say who fought
+    whom and why, and a short news item is its own neighbourhood.
+    """
+    if not doc.sentences:
+        return doc.article.text
+    i = min(max(i, 0), len(doc.sentences) - 1)  # a title event (-1) reads the lead
+    lo = max(0, i - ACLED_CONTEXT_SENTENCES)
+    hi = min(len(doc.sentences) - 1, i + ACLED_CONTEXT_SENTENCES)
+    return doc.article.text[doc.sentences[lo].start: doc.sentences[hi].end]
 # Prepositions whose object is a place or time setting, not a participant.
 SETTING_PLACE_PREPS = frozenset({"in", "at", "near", "across", "inside", "throughout", "around",
                                  "within", "outside", "into", "from"})

@@ -163,7 +163,7 @@ def classify_acled(texts: list[str],
     return out
 
 
-def classify_acled_in_context(passages: list[str], context: str,
+def classify_acled_in_context(passages: list[str], context: str | list[str],
                               model: TextClassifier | None = None, *,
                               context_weight: float = CONTEXT_WEIGHT,
                               ) -> list[tuple[str, str, float]]:
@@ -171,22 +171,30 @@ def classify_acled_in_context(passages: list[str], context: str,
 
     Why: one sentence often lacks what decides the sub-event type: who the fighters are (a
     government recapture or a rebel one), that the crowd was peaceful before the police fired, that
-    the "gas" was a factory leak. Each passage's probabilities are mixed with those of the whole
-    ``context`` (the article or snippet) with weight ``context_weight``, so the passages of a news
-    item are typed consistently with what the item is about; the cue patterns are read in the
-    passage itself, where the wording belongs to that event.
+    the "gas" was a factory leak. Each passage's probabilities are mixed with those of its
+    ``context`` with weight ``context_weight``, so the passages of a news item are typed
+    consistently with what the item is about; the cue patterns are read in the passage itself,
+    where the wording belongs to that event. ``context`` is one text for all passages (a short
+    snippet) or one per passage (the passage's neighbourhood in a long article, where the whole
+    would pull a drone strike towards whatever the article is mostly about).
     """
     if not passages:
         return []
     if not 0.0 <= context_weight <= 1.0:
         raise ModelError(f"context_weight must be within 0..1, got {context_weight}",
                          hint="0 reads each passage alone, 1 types every passage as the document")
+    contexts = [context] * len(passages) if isinstance(context, str) else list(context)
+    if len(contexts) != len(passages):
+        raise ModelError(f"{len(contexts)} contexts for {len(passages)} passages",
+                         hint="pass one context, or one per passage")
     clf = model if model is not None else bundled("acled")
     onto = ontology()
-    probs = _code_probs(clf, [*passages, context])
-    doc_probs = probs[-1]
+    unique = list(dict.fromkeys(contexts))
+    probs = _code_probs(clf, [*passages, *unique])
+    ctx_probs = dict(zip(unique, probs[len(passages):], strict=True))
     out: list[tuple[str, str, float]] = []
-    for text, by_code in zip(passages, probs[:-1], strict=True):
+    for text, ctx, by_code in zip(passages, contexts, probs[: len(passages)], strict=True):
+        doc_probs = ctx_probs[ctx]
         mixed = {c: (1.0 - context_weight) * p + context_weight * doc_probs.get(c, 0.0)
                  for c, p in by_code.items()}
         best, conf = combine(mixed, cue_matches(text))
