@@ -17,6 +17,12 @@ Prints the figures and exits 1 when one falls below its recorded floor (FLOORS),
 makes coding worse is visible. Usage::
 
     python eval/events_plover_gsr.py [--shared PATH] [--limit N] [--half even|odd] [--verbose]
+                                     [--background N]
+
+``--background N`` also codes N articles of the BBC corpus's business, entertainment, sport and
+tech sections (every fourth of each) and prints how many factual PLOVER events they yield: most
+of that is over-generation (cue words in another sense), the GDELT failure analysts complain
+about, so lower is better; it is printed, not floored.
 """
 
 from __future__ import annotations
@@ -35,6 +41,9 @@ REPO = Path(__file__).resolve().parent.parent
 # 0.654 / 0.481. Rules were decided on the even half only. The floors are for the whole file
 # (a half alone can fall below them: the odd half's actor country does). Targets: type >= 0.70,
 # actor country >= 0.80 on held-back data: type met on the odd half, actor country not yet.
+# With the classifier's veto of cue words in another sense (CLASSIFIER_VETO 0.6, 0.85 where a
+# state or armed actor is named) all of these are unchanged and --background 200 fell from 894
+# to 369 factual events (0.6 everywhere: 289, but type 0.758 and actor country 0.807).
 FLOORS = {"type_accuracy": 0.73, "actor_country_accuracy": 0.79}
 
 
@@ -110,6 +119,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="score only the sentences at even (or odd) positions")
     ap.add_argument("--skip", action="append", default=[], choices=["actors", "dates"],
                     help="leave out an optional stage (e.g. while it is being developed)")
+    ap.add_argument("--background", type=int, default=0,
+                    help="also count PLOVER events in N BBC business/sport/tech/culture articles")
     args = ap.parse_args(argv)
     path = Path(args.shared) / "eval" / "events" / "plover_gsr.dev.jsonl"
     if not path.is_file():
@@ -168,7 +179,32 @@ def main(argv: list[str] | None = None) -> int:
             mark = f"  (floor {floor:.2f}{' FAIL' if v < floor else ''})"
             failed |= v < floor
         print(f"  {k:<28} {v:.3f}{mark}")
+    if args.background:
+        _background(Path(args.shared), args.background)
     return 1 if failed else 0
+
+
+def _background(shared: Path, n: int) -> None:
+    """Print the factual PLOVER events coded in ``n`` BBC non-news articles, by type."""
+    from eventdesk.types import Article
+
+    path = shared / "corpus" / "bbc" / "bbc.jsonl"
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    picked = [r for r in rows
+              if r.get("category") in ("business", "entertainment", "sport", "tech")][::4][:n]
+    pipe = build_pipeline()
+    arts = [Article(id=r["id"], text=r["text"], title=r.get("title")) for r in picked]
+    by_type: Counter[str] = Counter()
+    with_events = 0
+    for doc in pipe.pipe(arts):
+        evs = [e for e in doc.events if not (e.negated or e.hypothetical)]
+        with_events += bool(evs)
+        by_type.update(e.event for e in evs)
+    total = sum(by_type.values())
+    print(f"background: {total} factual PLOVER events in {len(picked)} BBC business/"
+          f"entertainment/sport/tech articles ({total / max(1, len(picked)):.2f} per article; "
+          f"{with_events} articles with any)")
+    print("  " + ", ".join(f"{t} {c}" for t, c in by_type.most_common()))
 
 
 if __name__ == "__main__":

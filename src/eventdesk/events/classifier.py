@@ -279,8 +279,11 @@ def cache_dir() -> Path:
 
 
 def training_files(name: str) -> list[Path]:
-    """The package's labelled files for ``name`` (``<name>*.jsonl``), sorted."""
-    return sorted(TRAINING_DIR.glob(f"{name}*.jsonl"))
+    """The package's labelled files for ``name`` (``<name>*.jsonl``), sorted, then the shared
+    ``background*.jsonl``: ordinary news labelled ``NONE`` (no event), which every ontology's
+    classifier needs to learn that a price war or a team storming to victory is no event."""
+    own = sorted(TRAINING_DIR.glob(f"{name}*.jsonl"))
+    return own + sorted(TRAINING_DIR.glob("background*.jsonl"))
 
 
 def read_jsonl_examples(path: Path) -> tuple[list[str], list[str]]:
