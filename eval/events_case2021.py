@@ -47,10 +47,13 @@ from eventdesk.events.acled import ontology
 # of BBC business/sport/tech/entertainment articles came out with an ACLED event; a NOT_EVENT
 # class (185 ordinary-news sentences of ours), the PLOVER-type gate (talk is no ACLED event) and
 # a neighbourhood context took that to 1.2% with component 0.688 / 0.669 and classify
-# 0.735 / 0.710. Raise them as models improve.
+# 0.735 / 0.710. Cue patterns from the ACLED codebook's wording for weapons seized or found,
+# posts and checkpoints set up, and defections then gave component 0.710 / 0.686 and classify
+# 0.743 / 0.715 (those patterns were written after reading this file's errors, so the dev gain
+# overstates what held-back data will show). Raise them as models improve.
 FLOORS = {
-    "classify": {"weighted_f1_acled": 0.71, "macro_f1_acled": 0.68},
-    "component": {"weighted_f1_acled": 0.66, "macro_f1_acled": 0.63},
+    "classify": {"weighted_f1_acled": 0.72, "macro_f1_acled": 0.69},
+    "component": {"weighted_f1_acled": 0.69, "macro_f1_acled": 0.66},
 }
 DATA = "eval/events/case2021_acled_subtypes.dev.jsonl"
 

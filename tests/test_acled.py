@@ -212,3 +212,18 @@ def test_said_not_done_is_no_acled_event(acled_pipeline) -> None:
             "near Baghdad airport on Friday.")
     doc = acled_pipeline(Article("s", text))
     assert [(e.mode, e.span.sentence) for e in doc.events] == [("AIR_STRIKE", 3)]
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("Soldiers found a cache of rifles and mortar rounds buried near the river crossing.",
+     "DISR_WEAP"),
+    ("Two explosive devices were discovered under a bridge on the main road and made safe.",
+     "DISR_WEAP"),
+    ("The militia has set up three new checkpoints on the road into the valley.",
+     "HQ_ESTABLISHED"),
+    ("Some 40 rebel fighters defected to the army on Sunday.", "CHANGE_TO_GROUP_ACT"),
+])
+def test_codebook_cues_for_strategic_developments(text: str, code: str) -> None:
+    """Seizures of weapons, new posts and defections are named by their codebook wording."""
+    assert code in cue_matches(text)
+    assert classify_acled([text])[0][1] == code
