@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -56,8 +57,27 @@ def fresh_database(server_url: str) -> Iterator[str]:
     try:
         yield url
     finally:
-        with psycopg.connect(_plain(server_url), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _drop_database(server_url, name)
+
+
+def _drop_database(server_url: str, name: str, tries: int = 40) -> None:
+    """Drop the test database, waiting out the server's own processes on it.
+
+    ``WITH (FORCE)`` ends the tests' leftover connections, but a non-superuser may not end an
+    autovacuum worker that has just started on the new tables (InsufficientPrivilege); it
+    finishes within moments on a database this small, so retry for a few seconds.
+    """
+    import psycopg
+
+    for attempt in range(tries):
+        try:
+            with psycopg.connect(_plain(server_url), autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            return
+        except (psycopg.errors.InsufficientPrivilege, psycopg.errors.ObjectInUse):
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.25)
 
 
 def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 600) -> Any:
