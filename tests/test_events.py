@@ -152,6 +152,16 @@ def test_passive_voice_actor_and_recipient(nlp, events):
     assert ev.recipient is not None and ev.recipient.entity_text == "checkpoint"
 
 
+def test_passive_without_agent_takes_the_owner_of_its_means(nlp, events):
+    """"whose commander was killed in a US airstrike": the US killed him, not the militia the
+    relative clause hangs on."""
+    text = ("The ministry blamed Kataib Hezbollah, a militia group whose commander Abu Mahdi "
+            "al-Muhandis was killed in a US airstrike on Friday.")
+    ev = next(e for e in run(nlp, events, text).events if e.event == "ASSAULT")
+    assert ev.actor is not None and ev.actor.entity_text == "US"
+    assert ev.recipient is not None and "commander" in ev.recipient.entity_text
+
+
 def test_active_voice_actor_and_prepositional_recipient(nlp, events):
     ev = first(run(nlp, events, "Mongolia signed a grazing accord with Kazakhstan."))
     assert ev.actor.entity_text == "Mongolia"

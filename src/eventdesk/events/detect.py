@@ -345,6 +345,29 @@ def _prep_object(tree: Tree, k: int, preps: tuple[str, ...] = RECIPIENT_PREPS) -
 PATIENT_OF_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION"})
 
 
+# Prepositions that introduce the means or occasion of a passive act: "killed in a strike",
+# "wounded by a drone", "hit with rockets".
+MEANS_PREPS = ("in", "by", "with", "during")
+
+
+def _means_owner(tree: Tree, k: int) -> int | None:
+    """The owner of the weapon or strike a passive act names as its means, else None.
+
+    Why: "commander X was killed in a US airstrike" has no agent phrase; the strike's owner is
+    who killed him, and not the group the relative clause hangs on ("a militia group whose
+    commander was killed ...").
+    """
+    for prep in tree.kids(k, "prep", "agent"):
+        if tree.lemma(prep) not in MEANS_PREPS:
+            continue
+        for obj in tree.kids(prep, "pobj"):
+            if tree.lemma(obj) in WEAPON_NOUNS:
+                owner = _owner(tree, obj)
+                if owner is not None:
+                    return owner
+    return None
+
+
 def _owner(tree: Tree, k: int) -> int | None:
     """The participant a noun belongs to: "Iran's missiles", "a US drone strike" (None if none).
 
@@ -392,6 +415,8 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
             actor = None
         return actor, recipient
     actor, patient = _subject(tree, k)
+    if actor is None and patient is not None:
+        actor = _means_owner(tree, k)  # "X was killed in a US airstrike": the US
     if actor is not None and tree.lemma(k) == "come" and any(
             tree.lemma(p) == "under" for p in tree.kids(k, "prep", "prt")):
         actor, patient = None, actor  # "the base came under fire": the subject is the target
