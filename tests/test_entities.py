@@ -395,6 +395,16 @@ def test_generic_agents_take_the_sentence_country_with_lower_confidence() -> Non
     assert p.span.confidence < 1.0
 
 
+def test_foreign_forces_take_no_country_from_the_sentence() -> None:
+    text = "The parliament in Iraq voted to expel all foreign troops. Troops patrolled Iraq."
+    doc = linked(text, GPE=("Iraq",))
+    foreign = entity(doc, "troops")
+    assert (foreign.country, foreign.sector) == (None, "MIL")
+    assert entity(doc, "Troops").country == "IRQ"  # no "foreign": the sentence's country
+    assert actor_of(doc, "foreign troops").country is None
+    assert actor_of(doc, "Troops").country == "IRQ"
+
+
 def test_persons_with_roles() -> None:
     text = (
         "Iraqi defence minister Najah al-Shammari met Ben Wallace, British Defence Secretary, "

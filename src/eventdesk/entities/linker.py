@@ -39,6 +39,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 COMPONENT = "eventdesk.actors.v1"
+# Words that say a sector noun is not of the country around it: no country is inherited.
+FOREIGN_WORDS = frozenset({"foreign", "overseas", "multinational", "international"})
 CONTEXT_CONFIDENCE = 0.6  # span confidence of a country taken from context, not from the words
 LINK_KINDS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
@@ -425,6 +427,10 @@ def _resolve_in_context(
         ("IGO", "NGO", "IMG")
     ):
         return
+    before = doc.article.text[max(0, e.span.start - 30): e.span.start].split()
+    if FOREIGN_WORDS.intersection(item.words) or (
+            before and before[-1].lower() in FOREIGN_WORDS):
+        return  # "foreign troops" in Iraq are precisely not Iraq's
     country = _sentence_country(item, linked, dominant)
     if country:
         code = country + info.sector
@@ -583,7 +589,8 @@ def resolve_actor(
             code = country + sector
         elif country:
             code = country
-    if country is None and sector is not None and not transnational:
+    foreign = any(w.lower in FOREIGN_WORDS for w in words)
+    if country is None and sector is not None and not transnational and not foreign:
         country = _context_country(doc, start)
         if country:
             code = country + sector
