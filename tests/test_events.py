@@ -127,6 +127,13 @@ def test_plan_to_cooperate_is_agree(nlp, events):
     assert ev.event == "AGREE"
 
 
+def test_a_vote_to_oust_is_a_request_made_not_planned(nlp, events):
+    made = first(run(nlp, events, "The outrage led to a vote by parliament to oust the troops."))
+    assert made.event == "REQUEST" and not made.hypothetical
+    planned = first(run(nlp, events, "Parliament will vote to oust the troops next week."))
+    assert planned.event == "REQUEST" and planned.hypothetical
+
+
 def test_reported_speech_is_flagged(nlp, events):
     ev = first(run(nlp, events, "Witnesses said soldiers shot three farmers."))
     assert ev.event == "ASSAULT" and ev.reported

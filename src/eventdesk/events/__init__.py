@@ -145,6 +145,27 @@ def _names_actor(doc: Document, s: int) -> bool:
                for e in doc.entities)
 
 
+# Words that make a demand: "voted to oust", "called for ... to leave", "urged X to withdraw".
+REQUEST_GOVERNORS = frozenset({"vote", "call", "demand", "urge", "ask", "request", "press",
+                               "motion", "resolution"})
+
+
+def _made_request(tree: Tree, k: int) -> bool:
+    """Whether REQUEST trigger ``k`` is the content of a demand that was itself made.
+
+    A REQUEST cue ("oust", "expel") in the complement of "vote", "call" or "urge" is what is
+    demanded, and so irrealis; but PLOVER's REQUEST is the demanding, which happened unless the
+    governing word is itself planned, conditional or negated ("will vote to oust").
+    """
+    gov = tree.governor(k)
+    if gov is None or tree.tokens[k].dep not in ("xcomp", "acl", "ccomp", "advcl"):
+        return False
+    if tree.lemma(gov) not in REQUEST_GOVERNORS:
+        return False
+    gf = factuality(tree, gov)
+    return not (gf.hypothetical or gf.negated)
+
+
 def _names_political(doc: Document, s: int) -> bool:
     """Whether sentence ``s`` names an entity of a :data:`POLITICAL_SECTORS` sector."""
     sent = doc.sentences[s]
@@ -359,6 +380,8 @@ class EventComponent:
         etype, mode = c.type, c.mode
         hypothetical = fact.hypothetical
         negated = fact.negated
+        if hypothetical and not negated and etype == "REQUEST" and _made_request(tree, c.k):
+            hypothetical = False  # "a vote to oust the troops": the demand is made, not planned
         if fact.decided and not negated and etype in ("RETREAT", "CONCEDE"):
             pass  # "decided to ease the sanctions": the step back, decided (still flagged)
         elif (fact.intent or fact.conditional) and not negated and \
