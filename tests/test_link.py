@@ -115,6 +115,40 @@ def test_same_day_with_nothing_else_known_needs_a_shared_story() -> None:
     assert link_events([a_s, b_s]) == {"a1": "a1", "b1": "a1"}
 
 
+def test_different_modes_merge_only_with_the_same_actor_and_fitting_dates() -> None:
+    irq_gov = ActorKey("Iraqi parliament", "IRQGOV", "IRQ", "GOV")
+    kw = {"event": "REQUEST", "place": IRAQ}
+    motion = mention("a1", "a", 1, mode="change", actor=irq_gov, date="2020-01",
+                     date_precision="month", **kw)
+    vote = mention("b1", "b", 2, mode="yield", actor=irq_gov, date="2020-01-05",
+                   date_precision="day", **kw)
+    assert link_events([motion, vote]) == {"a1": "a1", "b1": "a1"}
+    other_actor = mention("c1", "c", 3, mode="yield", actor=ActorKey("lawmakers"),
+                          date="2020-01-05", date_precision="day", **kw)
+    assert link_events([motion, other_actor])["c1"] == "c1"
+    next_month = mention("d1", "d", 4, mode="yield", actor=irq_gov, date="2020-02-05",
+                         date_precision="day", **kw)
+    assert link_events([motion, next_month])["d1"] == "d1"
+
+
+def test_an_undated_member_from_another_story_does_not_shut_a_group() -> None:
+    kw = {"actor": USA_MIL, "recipient": IRN_MIL, "place": BAGHDAD}
+    dated = mention("a1", "a", 1, date="2020-01-03", date_precision="day", story_id="s1", **kw)
+    undated = mention("a2", "b", 2, story_id="s1", **kw)  # joins through its story
+    other = mention("c1", "c", 3, date="2020-01-03", date_precision="day", story_id="s2", **kw)
+    links = link_events([dated, undated, other])
+    assert links == {"a1": "a1", "a2": "a1", "c1": "a1"}
+    # an undated member still vetoes what it conflicts with: its recipient is Iranian
+    bare = mention("a1", "a", 1, date="2020-01-03", date_precision="day", story_id="s1",
+                   actor=USA_MIL, place=BAGHDAD)
+    iraqi = ActorKey("Iraqi commander", "IRQMIL", "IRQ", "MIL")
+    clash = mention("c1", "c", 3, date="2020-01-03", date_precision="day", story_id="s2",
+                    actor=USA_MIL, recipient=iraqi, place=BAGHDAD)
+    assert link_events([bare, clash])["c1"] == "a1"
+    links = link_events([bare, undated, clash])
+    assert links["a2"] == "a1" and links["c1"] == "c1"
+
+
 # -- the store: one record per real-world event ---------------------------------------------
 
 STRIKE = "A US drone strike killed Qassem Soleimani near Baghdad airport on Friday."

@@ -198,16 +198,22 @@ def actor_relation(a: ActorKey | None, b: ActorKey | None) -> str:
 # -- pairs ----------------------------------------------------------------------------------
 
 
-def evidence(a: EventMention, b: EventMention) -> float | None:
+def evidence(a: EventMention, b: EventMention, *, undated_ok: bool = False) -> float | None:
     """How strongly ``a`` and ``b`` report one event, or None when they cannot.
 
     The score counts positive agreement: same place 1 (a containing region 0.5), agreeing actor 1,
     agreeing recipient 1, same article or story 1. A merge needs :data:`MIN_EVIDENCE`.
+    An undated mention is judged only within its article or story; elsewhere there is no basis
+    and the answer is None, or with ``undated_ok`` 0.0 where nothing else rules the pair out
+    (see :func:`_unjudged`).
     """
     if a.ontology != b.ontology or a.event != b.event:
         return None
-    if a.mode and b.mode and a.mode != b.mode:
-        return None
+    # Modes are the finest and least stable part of a code: one outlet's "voted to end the
+    # deal" (REQUEST/yield) is another's "motion calling for the expulsion" (REQUEST/change).
+    # Different modes of one type can still be one event, but only on firmer ground: the same
+    # actor, and dates that fit exactly where both are known (checked below).
+    mode_clash = bool(a.mode and b.mode and a.mode != b.mode)
     if a.negated != b.negated or a.hypothetical != b.hypothetical:
         return None
     place = place_relation(a.place, b.place)
@@ -219,11 +225,17 @@ def evidence(a: EventMention, b: EventMention) -> float | None:
     same_story = a.story_id is not None and a.story_id == b.story_id
     agreeing = (place in ("same", "contains")) + (actor == "agree") + (recipient == "agree")
     wa, wb = _when(a.date, a.date_precision), _when(b.date, b.date_precision)
+    if mode_clash and actor != "agree":
+        return None
     if wa is None or wb is None:
-        if not (same_article or same_story) or agreeing < 2:
+        if not (same_article or same_story):
+            return 0.0 if undated_ok else None
+        if agreeing < 2:
             return None
     else:
         fits, next_day = _dates_fit(wa, wb)
+        if mode_clash and not fits:
+            return None
         if not fits:
             actors_agree = actor == "agree" or recipient == "agree"
             if not (next_day and not same_article and place != "unknown" and actors_agree):
@@ -307,14 +319,17 @@ def _link_block(ms: list[EventMention]) -> dict[str, str]:
         when = _when(m.date, m.date_precision)
         best, best_score = -1, 0.0
         for g in sorted({group_of[j] for j in index.candidates(m, when)}):
-            total = 0.0
+            total, judged = 0.0, 0
             for j in groups[g]:
-                score = evidence(m, ms[j])
+                unjudged = _unjudged(m, ms[j])
+                score = evidence(m, ms[j], undated_ok=unjudged)
                 if score is None:
                     break
-                total += score
+                if not unjudged:
+                    total += score
+                    judged += 1
             else:
-                mean = total / len(groups[g])
+                mean = total / judged if judged else 0.0
                 if mean >= MIN_EVIDENCE and mean > best_score:
                     best, best_score = g, mean
         if best < 0:
@@ -324,6 +339,20 @@ def _link_block(ms: list[EventMention]) -> dict[str, str]:
         group_of.append(best)
         index.add(i, m, when)
     return {m.event_id: ms[groups[group_of[i]][0]].event_id for i, m in enumerate(ms)}
+
+
+def _unjudged(a: EventMention, b: EventMention) -> bool:
+    """Whether nothing can say if ``a`` and ``b`` are one event: one is undated and they share
+    neither article nor story.
+
+    Why it matters: a group is joined only when every member allows it, and a group that took
+    in an undated mention from its own story would otherwise shut out every report of the same
+    event from another story (another outlet, clustered apart) although its dated members agree.
+    Such a member neither vetoes nor counts; conflicts it shows (type, place, actors) still veto.
+    """
+    if a.article_id == b.article_id or (a.story_id is not None and a.story_id == b.story_id):
+        return False
+    return (_when(a.date, a.date_precision) is None) or (_when(b.date, b.date_precision) is None)
 
 
 def groups_of(links: dict[str, str]) -> dict[str, list[str]]:
