@@ -149,3 +149,34 @@ def test_csv_missing_columns_named(tmp_path: Path) -> None:
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     with pytest.raises(InputError, match="no 'text'/'label' fields"):
         load_examples(path)
+
+
+def test_embeddings_are_cached_by_text_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A repeated text is embedded once and gets the same row; the cache keeps its bound."""
+    import numpy as np
+
+    from eventdesk import embed as embed_mod
+
+    embed_mod.clear_cache()
+    texts = ["Troops entered the town at dawn.", "The central bank held rates.",
+             "Troops entered the town at dawn."]
+    first = embed_mod.embed(texts)
+    assert first.shape == (3, embed_mod.DIM)
+    assert np.array_equal(first[0], first[2]) and len(embed_mod._cache) == 2
+    calls: list[list[str]] = []
+    model = embed_mod.load_model()
+    real = model.encode
+
+    def counting(batch, **kw):
+        calls.append(list(batch))
+        return real(batch, **kw)
+
+    monkeypatch.setattr(model, "encode", counting)
+    again = embed_mod.embed(["The central bank held rates.", "Rebels seized the airport."])
+    assert calls == [["Rebels seized the airport."]]  # only the new text reaches the model
+    assert np.array_equal(again[0], first[1])
+    monkeypatch.setattr(embed_mod, "CACHE_SIZE", 2)
+    embed_mod.embed(["A fourth sentence about a ceasefire."])
+    assert len(embed_mod._cache) == 2
+    assert "Troops entered the town at dawn." not in embed_mod._cache  # least recent went
+    embed_mod.clear_cache()

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+from collections import OrderedDict
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +74,21 @@ def load_model() -> Any:
     return model
 
 
+# Texts embedded recently in this process, most recent last: a story's timeline and summary are
+# rebuilt from its sentences each time an article joins it, and the event classifier and the
+# summariser meet the same sentences, so the same text is asked for again and again. Bounded
+# (CACHE_SIZE rows of 1.5 kB, about 75 MB) and keyed by the exact text.
+CACHE_SIZE = 50_000
+_cache: OrderedDict[str, numpy.ndarray] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def clear_cache() -> None:
+    """Forget every cached embedding (tests; a long-lived process that wants the memory back)."""
+    with _cache_lock:
+        _cache.clear()
+
+
 def embed(texts: list[str], batch_size: int = 64) -> numpy.ndarray:
     """L2-normalised 384-d embeddings of ``texts``, one row per text, in input order.
 
@@ -85,13 +102,32 @@ def embed(texts: list[str], batch_size: int = 64) -> numpy.ndarray:
                          hint="wrap it: embed([text])")
     if not texts:
         return np.zeros((0, DIM), dtype=np.float32)
-    model = load_model()
     clean = [t if isinstance(t, str) else str(t) for t in texts]
-    vecs = model.encode(
-        clean,
-        batch_size=batch_size,
-        normalize_embeddings=True,
-        convert_to_numpy=True,
-        show_progress_bar=False,
-    )
-    return np.asarray(vecs, dtype=np.float32)
+    out = np.empty((len(clean), DIM), dtype=np.float32)
+    missing: dict[str, list[int]] = {}
+    with _cache_lock:
+        for i, t in enumerate(clean):
+            row = _cache.get(t)
+            if row is None:
+                missing.setdefault(t, []).append(i)
+            else:
+                _cache.move_to_end(t)
+                out[i] = row
+    if missing:
+        model = load_model()
+        todo = list(missing)
+        vecs = np.asarray(model.encode(
+            todo,
+            batch_size=batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        ), dtype=np.float32)
+        with _cache_lock:
+            for t, row in zip(todo, vecs, strict=True):
+                out[missing[t]] = row
+                _cache[t] = row.copy()
+                _cache.move_to_end(t)
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+    return out
