@@ -169,6 +169,18 @@ def test_passive_without_agent_takes_the_owner_of_its_means(nlp, events):
     assert ev.recipient is not None and "commander" in ev.recipient.entity_text
 
 
+def test_a_name_written_as_opposed_is_not_the_fallback_actor(nlp, events):
+    """"counter-ISIS operations": ISIS is what is fought; with no subject for the strike, the
+    sentence's actor is the US."""
+    text = ("The future of US counter-ISIS operations is in doubt after the drone strike that "
+            "killed two commanders.")
+    from eventdesk.pipeline import Options, Pipeline
+
+    doc = Pipeline.from_options(Options())(Article(id="o", text=text))  # with the actors stage
+    ev = next(e for e in doc.events if e.event == "ASSAULT")
+    assert ev.actor is not None and ev.actor.country == "USA"
+
+
 def test_active_voice_actor_and_prepositional_recipient(nlp, events):
     ev = first(run(nlp, events, "Mongolia signed a grazing accord with Kazakhstan."))
     assert ev.actor.entity_text == "Mongolia"

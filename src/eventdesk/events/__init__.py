@@ -492,6 +492,8 @@ class EventComponent:
                 continue
             if _is_setting(tree, ent.span.start, ent.span.end):
                 continue  # "operations in Iraq": where it happened, not who did it
+            if _opposed(doc.article.text, ent.span.start):
+                continue  # "counter-ISIS operations": ISIS is who is fought, not who fights
             if self.resolve_actor is not None:
                 found = self.resolve_actor(doc, ent.span.start, ent.span.end)
             else:
@@ -614,6 +616,16 @@ def _neighbourhood(doc: Document, i: int) -> str:
 # Prepositions whose object is a place or time setting, not a participant.
 SETTING_PLACE_PREPS = frozenset({"in", "at", "near", "across", "inside", "throughout", "around",
                                  "within", "outside", "into", "from"})
+
+
+# Prefixes by which a name is the target of what follows: "anti-ISIS coalition", "counter-ISIS".
+OPPOSING_PREFIXES = ("anti-", "counter-", "anti ", "counter ")
+
+
+def _opposed(text: str, start: int) -> bool:
+    """Whether the name at ``start`` is written as what is opposed ("anti-ISIS", "counter-IS")."""
+    before = text[max(0, start - 8): start].lower()
+    return before.endswith(OPPOSING_PREFIXES)
 
 
 def _is_setting(tree: Tree, start: int, end: int) -> bool:
