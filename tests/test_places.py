@@ -189,6 +189,15 @@ def test_town_ner_calls_a_person_is_a_place_by_its_context(parse):
     )
 
 
+def test_another_spelling_of_a_large_place_after_a_preposition(parse):
+    """GeoNames spells it Al Qamishli; NER may call "Qamishli" an organisation. After "in" it is
+    the Syrian city; at the head of a company's name it is not a place."""
+    doc = parse("Kurdish fighters in Qamishli said the town was calm on Sunday.")
+    q = _by_text(doc)["Qamishli"]
+    assert (q.country, q.level) == ("SYR", "city")
+    assert "Qamishli" not in _by_text(parse("Qamishli Holdings reported higher profits."))
+
+
 def test_names_in_a_counties_list_are_counties_of_one_state(parse):
     doc = parse(
         "Home sales have slowed in Jackson and Barrow counties, where builders say permits fell."

@@ -547,6 +547,10 @@ def _curated(gaz: Gazetteer, name: str) -> bool:
     )
 
 
+# A folded or alternate spelling found outside NER's places is trusted only for a place this big.
+SPELLING_MIN_POPULATION = 100_000
+
+
 def _scan_match(
     gaz: Gazetteer,
     doc: Document,
@@ -561,8 +565,14 @@ def _scan_match(
     if not lookup or _is_demonym(gaz, lookup) or key(lookup) in _GENERIC:
         return None
     hits = gaz.lookup_strict(lookup)  # folding is for names NER vouches for, not any capital
-    if not hits:
-        return None
+    spelled = not hits
+    if spelled:
+        # ... or for a spelling of a large place after a locative preposition, where NER called
+        # it an organisation ("forces in Qamishli": GeoNames spells it Al Qamishli)
+        hits = [(i, alt) for i, alt in gaz.lookup(lookup)
+                if gaz.kind[i] in (0, 1) or gaz.population[i] >= SPELLING_MIN_POPULATION]
+        if not hits or _place_cue(gaz, doc, span) != "preposition":
+            return None
     kinds = {gaz.kind[i] for i, _ in hits}
     # Curated sites (points, and towns the packages lack) are specific names: trust any tokens.
     if _curated(gaz, lookup):
@@ -578,6 +588,8 @@ def _scan_match(
     )
     if not proper:
         return None
+    if spelled:  # a large place's spelling after "in"/"near" (checked above)
+        return Mention(s, e, doc.article.text[s:e], "gazetteer", lookup, hint)
     if key(lookup) in known:  # NER called this name a place elsewhere in the article
         return Mention(s, e, doc.article.text[s:e], "gazetteer", lookup, hint)
     if len(lookup) < 4 and not (lookup.isupper() and any(gaz.kind[i] == 0 for i, _ in hits)):
@@ -744,8 +756,11 @@ def _candidates(gaz: Gazetteer, m: Mention, fuzzy_ccs: list[str]) -> list[tuple[
         hits = gaz.lookup_strict(m.lookup + " Province")
     if hits:
         return [(i, alt, False) for i, alt in hits if not (alt and short and gaz.kind[i] != 0)]
-    if m.source == "ner" and len(m.lookup) >= 5:
-        folded = [(i, alt, True) for i, alt in gaz.lookup(m.lookup)]
+    if len(m.lookup) >= 5:
+        # NER's places may be any spelling; a scanned name only a large place's (_scan_match)
+        folded = [(i, alt, True) for i, alt in gaz.lookup(m.lookup)
+                  if m.source == "ner" or gaz.kind[i] in (0, 1)
+                  or gaz.population[i] >= SPELLING_MIN_POPULATION]
         if folded:
             return folded
     if m.source != "ner" or len(m.lookup) < 5:
