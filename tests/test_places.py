@@ -97,6 +97,13 @@ def test_curated_bases(parse):
     assert asad.level == "point" and asad.admin1 == "Anbar"
 
 
+def test_curated_districts_of_the_afghan_border(parse):
+    doc = parse("Drone strikes hit South Waziristan as militants fled FATA.")
+    sw, fata = _by_text(doc)["South Waziristan"], _by_text(doc)["FATA"]
+    assert sw.country == fata.country == "PAK"
+    assert abs(sw.lat - 32.3) < 0.5 and abs(sw.lon - 69.7) < 0.5
+
+
 def test_curated_site_wins_over_the_city_it_is_named_after(parse):
     doc = parse("The convoy was hit on the road to Baghdad airport on Friday.")
     (airport,) = [p for p in doc.places if p.span.text == "Baghdad airport"]
