@@ -102,25 +102,20 @@ def predict_component(texts: list[str]) -> list[str]:
     return [(doc.events[0].mode or "NONE") if doc.events else "NONE" for doc in pipe.pipe(arts)]
 
 
-BACKGROUND_SECTIONS = ("business", "entertainment", "sport", "tech")
-
-
 def background_rate(shared: Path, n: int) -> tuple[int, int, list[str]]:
     """(articles with an ACLED event, articles run, what each was) over n BBC non-news articles."""
-    from eventdesk.pipeline import Options, Pipeline
-    from eventdesk.types import Article
+    from background import background_articles
 
-    path = shared / "corpus" / "bbc" / "bbc.jsonl"
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    picked = [r for r in rows if r.get("category") in BACKGROUND_SECTIONS][::4][:n]
+    from eventdesk.pipeline import Options, Pipeline
+
+    pairs = background_articles(shared, n)
     pipe = Pipeline.from_options(Options(ontology="acled"))
-    arts = [Article(id=r["id"], text=r["text"], title=r.get("title")) for r in picked]
     hits = []
-    for r, doc in zip(picked, pipe.pipe(arts), strict=True):
+    for (r, _), doc in zip(pairs, pipe.pipe([a for _, a in pairs]), strict=True):
         if doc.events:
             e = doc.events[0]
             hits.append(f"{r['id']} {e.mode}: {r.get('title', '')[:70]}")
-    return len(hits), len(picked), hits
+    return len(hits), len(pairs), hits
 
 
 def component_available() -> bool:

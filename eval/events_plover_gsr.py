@@ -186,14 +186,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _background(shared: Path, n: int) -> None:
     """Print the factual PLOVER events coded in ``n`` BBC non-news articles, by type."""
-    from eventdesk.types import Article
+    from background import background_articles
 
-    path = shared / "corpus" / "bbc" / "bbc.jsonl"
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    picked = [r for r in rows
-              if r.get("category") in ("business", "entertainment", "sport", "tech")][::4][:n]
+    arts = [a for _, a in background_articles(shared, n)]
     pipe = build_pipeline()
-    arts = [Article(id=r["id"], text=r["text"], title=r.get("title")) for r in picked]
     by_type: Counter[str] = Counter()
     with_events = 0
     for doc in pipe.pipe(arts):
@@ -201,8 +197,8 @@ def _background(shared: Path, n: int) -> None:
         with_events += bool(evs)
         by_type.update(e.event for e in evs)
     total = sum(by_type.values())
-    print(f"background: {total} factual PLOVER events in {len(picked)} BBC business/"
-          f"entertainment/sport/tech articles ({total / max(1, len(picked)):.2f} per article; "
+    print(f"background: {total} factual PLOVER events in {len(arts)} BBC business/"
+          f"entertainment/sport/tech articles ({total / max(1, len(arts)):.2f} per article; "
           f"{with_events} articles with any)")
     print("  " + ", ".join(f"{t} {c}" for t, c in by_type.most_common()))
 

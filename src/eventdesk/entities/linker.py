@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -427,15 +428,22 @@ def _resolve_in_context(
         ("IGO", "NGO", "IMG")
     ):
         return
-    before = doc.article.text[max(0, e.span.start - 30): e.span.start].split()
-    if FOREIGN_WORDS.intersection(item.words) or (
-            before and before[-1].lower() in FOREIGN_WORDS):
+    if _said_foreign(doc.article.text, e.span.start, item.words):
         return  # "foreign troops" in Iraq are precisely not Iraq's
     country = _sentence_country(item, linked, dominant)
     if country:
         code = country + info.sector
         item.info = replace(info, country=country, code=code)
         item.from_context = True
+
+
+def _said_foreign(text: str, start: int, words: Sequence[str]) -> bool:
+    """Whether a phrase (its lower-case ``words``, at ``start`` in ``text``) or the word just
+    before it says it is foreign ("foreign troops", "all foreign forces")."""
+    before = text[max(0, start - 30) : start].split()
+    return bool(FOREIGN_WORDS.intersection(words)) or (
+        bool(before) and before[-1].lower() in FOREIGN_WORDS
+    )
 
 
 def _antecedent(target: tuple[str, str], history: list[_Linked]) -> _Linked | None:
@@ -589,7 +597,7 @@ def resolve_actor(
             code = country + sector
         elif country:
             code = country
-    foreign = any(w.lower in FOREIGN_WORDS for w in words)
+    foreign = _said_foreign(text, start, [w.lower for w in words])
     if country is None and sector is not None and not transnational and not foreign:
         country = _context_country(doc, start)
         if country:

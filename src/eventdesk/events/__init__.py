@@ -37,12 +37,12 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelError, UsageError
-from ..types import Actor, DateMention, Document, Event, Size
+from ..types import Actor, DateMention, Document, Entity, Event, Size
 from .detect import LIGHT_VERBS, Candidate, arguments, candidates, governing_subject, is_pronoun
 from .ontology import Ontology, load_ontology
 from .sizes import sentence_size
@@ -138,11 +138,15 @@ class _Work:
     stating: set[int]
 
 
+def _sentence_entities(doc: Document, s: int) -> Iterator[Entity]:
+    """The entities that start in sentence ``s``."""
+    sent = doc.sentences[s]
+    return (e for e in doc.entities if sent.start <= e.span.start < sent.end)
+
+
 def _names_actor(doc: Document, s: int) -> bool:
     """Whether sentence ``s`` holds an entity the actors stage resolved (a code or country)."""
-    sent = doc.sentences[s]
-    return any(sent.start <= e.span.start < sent.end and (e.code or e.country)
-               for e in doc.entities)
+    return any(e.code or e.country for e in _sentence_entities(doc, s))
 
 
 # Words that make a demand: "voted to oust", "called for ... to leave", "urged X to withdraw".
@@ -168,9 +172,7 @@ def _made_request(tree: Tree, k: int) -> bool:
 
 def _names_political(doc: Document, s: int) -> bool:
     """Whether sentence ``s`` names an entity of a :data:`POLITICAL_SECTORS` sector."""
-    sent = doc.sentences[s]
-    return any(sent.start <= e.span.start < sent.end and e.sector in POLITICAL_SECTORS
-               for e in doc.entities)
+    return any(e.sector in POLITICAL_SECTORS for e in _sentence_entities(doc, s))
 
 
 class EventComponent:

@@ -389,9 +389,7 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
             return
         if (person[m.start] or key(m.lookup) in name_words) and not _curated(gaz, m.lookup):
             return
-        if stateless[m.start] and not _curated(gaz, m.lookup) and not any(
-            not alt and gaz.kind[i] in (0, 1) for i, alt in gaz.lookup_strict(m.lookup)
-        ):
+        if stateless[m.start] and not _curated(gaz, m.lookup) and not _names_region(gaz, m.lookup):
             return  # "NATO" is the alliance, not the village of Nato ("mission in Iraq" stays)
         if m.hint is None and _in_county_list(text, m.start, m.end):
             m.hint = "county"  # "in Jackson and Barrow counties"
@@ -417,7 +415,7 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
         key(e.span.text)
         for e in doc.entities
         if e.kind in PLACE_LABELS
-        and any(not alt and gaz.kind[i] in (0, 1) for i, alt in gaz.lookup_strict(e.span.text))
+        and _names_region(gaz, e.span.text)
     }
 
     # Spans the actors stage (when it ran) resolved to an actor of no state: an alliance, a UN
@@ -551,6 +549,17 @@ def _curated(gaz: Gazetteer, name: str) -> bool:
 SPELLING_MIN_POPULATION = 100_000
 
 
+def _large(gaz: Gazetteer, i: int) -> bool:
+    """Whether entry ``i`` is a country, an admin-1 region or a place of
+    :data:`SPELLING_MIN_POPULATION` people: big enough to trust a looser spelling of."""
+    return gaz.kind[i] in (0, 1) or gaz.population[i] >= SPELLING_MIN_POPULATION
+
+
+def _names_region(gaz: Gazetteer, name: str) -> bool:
+    """Whether ``name`` is, by its own (not an alternate) name, a country or an admin-1 region."""
+    return any(not alt and gaz.kind[i] in (0, 1) for i, alt in gaz.lookup_strict(name))
+
+
 def _scan_match(
     gaz: Gazetteer,
     doc: Document,
@@ -569,8 +578,7 @@ def _scan_match(
     if spelled:
         # ... or for a spelling of a large place after a locative preposition, where NER called
         # it an organisation ("forces in Qamishli": GeoNames spells it Al Qamishli)
-        hits = [(i, alt) for i, alt in gaz.lookup(lookup)
-                if gaz.kind[i] in (0, 1) or gaz.population[i] >= SPELLING_MIN_POPULATION]
+        hits = [(i, alt) for i, alt in gaz.lookup(lookup) if _large(gaz, i)]
         if not hits or _place_cue(gaz, doc, span) != "preposition":
             return None
     kinds = {gaz.kind[i] for i, _ in hits}
@@ -759,8 +767,7 @@ def _candidates(gaz: Gazetteer, m: Mention, fuzzy_ccs: list[str]) -> list[tuple[
     if len(m.lookup) >= 5:
         # NER's places may be any spelling; a scanned name only a large place's (_scan_match)
         folded = [(i, alt, True) for i, alt in gaz.lookup(m.lookup)
-                  if m.source == "ner" or gaz.kind[i] in (0, 1)
-                  or gaz.population[i] >= SPELLING_MIN_POPULATION]
+                  if m.source == "ner" or _large(gaz, i)]
         if folded:
             return folded
     if m.source != "ner" or len(m.lookup) < 5:
