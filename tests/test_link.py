@@ -131,6 +131,42 @@ def test_different_modes_merge_only_with_the_same_actor_and_fitting_dates() -> N
     assert link_events([motion, next_month])["d1"] == "d1"
 
 
+def test_one_act_coded_as_two_types_merges_only_with_the_same_actor() -> None:
+    coalition = ActorKey("US-led coalition", "IGOCOA", None, "MIL")
+    kw = {"place": IRAQ, "date": "2020-01-05", "date_precision": "day"}
+    paused = mention("a1", "a", 1, event="RETREAT", actor=coalition, **kw)  # "paused operations"
+    suspended = mention("b1", "b", 2, event="SANCTION", mode="discontinue", actor=coalition,
+                        **kw)  # "suspended training of Iraqi forces"
+    assert link_events([paused, suspended]) == {"a1": "a1", "b1": "a1"}
+    nato = ActorKey("NATO", "IGONAT", None, "MIL")
+    other = mention("c1", "c", 3, event="SANCTION", mode="discontinue", actor=nato, **kw)
+    assert link_events([paused, other])["c1"] == "c1"
+    unknown_actor = mention("d1", "d", 4, event="SANCTION", mode="discontinue", **kw)
+    assert link_events([paused, unknown_actor])["d1"] == "d1"  # different types: firmer ground
+    embargo = mention("e1", "e", 5, event="SANCTION", mode="embargo", actor=coalition, **kw)
+    assert link_events([paused, embargo])["e1"] == "e1"  # no act they share
+    assert evidence(paused, embargo) is None
+
+
+def test_a_pending_type_relinks_the_types_it_shares_acts_with(store: Store) -> None:
+    a = Article("a", "The coalition paused operations on Sunday.", published="2020-01-05")
+    b = Article("b", "The coalition suspended its training of Iraqi forces on Sunday.",
+                published="2020-01-05")
+    store.add_articles([a, b])
+    who = Actor("coalition", code="IGOCOA", sector="MIL")
+
+    def event(art: Article, etype: str, mode: str | None, trigger: str) -> Event:
+        return Event(etype, _span(art, art.text), mode=mode, trigger=_span(art, trigger),
+                     actor=who, date="2020-01-05", date_precision="day")
+
+    store.save_documents([Document(a, events=[event(a, "RETREAT", None, "paused")])], "k")
+    store.link_events()
+    store.save_documents([Document(b, events=[event(b, "SANCTION", "discontinue",
+                                                    "suspended")])], "k")
+    store.link_events()  # only SANCTION is pending; RETREAT is in its block
+    assert store.count("events") == 1
+
+
 def test_an_undated_member_from_another_story_does_not_shut_a_group() -> None:
     kw = {"actor": USA_MIL, "recipient": IRN_MIL, "place": BAGHDAD}
     dated = mention("a1", "a", 1, date="2020-01-03", date_precision="day", story_id="s1", **kw)

@@ -4,7 +4,9 @@ Five outlets report one strike, and one article may mention it three times; an a
 event with every passage as its source. Two mentions are *compatible* (may report one event) when
 all of these hold:
 
-- **type**: same ontology and event type; modes equal or one unknown;
+- **type**: same ontology and event type, modes equal or one unknown; or two codes one act gets
+  from different wordings (:data:`SHARED_ACTS`: "suspended training" is a SANCTION, "paused
+  operations" a RETREAT), with the same actor;
 - **factuality**: both negated or neither, both hypothetical or neither (a denial or a plan is
   never merged with a report that it happened);
 - **date**: equal days; a day inside a month- or year-precision date; one day apart only between
@@ -24,7 +26,8 @@ recipient, or the same article or story.
 Why complete linkage: a mention joins a group only if it is compatible with *every* member, so a
 chain of near-misses (Monday~Tuesday~Wednesday) never welds distinct events together. Mentions
 are taken in ingest order and the group keeps its first mention's id, so a group's id is stable
-as later articles join it. Blocking: only mentions of one (ontology, type) are compared, and
+as later articles join it. Blocking: only mentions of one (ontology, type) are compared (types
+that share an act, one block), and
 within a block only those whose dates can match (an index by day, month and year), so the work
 grows with the size of each day's news, not with the square of the archive.
 """
@@ -39,6 +42,32 @@ from datetime import date, timedelta
 
 NEAR_KM = 25.0  # two places this close are one place (a base and the town beside it)
 MIN_EVIDENCE = 1.0  # positive agreement a merge needs (see :func:`evidence`)
+
+# One act, two codes: the type follows the object of the verb, and outlets word one decision
+# differently. The coalition that "paused operations and re-positioned troops" (RETREAT) is the
+# one that "suspended training" (SANCTION/discontinue) in another report, and one that "withdrew
+# from the mission" (SANCTION/withdraw) "pulled out its troops" (RETREAT/withdraw) in another.
+# (ontology, type) -> mode -> the act; a mode not listed shares no act (a RETREAT of unknown
+# mode comes from the verbs of stopping: "paused", "halted").
+SHARED_ACTS: dict[tuple[str, str], dict[str | None, str]] = {
+    ("plover", "SANCTION"): {"discontinue": "step back", "withdraw": "step back"},
+    ("plover", "RETREAT"): {"ceasefire": "step back", "withdraw": "step back",
+                            None: "step back"},
+}
+
+
+def block_types(ontology: str, event: str) -> tuple[str, ...]:
+    """The event types linked together with ``event``: itself, and those it shares an act with
+    (:data:`SHARED_ACTS`). Sorted, so it doubles as the block's key."""
+    if (ontology, event) not in SHARED_ACTS:
+        return (event,)
+    return tuple(sorted(t for o, t in SHARED_ACTS if o == ontology))
+
+
+def _shared_act(a: EventMention, b: EventMention) -> bool:
+    """Whether two mentions of different types code one act (:data:`SHARED_ACTS`)."""
+    fa = SHARED_ACTS.get((a.ontology, a.event), {}).get(a.mode)
+    return fa is not None and fa == SHARED_ACTS.get((b.ontology, b.event), {}).get(b.mode)
 
 
 @dataclass(slots=True, frozen=True)
@@ -207,13 +236,17 @@ def evidence(a: EventMention, b: EventMention, *, undated_ok: bool = False) -> f
     and the answer is None, or with ``undated_ok`` 0.0 where nothing else rules the pair out
     (see :func:`_unjudged`).
     """
-    if a.ontology != b.ontology or a.event != b.event:
+    if a.ontology != b.ontology:
+        return None
+    cross_type = a.event != b.event
+    if cross_type and not _shared_act(a, b):
         return None
     # Modes are the finest and least stable part of a code: one outlet's "voted to end the
     # deal" (REQUEST/yield) is another's "motion calling for the expulsion" (REQUEST/change).
     # Different modes of one type can still be one event, but only on firmer ground: the same
     # actor, and dates that fit exactly where both are known (checked below).
-    mode_clash = bool(a.mode and b.mode and a.mode != b.mode)
+    # Different types that code one act (:data:`SHARED_ACTS`) need the same ground.
+    mode_clash = cross_type or bool(a.mode and b.mode and a.mode != b.mode)
     if a.negated != b.negated or a.hypothetical != b.hypothetical:
         return None
     place = place_relation(a.place, b.place)
@@ -302,9 +335,9 @@ def link_events(mentions: Sequence[EventMention]) -> dict[str, str]:
 
     Deterministic: the same mentions give the same groups, whatever order they are passed in.
     """
-    blocks: dict[tuple[str, str], list[EventMention]] = defaultdict(list)
+    blocks: dict[tuple[str, tuple[str, ...]], list[EventMention]] = defaultdict(list)
     for m in mentions:
-        blocks[(m.ontology, m.event)].append(m)
+        blocks[(m.ontology, block_types(m.ontology, m.event))].append(m)
     out: dict[str, str] = {}
     for key in sorted(blocks):
         out.update(_link_block(sorted(blocks[key], key=lambda m: (m.order, m.event_id))))
@@ -366,5 +399,6 @@ def groups_of(links: dict[str, str]) -> dict[str, list[str]]:
 
 
 def blocks_of(mentions: Iterable[EventMention]) -> set[tuple[str, str]]:
-    """The (ontology, type) blocks ``mentions`` fall in: what a relink must recompute."""
-    return {(m.ontology, m.event) for m in mentions}
+    """The (ontology, type) blocks ``mentions`` fall in: what a relink must recompute (with
+    every type linked together with theirs)."""
+    return {(m.ontology, t) for m in mentions for t in block_types(m.ontology, m.event)}

@@ -729,18 +729,19 @@ class Store:
 
         Only the given (ontology, event type) blocks are recomputed, by default those in
         ``link_pending`` (every block whose events changed since they were last linked):
-        linking never compares events of different types, so the others cannot change. Runs in
-        one write transaction that also clears the blocks from ``link_pending``. Returns how
+        linking never compares events of other blocks, so the others cannot change. Runs in
+        one write transaction that also clears the blocks from ``link_pending``. (Types that
+        code one act, :data:`eventdesk.link.events.SHARED_ACTS`, are one block.) Returns how
         many mentions changed group. With nothing pending it only reads.
         """
-        from ..link.events import link_events
+        from ..link.events import block_types, link_events
 
         if blocks is None:
             with self._read("read blocks to link") as conn:
                 pending = select(link_pending.c.ontology, link_pending.c.event)
-                wanted = sorted({(o, e) for o, e in conn.execute(pending)})
-        else:
-            wanted = sorted(set(blocks))
+                blocks = list(conn.execute(pending))
+        # a block holds every type linked together with its own (they share acts)
+        wanted = sorted({(o, t) for o, e in blocks for t in block_types(o, e)})
         if not wanted:
             return 0
         with self._write("link events") as conn:
