@@ -181,6 +181,19 @@ def test_a_name_written_as_opposed_is_not_the_fallback_actor(nlp, events):
     assert ev.actor is not None and ev.actor.country == "USA"
 
 
+@pytest.mark.parametrize("text", [
+    "The Coalition paused operations across Iraq as a result of the attacks.",
+    "Britain recalled its ambassador in response to the bombing.",
+])
+def test_the_act_a_clause_answers_is_not_its_subjects(text):
+    """"X paused operations as a result of the attacks": X did not attack."""
+    from eventdesk.pipeline import Options, Pipeline
+
+    doc = Pipeline.from_options(Options())(Article(id="r", text=text))  # with the actors stage
+    ev = next(e for e in doc.events if e.event == "ASSAULT")
+    assert ev.actor is None
+
+
 def test_active_voice_actor_and_prepositional_recipient(nlp, events):
     ev = first(run(nlp, events, "Mongolia signed a grazing accord with Kazakhstan."))
     assert ev.actor.entity_text == "Mongolia"

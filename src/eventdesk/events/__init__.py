@@ -43,7 +43,15 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelError, UsageError
 from ..types import Actor, DateMention, Document, Entity, Event, Size
-from .detect import LIGHT_VERBS, Candidate, arguments, candidates, governing_subject, is_pronoun
+from .detect import (
+    LIGHT_VERBS,
+    Candidate,
+    arguments,
+    candidates,
+    governing_subject,
+    in_response_phrase,
+    is_pronoun,
+)
 from .ontology import Ontology, load_ontology
 from .sizes import sentence_size
 from .tree import Tree, factuality
@@ -414,7 +422,9 @@ class EventComponent:
                 a_tok = g
         recipient = self._actor(doc, tree, r_tok)
         actor = self._actor(doc, tree, a_tok)
-        if actor is None or not (actor.country or actor.code):
+        if (actor is None or not (actor.country or actor.code)) and \
+                not (a_tok is None and in_response_phrase(tree, c.k)):
+            # (an act answered, "as a result of the attacks", is another party's)
             actor = self._sentence_actor(doc, tree, c.k, recipient) or actor
         if recipient is None or not (recipient.country or recipient.code):
             recipient = self._inner_actor(doc, tree, r_tok, actor) or recipient

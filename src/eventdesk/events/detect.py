@@ -460,6 +460,42 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
 # clause's subject is not the event's actor ("talks stalled after the strike").
 SETTING_PREPS = frozenset({"after", "before", "following", "since", "amid", "despite", "during",
                            "until", "because", "due", "over", "in", "from", "like", "than"})
+# Nouns that make "of"/"to"/"for" a setting too: "as a result of the attacks", "in response to
+# the strike", "in retaliation for the raid" name another party's earlier act.
+SETTING_NOUNS = frozenset({"result", "response", "retaliation", "reaction", "wake", "aftermath",
+                           "consequence", "revenge", "reprisal"})
+
+
+def is_setting_prep(tree: Tree, n: int) -> bool:
+    """Whether token ``n`` is a preposition that sets its object as background of the clause
+    above ("after the strike", "as a result of the attacks"), not as its content."""
+    if tree.tokens[n].dep != "prep":
+        return False
+    lem = tree.lemma(n)
+    if lem in SETTING_PREPS:
+        return True
+    return lem in ("of", "to", "for") and tree.lemma(tree.head(n)) in SETTING_NOUNS
+
+
+def in_response_phrase(tree: Tree, k: int, limit: int = 4) -> bool:
+    """Whether the event noun ``k`` is what the clause answers ("as a result of the attacks",
+    "in response to the strike"): another party's act, so the clause's participants are no
+    clue to who did it. (A time phrase, "after the strike", is no such sign: who acts after a
+    strike is often who struck.)"""
+    n = k
+    for _ in range(limit):
+        if tree.tokens[n].dep not in ("pobj", "prep", "pcomp"):
+            return False
+        h = tree.head(n)
+        if h == n:
+            return False
+        if tree.tokens[n].dep == "prep" and tree.lemma(n) in ("of", "to", "for") and \
+                tree.lemma(h) in SETTING_NOUNS:
+            return True
+        n = h
+    return False
+
+
 # Speech acts whose clausal complement names their addressee as its subject.
 CLAUSE_ADDRESSEE_TYPES = frozenset({"REQUEST", "THREATEN", "ACCUSE"})
 # Pronouns and placeholders that name no one by themselves: the actor is found elsewhere.
@@ -491,7 +527,7 @@ def governing_subject(tree: Tree, k: int, limit: int = 5) -> int | None:
         h = tree.head(n)
         if h == n or tree.tokens[n].dep not in INHERIT_DEPS:
             return None
-        if tree.tokens[n].dep == "prep" and tree.lemma(n) in SETTING_PREPS:
+        if is_setting_prep(tree, n):
             return None  # "X is in doubt after the strike that ...": X did not strike
         below, n = n, h
         if tree.tokens[h].pos in ("VERB", "AUX") or tree.tokens[h].tag.startswith("VB"):
