@@ -180,3 +180,22 @@ def test_embeddings_are_cached_by_text_and_bounded(monkeypatch: pytest.MonkeyPat
     assert len(embed_mod._cache) == 2
     assert "Troops entered the town at dawn." not in embed_mod._cache  # least recent went
     embed_mod.clear_cache()
+
+
+def test_a_text_embeds_alike_however_it_is_spaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One cache entry serves a sentence as the NLP stage cut it (line breaks, no-break spaces)
+    and as the summariser cleaned it, and the vector is the model's for either spacing."""
+    import numpy as np
+
+    from eventdesk import embed as embed_mod
+
+    embed_mod.clear_cache()
+    raw = "The Coalition\npaused  operations\u00a0across Iraq.\n"
+    first = embed_mod.embed([raw])
+    model = embed_mod.load_model()
+    direct = model.encode([raw], normalize_embeddings=True, convert_to_numpy=True)
+    assert np.allclose(first[0], direct[0], atol=1e-6)
+    monkeypatch.setattr(model, "encode", lambda *a, **k: pytest.fail("embedded twice"))
+    again = embed_mod.embed(["The Coalition paused operations across Iraq."])
+    assert np.array_equal(again[0], first[0])
+    embed_mod.clear_cache()

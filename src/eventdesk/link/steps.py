@@ -64,7 +64,7 @@ class StoryStep:
     their new events pointed at their story.
     """
 
-    def __init__(self, store: Any, embed_batch: int = 64):
+    def __init__(self, store: Any, embed_batch: int | None = None):
         self.store = store
         self.embed_batch = embed_batch
         self._clusterer: StoryClusterer | None = None
@@ -83,7 +83,8 @@ class StoryStep:
         from .stories import StoryItem, story_text
 
         texts = [story_text(d.article.title, d.article.text) for d in docs]
-        vectors = embed(texts, batch_size=self.embed_batch)
+        vectors = embed(texts) if self.embed_batch is None else embed(
+            texts, batch_size=self.embed_batch)
         return [
             StoryItem(
                 article_id=d.article.id,
