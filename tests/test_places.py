@@ -266,3 +266,29 @@ def test_a_stateless_actor_is_no_toponym() -> None:
     text = "NATO defence ministers agreed to expand the NATO mission in Iraq on Wednesday."
     doc = Pipeline.from_options(Options())(Article(id="n", text=text))
     assert [p.span.text for p in doc.places] == ["Iraq"]
+
+
+def test_a_street_is_placed_at_the_town_the_article_sets_it_in(parse):
+    """No gazetteer holds streets; the town the sentence names holds them, at town precision."""
+    from eventdesk.places import APPROX_FEATURE
+
+    doc = parse("Protesters in Chicago marched along Michigan Avenue on Saturday before police "
+                "closed the Wacker Drive underpass.")
+    chicago, avenue = _by_text(doc)["Chicago"], _by_text(doc)["Michigan Avenue"]
+    assert (avenue.lat, avenue.lon, avenue.name) == (chicago.lat, chicago.lon, "Chicago")
+    assert (avenue.feature, avenue.level, avenue.geonameid) == (APPROX_FEATURE, "city", None)
+    assert chicago.feature != APPROX_FEATURE
+    # with no town in the article the street keeps no position: a country's centre is no guess
+    alone = _by_text(parse("Protesters marched along Michigan Avenue on Saturday."))
+    assert alone["Michigan Avenue"].lat is None
+
+
+def test_a_whole_name_ner_calls_a_person_is_a_place_by_its_state_or_list(parse):
+    """ "Sioux Falls, S.D.": the state after it; "from Gloucester and Cheltenham": listed with a
+    town. spaCy's small model tags both as persons."""
+    listed = _by_text(parse("Cities picked for the pilot include Louisville, Ky., New Haven, "
+                            "Conn., Sioux Falls, S.D. and Surprise, Ariz."))
+    assert listed["Sioux Falls"].admin1 == "South Dakota"
+    roads = _by_text(parse("The roadworks will affect people travelling to Cirencester from "
+                           "Gloucester and Cheltenham."))
+    assert roads["Cheltenham"].country == "GBR"

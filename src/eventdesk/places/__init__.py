@@ -12,7 +12,9 @@ Two pipeline components:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
@@ -38,9 +40,10 @@ __all__ = [
 class PlaceComponent:
     """``eventdesk.places.v1``: every toponym of the article as a resolved :class:`Place`.
 
-    Streets, rivers and buildings (LOC/FAC) the gazetteer cannot resolve are kept with null
-    coordinates (and a low confidence) rather than guessed: the mention is real, its position
-    unknown. An unknown GPE is dropped: it is far more often an NER error than a missing town.
+    Streets, rivers and buildings (LOC/FAC) the gazetteer cannot resolve are placed at the town
+    the article puts them in (:func:`approximate`), at that town's precision and marked
+    ``feature="approx"``, or kept with null coordinates where the article names no town. An
+    unknown GPE is dropped: it is far more often an NER error than a missing town.
     """
 
     name = "eventdesk.places.v1"
@@ -53,16 +56,50 @@ class PlaceComponent:
     def __call__(self, doc: Document) -> Document:
         mentions = recognise(doc, self.gaz)
         resolve(doc, self.gaz, mentions)
-        doc.places = [
+        doc.places = approximate([
             to_place(doc, self.gaz, m, self.name)
             for m in mentions
             if m.chosen is not None or keep_unresolved(m)
-        ]
+        ])
         return doc
 
     def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:
         for d in docs:
             yield self(d)
+
+
+APPROX_FEATURE = "approx"  # ``Place.feature`` of a place given its town's position
+
+
+def approximate(places: list[Place]) -> list[Place]:
+    """Give each unresolved place (a street, a building, a river: no gazetteer has them) the
+    position of the town the article sets it in, and return ``places``.
+
+    Why: "Royal Street", "the Third Presbyterian Church" in a New Orleans story are in New
+    Orleans; an analyst mapping events wants them there at town precision (what ACLED's
+    geo-precision 2 means) rather than off the map. The town is the nearest town-level place
+    (a city or a point) named before it in its sentence, else the one the article names most
+    (ties: the earlier). With no town in the article the place stays without coordinates: a
+    country's centre says nothing about where a street is. The copy keeps its own text and
+    span; ``name`` is the town's, ``geonameid`` is null and ``feature`` is
+    :data:`APPROX_FEATURE`, so nobody takes it for a gazetteer entry.
+    """
+    towns = [p for p in places if p.lat is not None and p.level in ("city", "point")
+             and p.feature != APPROX_FEATURE]
+    if not towns or all(p.lat is not None for p in places):
+        return places
+    counts = Counter((p.name, p.country) for p in towns)
+    main = max(towns, key=lambda p: (counts[(p.name, p.country)], -p.span.start))
+    for i, p in enumerate(places):
+        if p.lat is not None:
+            continue
+        before = [t for t in towns if t.span.sentence == p.span.sentence >= 0
+                  and t.span.end <= p.span.start]
+        town = before[-1] if before else main
+        places[i] = replace(p, name=town.name, lat=town.lat, lon=town.lon, country=town.country,
+                            admin1=town.admin1, geonameid=None, feature=APPROX_FEATURE,
+                            level="city")
+    return places
 
 
 class EventLocator:

@@ -183,6 +183,7 @@ class Mention:
     chosen: int | None = None
     score: float = 0.0
     label: str = ""  # the NER label when NER found it
+    cue: str | None = None  # what around the name said it is a place (:func:`_place_cue`)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -387,8 +388,10 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     def add(m: Mention) -> None:
         if not m.lookup or any(taken[m.start : m.end]):
             return
-        if (person[m.start] or key(m.lookup) in name_words) and not _curated(gaz, m.lookup):
-            return
+        if (person[m.start] or key(m.lookup) in name_words) and not _curated(gaz, m.lookup) \
+                and not ((m.start, m.end) in person_names and m.cue in _STRONG_CUES):
+            return  # (unless NER's whole "person" is a place the words around it show:
+            # "Sioux Falls, S.D.", "in Sioux Falls")
         if stateless[m.start] and not _curated(gaz, m.lookup) and not _names_region(gaz, m.lookup):
             return  # "NATO" is the alliance, not the village of Nato ("mission in Iraq" stays)
         if m.hint is None and _in_county_list(text, m.start, m.end):
@@ -402,11 +405,13 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     # Words inside a multi-word person name ("Qasem Soleimani") are never places, nor are those
     # names' words on their own elsewhere ("Soleimani was killed").
     person = bytearray(len(text) + 1)
+    person_names: set[tuple[int, int]] = set()
     name_words: set[str] = set()
     for ent in doc.entities:
         words = ent.span.text.split()
         if ent.kind == "PERSON" and len(words) > 1:
             person[ent.span.start : ent.span.end] = b"\x01" * (ent.span.end - ent.span.start)
+            person_names.add((ent.span.start, ent.span.end))
             if len(words) <= 3:
                 name_words.add(key(words[-1]))  # the surname
     # ... unless NER itself calls the word a place somewhere in the article, and the gazetteer
@@ -618,7 +623,7 @@ def _scan_match(
     if cue == "counties" and 2 in kinds:
         hint = "county"
     if cue and (best_pop >= 1_000 or hint == "county" or kinds & {0, 1}):
-        return Mention(s, e, doc.article.text[s:e], "gazetteer", lookup, hint)
+        return Mention(s, e, doc.article.text[s:e], "gazetteer", lookup, hint, cue=cue)
     if sentence_initial and not kinds & {0, 1}:
         return None  # capitals there are weak evidence: insist on a region or country name
     primary_region = any(not alt and gaz.kind[i] in (0, 1) for i, alt in hits)
@@ -636,6 +641,8 @@ def _scan_match(
     return Mention(s, e, doc.article.text[s:e], "gazetteer", lookup, hint) if ok else None
 
 
+# Cues that outweigh NER's "person" for a whole name the gazetteer knows as a place.
+_STRONG_CUES = frozenset({"containment", "preposition", "coordination"})
 # Prepositions that, right before a capitalised name, make it a place rather than a person:
 # "in Pahrump", "to Albuquerque" (but not "according to Jackson").
 _CUE_PREPS = frozenset({"in", "near", "outside", "at", "from", "to", "into", "across"})
@@ -726,6 +733,15 @@ def _place_cue(gaz: Gazetteer, doc: Document, span: list[Token]) -> str | None:
                 return "containment"  # "Sioux Falls, S.D.", "Palencia, Spain"
     if nxt is not None and key(nxt.text) in _MODIFIED and nxt.pos == "NOUN":
         return "modifier"
+    if first.i > 1 and toks[first.i - 1].text.lower() in ("and", "or", ",", "&"):
+        # "from Gloucester and Cheltenham", "Indianapolis, Evansville killings": listed with a
+        # name that is a place by itself (a region, or a town of 50,000)
+        prev = toks[first.i - 2]
+        if prev.text[:1].isupper() and any(
+            not alt and (gaz.kind[i] in (0, 1) or gaz.population[i] >= 50_000)
+            for i, alt in gaz.lookup_strict(prev.text)
+        ):
+            return "coordination"
     return None
 
 
