@@ -292,3 +292,10 @@ def test_a_whole_name_ner_calls_a_person_is_a_place_by_its_state_or_list(parse):
     roads = _by_text(parse("The roadworks will affect people travelling to Cirencester from "
                            "Gloucester and Cheltenham."))
     assert roads["Cheltenham"].country == "GBR"
+
+
+def test_a_bare_state_name_is_the_state_not_a_village_named_after_it(parse):
+    doc = parse("Decatur police said the suspect, who had moved from Kansas last year, was "
+                "arrested in Macon County, Illinois.")
+    kansas = _by_text(doc)["Kansas"]
+    assert (kansas.level, kansas.admin1) == ("admin1", "Kansas")

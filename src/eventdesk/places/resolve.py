@@ -828,6 +828,10 @@ def _score(
         s = 1.2 * math.log10(pop + 10)
         if cc in same_name_city and pop >= 20_000:
             s += 2.0  # "Kirkuk", "Basra": the city, unless the text says "province"
+        elif cc in same_name_city:
+            s -= 3.0  # "Kansas" alone is the state, not the village of Kansas, Illinois
+        if pop >= 1_000_000 and not alt:
+            s += 1.5  # a city of millions by its own name: one namesake in the context won't do
     else:
         s = 8.0
     if alt:
