@@ -50,10 +50,12 @@ from eventdesk.events.acled import ontology
 # 0.735 / 0.710. Cue patterns from the ACLED codebook's wording for weapons seized or found,
 # posts and checkpoints set up, and defections then gave component 0.710 / 0.686 and classify
 # 0.743 / 0.715 (those patterns were written after reading this file's errors, so the dev gain
-# overstates what held-back data will show). Raise them as models improve.
+# overstates what held-back data will show). An article without a rule-found ACLED event is then
+# typed as a whole at lower confidence (0.4 / 0.4 / 0.6, the no-event class guarding ordinary
+# news): component 0.725 / 0.700, background unchanged at 5 of 400. Raise them as models improve.
 FLOORS = {
     "classify": {"weighted_f1_acled": 0.72, "macro_f1_acled": 0.69},
-    "component": {"weighted_f1_acled": 0.69, "macro_f1_acled": 0.66},
+    "component": {"weighted_f1_acled": 0.71, "macro_f1_acled": 0.68},
 }
 DATA = "eval/events/case2021_acled_subtypes.dev.jsonl"
 

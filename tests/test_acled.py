@@ -181,6 +181,16 @@ def test_a_report_the_rules_miss_is_typed_as_a_whole(acled_pipeline, text: str) 
     assert 0 < ev.confidence < 1
 
 
+def test_a_report_of_ground_retaken_without_a_cue_is_kept(acled_pipeline) -> None:
+    """The classifier is not sure (under 0.5) but sure it is an event: no-event is its own
+    class now, so an article-level reading this unsure is kept."""
+    from eventdesk.types import Article
+
+    text = "Army units pushed the militants out of three villages north of the town on Sunday."
+    (ev,) = acled_pipeline(Article("g", text)).events
+    assert (ev.event, ev.mode) == ("BATTLES", "GOV_REGAINS_TERIT")
+
+
 def test_business_news_gets_no_acled_event(acled_pipeline) -> None:
     from eventdesk.types import Article
 
