@@ -35,6 +35,9 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "eval"))
+from actors_gsr import SECTOR_ALIASES  # noqa: E402
+
 # Recorded floors: lowering one is a deliberate, visible change.
 # Last measured (whole file): type 0.767, macro F1 0.720, actor country 0.815, recipient country
 # 0.567; by half (--half even / odd): type 0.833 / 0.700, actor country 0.864 / 0.767, recipient
@@ -150,7 +153,11 @@ def main(argv: list[str] | None = None) -> int:
                                    ("recipient", r.get("target"), ev.recipient if ev else None)):
             members = _members(gfield)
             codes = {str(m.get("code") or "")[:3] for m in members if m.get("code")}
-            sectors = {m.get("sector") for m in members if m.get("sector")}
+            # A gold sector is CAMEO's three letters, sometimes with an ethnic or religious
+            # qualifier after them ("CVLkur": Kurdish civilians); "***" marks it unknown. Read
+            # as eval/actors_gsr.py reads them (CIV as CVL, LEG as GOV, JRN as MED).
+            sectors = {SECTOR_ALIASES.get(m["sector"][:3].upper(), m["sector"][:3].upper())
+                       for m in members if m.get("sector") and m["sector"] != "***"}
             if codes:
                 counts[f"{role}_country_n"] += 1
                 if _country_ok(codes, pred, iso3):

@@ -178,9 +178,11 @@ ACLED_EVENT_TYPES = {
     "STRATEGIC_DEVELOPMENTS": "Strategic developments",
 }
 #: ACLED's actor-type codes (inter1/inter2) for the agent sectors that fix one: 1 state
-#: forces, 2 rebel groups, 7 civilians, 8 external/other forces. Other sectors (opposition,
-#: party, business, media, ...) map to no single ACLED type, so the column stays empty.
-ACLED_INTER = {"GOV": 1, "MIL": 1, "COP": 1, "JUD": 1, "SPY": 1, "REB": 2, "CVL": 7, "IGO": 8}
+#: forces, 2 rebel groups, 7 civilians (labour too: workers are civilians to ACLED), 8
+#: external/other forces. Other sectors (opposition, party, business, media, ...) map to no
+#: single ACLED type, so the column stays empty.
+ACLED_INTER = {"GOV": 1, "MIL": 1, "COP": 1, "JUD": 1, "SPY": 1, "REB": 2, "CVL": 7, "LAB": 7,
+               "IGO": 8}
 #: ACLED time_precision: 1 the day is known, 3 only the month or year.
 ACLED_TIME_PRECISION = {"day": 1, "month": 3, "year": 3}
 

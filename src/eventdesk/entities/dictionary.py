@@ -48,6 +48,7 @@ SECTORS = frozenset(
         "BUS",
         "CRM",
         "CVL",
+        "LAB",
         "IGO",
         "NGO",
     ]
