@@ -194,6 +194,33 @@ def test_the_act_a_clause_answers_is_not_its_subjects(text):
     assert ev.actor is None
 
 
+@pytest.mark.parametrize(("text", "event", "country"), [
+    ("Farmers in the Golan Heights threatened today to block the roads unless Israel lifted "
+     "the new tax within a week.", "THREATEN", "ISR"),
+    ("The Islamic Jihad movement rejected an invitation to attend a meeting of Palestinian "
+     "factions next week.", "REJECT", "PSE"),
+])
+def test_the_party_named_in_what_the_act_governs_is_its_recipient(text, event, country):
+    """With no participant as its object, the party named in the act's own phrase receives it."""
+    from eventdesk.pipeline import Options, Pipeline
+
+    doc = Pipeline.from_options(Options())(Article(id="g", text=text))
+    ev = next(e for e in doc.events if e.event == event)
+    assert ev.recipient is not None and ev.recipient.country == country
+
+
+@pytest.mark.parametrize("text", [
+    "\u201cWe have stopped the training for now,\u201d added the French defence minister.",
+    "The coalition has paused many of its operations outside of the Iraqi bases.",
+    "Kurdish lawmakers boycotted the vote, and it is uncertain when the Iraqi government will act.",
+])
+def test_a_speaker_a_place_or_another_clause_gives_no_recipient(text):
+    from eventdesk.pipeline import Options, Pipeline
+
+    doc = Pipeline.from_options(Options())(Article(id="n", text=text))
+    assert doc.events and doc.events[0].recipient is None
+
+
 def test_active_voice_actor_and_prepositional_recipient(nlp, events):
     ev = first(run(nlp, events, "Mongolia signed a grazing accord with Kazakhstan."))
     assert ev.actor.entity_text == "Mongolia"
