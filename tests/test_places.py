@@ -299,3 +299,35 @@ def test_a_bare_state_name_is_the_state_not_a_village_named_after_it(parse):
                 "arrested in Macon County, Illinois.")
     kansas = _by_text(doc)["Kansas"]
     assert (kansas.level, kansas.admin1) == ("admin1", "Kansas")
+
+
+@pytest.mark.parametrize(("text", "name", "country"), [
+    ("Officials in Newfoundland and Labrador closed the roads.", "Newfoundland and Labrador",
+     "CAN"),
+    ("She flew from St. Kitts and Nevis to Miami on Monday.", "St. Kitts and Nevis", "KNA"),
+])
+def test_names_joined_with_and_or_written_st_are_one_place(parse, text, name, country):
+    """NER splits "Newfoundland and Labrador" in two; news writes "St." where GeoNames spells
+    "Saint"."""
+    assert _by_text(parse(text))[name].country == country
+
+
+def test_a_street_is_not_placed_at_a_town_abroad_the_article_names_once():
+    """A surname read as a town in another country must not carry the article's streets there."""
+    from eventdesk.places import approximate
+    from eventdesk.types import Span
+
+    def place(text: str, start: int, sentence: int = 0, **kw: object) -> Place:
+        span = Span("a", sentence, start, start + len(text), text, "t", 0.9)
+        return Place(span, **kw)  # type: ignore[arg-type]
+
+    us = {"country": "USA", "admin1": "Louisiana", "level": "city", "feature": "PPL"}
+    out = approximate([
+        place("Dubreuil", 0, name="Dubreuil", lat=-20.3, lon=57.6, country="MUS", level="city",
+              feature="PPL"),
+        place("New Orleans", 20, name="New Orleans", lat=29.95, lon=-90.07, **us),
+        place("Louisiana", 40, name="Louisiana", lat=31.0, lon=-92.0, country="USA",
+              level="admin1", feature="ADM1"),
+        place("Frenchmen Street", 90, sentence=1),
+    ])
+    assert (out[-1].name, out[-1].country) == ("New Orleans", "USA")

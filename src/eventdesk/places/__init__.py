@@ -78,8 +78,9 @@ def approximate(places: list[Place]) -> list[Place]:
     Why: "Royal Street", "the Third Presbyterian Church" in a New Orleans story are in New
     Orleans; an analyst mapping events wants them there at town precision (what ACLED's
     geo-precision 2 means) rather than off the map. The town is the nearest town-level place
-    (a city or a point) named before it in its sentence, else the one the article names most
-    (ties: the earlier). With no town in the article the place stays without coordinates: a
+    (a city or a point) of the article's main country (the one its places name most) named
+    before it in its sentence, else the one of those the article names most (ties: the
+    earlier). With no town in the article the place stays without coordinates: a
     country's centre says nothing about where a street is. The copy keeps its own text and
     span; ``name`` is the town's, ``geonameid`` is null and ``feature`` is
     :data:`APPROX_FEATURE`, so nobody takes it for a gazetteer entry.
@@ -88,6 +89,13 @@ def approximate(places: list[Place]) -> list[Place]:
              and p.feature != APPROX_FEATURE]
     if not towns or all(p.lat is not None for p in places):
         return places
+    # Only towns of the country the article names most: a surname read as a town abroad
+    # ("Dubreuil", Mauritius, in a New Orleans story) must not carry its streets away.
+    countries = Counter(p.country for p in places if p.lat is not None and p.country)
+    if countries:
+        top = max(countries, key=lambda c: (countries[c], -min(
+            p.span.start for p in places if p.country == c)))
+        towns = [t for t in towns if t.country == top] or towns
     counts = Counter((p.name, p.country) for p in towns)
     main = max(towns, key=lambda p: (counts[(p.name, p.country)], -p.span.start))
     for i, p in enumerate(places):

@@ -28,6 +28,7 @@ import json
 import logging
 import os
 import pickle
+import re
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -62,6 +63,20 @@ class Entry:
     kind: str  # country | admin1 | admin2 | city | point
     geonameid: int | None
     feature: str | None
+
+
+# "St. Kitts and Nevis", "St Helena": news abbreviates what the packages spell out (and the
+# other way round), so a name the index lacks is tried with "Saint" for "St." and back.
+_SAINT = re.compile(r"^(St\.?|Saint)\s", re.I)
+
+
+def _saint(name: str) -> str:
+    """``name`` with its leading "St."/"St" written "Saint", or "Saint" written "St."."""
+    m = _SAINT.match(name)
+    if m is None:
+        return name
+    word = "St." if m.group(1).lower() == "saint" else "Saint"
+    return word + name[m.end() - 1 :]
 
 
 @dataclass
@@ -117,6 +132,9 @@ class Gazetteer:
         hits = self.by_key.get(key(name))
         if hits is None:
             hits = self.by_fold.get(fold(name))
+        if hits is None and _SAINT.match(name):
+            other = _saint(name)
+            hits = self.by_key.get(key(other)) or self.by_fold.get(fold(other))
         if hits is None:
             return []
         if isinstance(hits, int):
@@ -126,6 +144,8 @@ class Gazetteer:
     def lookup_strict(self, name: str) -> list[tuple[int, bool]]:
         """Like :meth:`lookup` but by the strict key only (no transliteration folding)."""
         hits = self.by_key.get(key(name))
+        if hits is None and _SAINT.match(name):
+            hits = self.by_key.get(key(_saint(name)))
         if hits is None:
             return []
         if isinstance(hits, int):

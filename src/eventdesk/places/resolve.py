@@ -457,7 +457,13 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
                     continue
                 inside = bool(other[s]) or bool(other[e - 1])
                 if curated_only:
-                    _, _, lookup, _ = _clean(text[s:e], s)
+                    cs, ce, lookup, hint = _clean(text[s:e], s)
+                    if _joined_region(gaz, lookup):
+                        # "Trinidad and Tobago", "Newfoundland and Labrador": before NER's
+                        # halves are taken as two places
+                        add(Mention(cs, ce, text[cs:ce], "gazetteer", lookup, hint))
+                        matched = n
+                        break
                     if not _curated(gaz, lookup):
                         continue
                     if inside and s >= 2 and other[s - 2] and text[s - 1] == " ":
@@ -540,6 +546,13 @@ def _narrow(
             if gaz.lookup(lookup):
                 return cs, ce, lookup, hint
     return None
+
+
+def _joined_region(gaz: Gazetteer, name: str) -> bool:
+    """Whether ``name`` is a country or first-level region named as two joined with "and"
+    ("Bosnia and Herzegovina", "Jammu and Kashmir")."""
+    return " and " in name and any(gaz.kind[i] in (0, 1) and not alt
+                                   for i, alt in gaz.lookup_strict(name))
 
 
 def _curated(gaz: Gazetteer, name: str) -> bool:
