@@ -221,6 +221,22 @@ def test_a_speaker_a_place_or_another_clause_gives_no_recipient(text):
     assert doc.events and doc.events[0].recipient is None
 
 
+@pytest.mark.parametrize(("text", "town"), [
+    ("The Kabul bombing killed 12 people on Tuesday.", "Kabul"),
+    ("The Baghdad attack hurt Iraqi civilians.", "Baghdad"),
+])
+def test_a_town_before_an_attack_is_where_not_who(text, town):
+    """ "the Kabul bombing": Kabul is the place; "a US drone strike": the US is who."""
+    from eventdesk.pipeline import Options, Pipeline
+
+    pipe = Pipeline.from_options(Options())
+    ev = next(e for e in pipe(Article(id="k", text=text)).events if e.event == "ASSAULT")
+    assert ev.actor is None
+    assert ev.location is not None and ev.location.name == town
+    us = pipe(Article(id="u", text="A US drone strike killed two commanders on Friday.")).events
+    assert us[0].actor is not None and us[0].actor.country == "USA"
+
+
 def test_active_voice_actor_and_prepositional_recipient(nlp, events):
     ev = first(run(nlp, events, "Mongolia signed a grazing accord with Kazakhstan."))
     assert ev.actor.entity_text == "Mongolia"

@@ -42,6 +42,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelError, UsageError
+from ..nlp.furniture import furniture_start
 from ..types import Actor, DateMention, Document, Entity, Event, Size
 from .detect import (
     LIGHT_VERBS,
@@ -228,6 +229,19 @@ def _under_place_prep(tree: Tree, n: int, k: int) -> bool:
     return False
 
 
+def _town_modifier(doc: Document, tree: Tree, k: int, j: int) -> bool:
+    """Whether token ``j`` is a town (a city- or point-level place of the places stage) that
+    modifies the noun ``k`` ("the Baghdad attack", "the Kabul bombing killed"): it says where.
+
+    A country there ("a US drone strike") still names who: only towns are left out."""
+    if tree.tokens[k].pos != "NOUN" or tree.head(j) != k or tree.tokens[j].dep not in (
+            "compound", "nmod", "amod"):
+        return False
+    at = tree.tokens[j].start
+    return any(p.span.start <= at < p.span.end and p.level in ("city", "point")
+               for p in doc.places)
+
+
 def _entities_in(doc: Document, actor: Actor) -> list[Entity]:
     """The entities inside an actor's span."""
     if actor.span is None:
@@ -328,7 +342,10 @@ class EventComponent:
         per_sent: dict[int, list[Candidate]] = {}
         stating: set[int] = set()  # sentences that only state (a listed non-event, a claim)
         seen_text: set[str] = set()
+        cut = furniture_start(doc.article.text)
         for s, toks in by_sent.items():
+            if cut is not None and doc.sentences[s].start >= cut:
+                continue  # the page's comment section: its policy's "threats" are no events
             text = " ".join(doc.sentences[s].text.split())
             if len(text) > 20 and text in seen_text:
                 continue  # a repeated sentence (headline printed twice) reports nothing new
@@ -465,6 +482,8 @@ class EventComponent:
         if not mode:
             mode = self._mode_from_cues(tree, c, etype)
         a_tok, r_tok = arguments(tree, c)
+        if a_tok is not None and _town_modifier(doc, tree, tree.head(a_tok), a_tok):
+            a_tok = None  # "the Baghdad attack": where it happened, not who did it
         for sub in c.absorbed:  # a speech act's content can supply a missing recipient
             if r_tok is None:
                 _, r_tok = arguments(tree, sub)
@@ -561,6 +580,10 @@ class EventComponent:
                 continue
             if _is_setting(tree, ent.span.start, ent.span.end):
                 continue  # "operations in Iraq": where it happened, not who did it
+            last = [j for j in tree.sentence_tokens(s)
+                    if ent.span.start <= tree.tokens[j].start < ent.span.end]
+            if last and _town_modifier(doc, tree, tree.head(last[-1]), last[-1]):
+                continue  # "the Baghdad attack", "the Kabul bombing killed"
             if _opposed(doc.article.text, ent.span.start):
                 continue  # "counter-ISIS operations": ISIS is who is fought, not who fights
             if self.resolve_actor is not None:

@@ -315,6 +315,9 @@ def _subject(tree: Tree, k: int, depth: int = 0) -> tuple[int | None, int | None
 WEAPON_NOUNS = frozenset({"rocket", "missile", "mortar", "shell", "bomb", "drone", "projectile",
                           "katyusha", "grenade", "round", "bullet", "artillery", "explosion",
                           "blast", "device", "ied", "mine", "landmine", "airstrike", "strike"})
+# Attacks named as the subject of what they did ("the bombing killed 12 people").
+ATTACK_NOUNS = frozenset({"attack", "bombing", "raid", "assault", "shelling", "ambush", "fire",
+                          "gunfire", "offensive", "clash", "fighting", "violence", "airstrike"})
 NON_PARTICIPANT_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "MONEY", "PERCENT", "QUANTITY",
                                   "ORDINAL"})
 
@@ -420,9 +423,10 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
     if actor is not None and tree.lemma(k) == "come" and any(
             tree.lemma(p) == "under" for p in tree.kids(k, "prep", "prt")):
         actor, patient = None, actor  # "the base came under fire": the subject is the target
-    if actor is not None and tree.lemma(actor) in WEAPON_NOUNS:
-        # "rockets landed near the base": the weapon, not who fired it; but "a US drone strike
-        # killed X", "Iranian missiles hit Y": the weapon's owner is the actor
+    if actor is not None and tree.lemma(actor) in WEAPON_NOUNS | ATTACK_NOUNS:
+        # "rockets landed near the base", "the bombing killed 12": the weapon or the attack, not
+        # who fired or made it; but "a US drone strike killed X", "Iranian missiles hit Y": the
+        # owner is the actor
         actor = _owner(tree, actor)
     recipient = patient
     if recipient is None and cand.type not in ("MOBILIZE", "AID"):  # their object is the means

@@ -187,18 +187,29 @@ PLACE_NOUNS = frozenset({
     "university", "village", "zone", "area", "coast", "frontier", "outskirts", "suburb",
 })
 _MODIFIER_DEPS = frozenset({"compound", "amod", "poss", "npadvmod", "nmod"})
+# Event nouns a town names the place of ("the Baghdad attack", "the Kabul bombing"); a country
+# before them ("a US strike") is who did it.
+EVENT_NOUNS = frozenset({
+    "attack", "bombing", "blast", "explosion", "raid", "strike", "airstrike", "shelling",
+    "ambush", "clash", "clashes", "fighting", "battle", "siege", "shooting", "massacre",
+    "protest", "protests", "rally", "demonstration", "riot", "riots", "unrest", "violence",
+})
 
 
 def names_a_party(doc: Document, place: Place) -> bool:
     """True when the place name only qualifies a party or thing: "US troops", "US-led
     coalition", "Iraq's parliament". Such a name says whose, not where; "Baghdad airport"
-    (a place noun) still says where. Needs ``doc.tokens``."""
+    (a place noun) and "the Kabul bombing" (a town before an event noun) still say where.
+    Needs ``doc.tokens``."""
     if not doc.tokens:
         return False
     head = _head_token(doc, place.span.start, place.span.end)
     if head is None or head.dep not in _MODIFIER_DEPS or head.head == head.i:
         return False
-    return doc.tokens[head.head].lemma.lower() not in PLACE_NOUNS
+    noun = doc.tokens[head.head].lemma.lower()
+    if noun in EVENT_NOUNS and place.level in ("city", "point"):
+        return False  # "the Baghdad attack": where
+    return noun not in PLACE_NOUNS
 
 
 def dominant_place(doc: Document, places: list[Place]) -> Place | None:

@@ -35,6 +35,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
+from ..nlp.furniture import furniture_start
 from ..types import Document, Event, TimelineEntry
 from .clean import clean_sentence
 from .units import MAX_WORDS, words
@@ -192,7 +193,10 @@ def build(
         eventful = _event_sentences(doc)
         votes: dict[date, float] = defaultdict(float)
         lead = 0
+        cut = furniture_start(doc.article.text)
         for p, s in enumerate(doc.sentences):
+            if cut is not None and s.start >= cut:
+                break  # the page's comment section
             text = clean_sentence(s.text)
             if text is None or not opts.min_words <= words(text) <= MAX_WORDS:
                 continue

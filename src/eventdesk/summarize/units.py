@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..nlp.furniture import furniture_start
 from ..types import Document
 from .clean import clean_sentence
 
@@ -63,7 +64,10 @@ def collect_units(docs: list[Document], *, max_per_doc: int | None = None) -> li
             )
         kept = 0
         seen: set[str] = set()
+        cut = furniture_start(doc.article.text)
         for s in doc.sentences:
+            if cut is not None and s.start >= cut:
+                break  # the page's comment section
             text = clean_sentence(s.text)
             if text is None:
                 continue

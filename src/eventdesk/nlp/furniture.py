@@ -1,0 +1,49 @@
+"""Where a page's furniture begins: the comment section and its policy at an article's end.
+
+Why: text pasted or extracted from a news site often ends with the site's comment section ("Post
+a comment", "We will not tolerate the following: profanity, threats, personal attacks ...").
+Read as news, a policy that lists "threats" and "attacks" becomes events, and a summary may quote
+it. Sentence by sentence these lines look like ordinary prose; what gives them away is the
+heading or policy line that opens the block, so everything from there on is left out by the
+stages that report what an article says (events, summaries, timelines).
+
+Plain regular expressions over the text: cheap, and the same for every stage.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["furniture_start"]
+
+# A line that opens a comment section: a heading on its own ("Comments", "Post a comment",
+# "Leave a Reply") or a moderation notice ("Rudaw moderates all comments", "comments must meet
+# our community guidelines", "Comment policy").
+_OPENERS = re.compile(
+    r"^[ \t]*(?:"
+    r"(?:\d+\s+)?comments?|post a comment|leave a (?:comment|reply)|add (?:a|your) comment"
+    r"|join the (?:discussion|conversation)|show comments|view comments|reader comments"
+    r"|comment policy|community guidelines"
+    r")[ \t]*:?[ \t]*$"
+    r"|\bmoderates? (?:all )?(?:the )?comments\b|\bcomments? (?:policy|guidelines)\b"
+    r"|\byour comments? must\b|\bcomments? (?:are|is) moderated\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+# A block this far into the text, or later, is the page's tail; an opener in the first part is
+# more likely a report about comments ("comments by the minister") than furniture.
+MIN_SHARE = 0.5
+
+
+def furniture_start(text: str) -> int | None:
+    """The offset where the article's trailing comment section begins, or None if it has none.
+
+    The section starts at the first opener (see :data:`_OPENERS`) found in the last half of the
+    text; an opener that is a whole heading line starts it at the line, a notice inside a line
+    at that line's start.
+    """
+    if not text:
+        return None
+    floor = int(len(text) * MIN_SHARE)
+    for m in _OPENERS.finditer(text, floor):
+        return text.rfind("\n", 0, m.start()) + 1
+    return None

@@ -1,0 +1,40 @@
+"""The comment section at an article's end is page furniture: no events, no summary sentences."""
+
+from __future__ import annotations
+
+from eventdesk.nlp.furniture import furniture_start
+from eventdesk.types import Article
+
+NEWS = (
+    "Rockets struck a military base north of the capital on Sunday, officials said. "
+    "Two soldiers were wounded in the attack, the defence ministry said in a statement. "
+    "The government vowed to find those responsible and increase patrols around the base. "
+    "Residents said they heard several explosions shortly after midnight."
+)
+POLICY = (
+    "\nComments\n"
+    "The site moderates all comments submitted on our pages.\n"
+    "We will not tolerate the following: profanity, threats, personal attacks, vulgarity or "
+    "abuse.\n"
+    "Post a comment\n"
+)
+
+
+def test_the_section_starts_at_its_heading_in_the_tail() -> None:
+    text = NEWS + POLICY
+    assert furniture_start(text) == text.index("Comments")
+    assert furniture_start(NEWS) is None
+    early = "Comments by the minister angered the opposition.\n" + NEWS
+    assert furniture_start(early) is None  # a report about comments, not the page's section
+
+
+def test_a_comment_policy_reports_no_event_and_no_summary_sentence() -> None:
+    from eventdesk.pipeline import Options, Pipeline
+    from eventdesk.summarize import summarize_texts
+
+    text = NEWS + POLICY
+    doc = Pipeline.from_options(Options())(Article(id="c", text=text))
+    cut = text.index("Comments")
+    assert doc.events and all(e.span.start < cut for e in doc.events)
+    summary = summarize_texts([text], words=200)
+    assert summary and not any("tolerate" in s.text or "moderates" in s.text for s in summary)
