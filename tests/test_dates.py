@@ -44,6 +44,7 @@ CASES: list[tuple[str, date | None, str | None, tuple[str, str] | None]] = [
     ("September 1", date(2020, 2, 10), None, ("2019-09-01", "day")),  # 162 days back < 204 on
     ("July 20", date(2020, 2, 10), None, ("2020-07-20", "day")),  # 205 days back > 161 on
     ("Jan. 5", MON_2020_01_06, None, ("2020-01-05", "day")),
+    ("late January 4", MON_2020_01_06, None, ("2020-01-04", "day")),  # late on the 4th
     ("the 15th of May", date(2020, 6, 1), "past", ("2020-05-15", "day")),
     ("February 29", date(2021, 6, 1), None, ("2020-02-29", "day")),
     ("February 29", date(2021, 6, 1), "future", ("2024-02-29", "day")),

@@ -237,6 +237,18 @@ def test_a_town_before_an_attack_is_where_not_who(text, town):
     assert us[0].actor is not None and us[0].actor.country == "USA"
 
 
+def test_who_operations_are_against_is_not_the_fallback_actor():
+    """ "support their operations against Daesh and we have therefore suspended these
+    activities": Daesh suspended nothing."""
+    from eventdesk.pipeline import Options, Pipeline
+
+    text = ("This has limited our ability to support their operations against Daesh and we "
+            "have therefore suspended these activities.")
+    doc = Pipeline.from_options(Options())(Article(id="d", text=text))
+    ev = next(e for e in doc.events if e.event == "SANCTION")
+    assert ev.actor is None or ev.actor.sector != "REB"
+
+
 def test_active_voice_actor_and_prepositional_recipient(nlp, events):
     ev = first(run(nlp, events, "Mongolia signed a grazing accord with Kazakhstan."))
     assert ev.actor.entity_text == "Mongolia"

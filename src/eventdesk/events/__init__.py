@@ -37,6 +37,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -584,8 +585,9 @@ class EventComponent:
                     if ent.span.start <= tree.tokens[j].start < ent.span.end]
             if last and _town_modifier(doc, tree, tree.head(last[-1]), last[-1]):
                 continue  # "the Baghdad attack", "the Kabul bombing killed"
-            if _opposed(doc.article.text, ent.span.start):
-                continue  # "counter-ISIS operations": ISIS is who is fought, not who fights
+            if _opposed(doc.article.text, ent.span.start) or _AGAINST.search(
+                    doc.article.text[max(0, ent.span.start - 14): ent.span.start]):
+                continue  # "counter-ISIS operations", "operations against Daesh": who is fought
             if self.resolve_actor is not None:
                 found = self.resolve_actor(doc, ent.span.start, ent.span.end)
             else:
@@ -638,11 +640,11 @@ class EventComponent:
         party named after the act, within what the act governs, is most often the one it is
         done to. Only the trigger's own phrase is searched (its dependents, not the clauses
         joined to it: :func:`_own_phrase`): a speaker ("..., added Caggins") or a party in
-        another clause is not the recipient, and a named recipient the dictionary does not
-        know ("Allawi") is kept rather than replaced; nor is the actor, a place or a party named as
-        where ("outside the Iraqi bases"), a name written as opposed, or a party named in what
-        the act answers ("in response to threats of Iranian retaliation"). It is a guess, so
-        its span's confidence is lowered as the fallback actor's is.
+        another clause is not the recipient; nor is the actor, a place or a party named as where
+        ("outside the Iraqi bases"), a name written as opposed, or a party named in what the act
+        answers ("in response to threats of Iranian retaliation"). A named recipient the
+        dictionary does not know ("Allawi") is kept, not replaced. It is a guess, so its span's
+        confidence is lowered as the fallback actor's is.
         """
         starts = {tree.tokens[j].start: j for j in _own_phrase(tree, k)}
         trig = tree.tokens[k]
@@ -762,6 +764,9 @@ SETTING_PLACE_PREPS = frozenset({"in", "at", "near", "across", "inside", "throug
 
 # Prefixes by which a name is the target of what follows: "anti-ISIS coalition", "counter-ISIS".
 OPPOSING_PREFIXES = ("anti-", "counter-", "anti ", "counter ")
+
+
+_AGAINST = re.compile(r"\b(?:against|versus|vs\.?)\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _opposed(text: str, start: int) -> bool:

@@ -80,7 +80,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"(?<![\d/.-])(?P<y>\d{4})-(?P<m>\d\d)-(?P<d>\d\d)(?![\d-])")),
     (
         "mdy",
-        re.compile(rf"(?:{_WD}\s*,?\s+(?:the\s+)?)?{_MON}\s+{_DAY}{_DAY2}(?:\s*,?\s*{_YEAR})?"),
+        # ("late January 4": late on that day, not late in the month)
+        re.compile(rf"(?:{_WD}\s*,?\s+(?:the\s+)?)?(?:(?i:early|late)\s+)?{_MON}\s+{_DAY}{_DAY2}"
+                   rf"(?:\s*,?\s*{_YEAR})?"),
     ),
     (
         "dmy",
