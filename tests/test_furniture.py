@@ -26,6 +26,8 @@ def test_the_section_starts_at_its_heading_in_the_tail() -> None:
     assert furniture_start(NEWS) is None
     early = "Comments by the minister angered the opposition.\n" + NEWS
     assert furniture_start(early) is None  # a report about comments, not the page's section
+    inline = NEWS + " Comments are moderated and will appear after approval."
+    assert furniture_start(inline) == inline.index("Comments are")  # its sentence, not all
 
 
 def test_a_comment_policy_reports_no_event_and_no_summary_sentence() -> None:

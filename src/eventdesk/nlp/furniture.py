@@ -38,12 +38,14 @@ def furniture_start(text: str) -> int | None:
     """The offset where the article's trailing comment section begins, or None if it has none.
 
     The section starts at the first opener (see :data:`_OPENERS`) found in the last half of the
-    text; an opener that is a whole heading line starts it at the line, a notice inside a line
-    at that line's start.
+    text: at its line, or, for a notice inside a line of prose, at the notice's sentence.
     """
     if not text:
         return None
     floor = int(len(text) * MIN_SHARE)
     for m in _OPENERS.finditer(text, floor):
-        return text.rfind("\n", 0, m.start()) + 1
+        line = text.rfind("\n", 0, m.start()) + 1
+        # a notice inside a line of prose starts at its own sentence, not the paragraph's
+        sentence = max(text.rfind(end, 0, m.start()) for end in (". ", "! ", "? "))
+        return max(line, sentence + 2 if sentence >= 0 else 0)
     return None
