@@ -106,3 +106,18 @@ def test_hard_wrapped_wire_copy_is_not_split_at_every_line() -> None:
     doc = SpacyComponent()(Document(Article(id="w", text=text)))
     assert len(doc.sentences) == 2
     assert doc.sentences[0].text.endswith("weekly review.")
+
+
+def test_no_sentence_starts_at_a_comma_after_a_heading_line() -> None:
+    """spaCy's parser may open a sentence at the comma after a one-word line start ("Iraq" |
+    ", UK sign ..."); the headline stays whole."""
+    from eventdesk.nlp import SpacyComponent
+    from eventdesk.types import Article, Document
+
+    text = ("Iraq News - Local News - Baghdadpost\n\nIraq, UK sign anti-ISIS military "
+            "cooperation MoU\n\nThe two defence ministers met in London on Thursday.")
+    doc = SpacyComponent()(Document(article=Article(id="h", text=text)))
+    texts = [s.text for s in doc.sentences]
+    assert "Iraq, UK sign anti-ISIS military cooperation MoU" in texts
+    assert not any(t.startswith(",") for t in texts)
+    assert all(text[s.start:s.end] == s.text for s in doc.sentences)

@@ -121,6 +121,10 @@ def _chunks(text: str) -> list[tuple[int, str]]:
     return out
 
 
+# Characters no sentence starts with (see :meth:`SpacyComponent._fill`).
+_NEVER_FIRST = frozenset(",;:)]}%")
+
+
 class SpacyComponent:
     """``eventdesk.nlp.v1``: fills ``sentences``, ``tokens``, ``entities`` and keeps the Doc."""
 
@@ -154,12 +158,21 @@ class SpacyComponent:
         doc.sentences, doc.tokens, doc.entities = [], [], []
         tok_base = 0
         for off, sdoc in parts:
+            first = len(doc.sentences)
             for sent in sdoc.sents:
                 text = sent.text.strip()
                 if not text:
                     continue
                 lead = len(sent.text) - len(sent.text.lstrip())
                 start = off + sent.start_char + lead
+                if text[0] in _NEVER_FIRST and len(doc.sentences) > first:
+                    # the parser opened a sentence at a comma after a one-line heading ("Iraq"
+                    # | ", UK sign ..."): it continues the one before
+                    prev = doc.sentences[-1]
+                    end = start + len(text)
+                    doc.sentences[-1] = Sentence(prev.index, prev.start, end,
+                                                 doc.article.text[prev.start:end])
+                    continue
                 index = len(doc.sentences)
                 doc.sentences.append(Sentence(index, start, start + len(text), text))
             for t in sdoc:
