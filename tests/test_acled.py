@@ -191,6 +191,22 @@ def test_a_report_of_ground_retaken_without_a_cue_is_kept(acled_pipeline) -> Non
     assert (ev.event, ev.mode) == ("BATTLES", "GOV_REGAINS_TERIT")
 
 
+@pytest.mark.parametrize(("text", "code"), [
+    ("Nigerian troops captured four villages held by the insurgents in Borno state on Tuesday.",
+     "GOV_REGAINS_TERIT"),
+    ("Government forces seized a rebel-held neighbourhood in the east of the city on Saturday.",
+     "GOV_REGAINS_TERIT"),
+    ("Houthi fighters took control of a government-held district in Marib on Friday.",
+     "NON_STATE_ACTOR_OVERTAKES_TER"),
+])
+def test_who_takes_the_ground_decides_regained_or_overtaken(acled_pipeline, text: str,
+                                                            code: str) -> None:
+    from eventdesk.types import Article
+
+    (ev,) = acled_pipeline(Article("t", text)).events
+    assert ev.mode == code
+
+
 def test_business_news_gets_no_acled_event(acled_pipeline) -> None:
     from eventdesk.types import Article
 

@@ -715,6 +715,7 @@ class EventComponent:
         for ev, (etype, sub, conf) in zip(chosen, coded, strict=True):
             if etype == self._acled.NON_ACLED:
                 continue
+            sub = _territory_by_actor(sub, ev.actor)
             ev.event, ev.mode, ev.ontology = etype, sub, "acled"
             ev.confidence = round(float(conf), 4)
             out.append(ev)
@@ -740,6 +741,26 @@ class EventComponent:
 
 
 # -- helpers ----------------------------------------------------------------------------------
+# ACLED's two violent territory changes differ only in who takes the ground: "government forces
+# or their affiliates" regain it, a "non-state actor" overtakes it. The text model reads the
+# verb ("retook", "captured") well and the taker poorly; the actors stage knows the taker.
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP", "SPY"})
+NON_STATE_SECTORS = frozenset({"REB", "OPP", "PTY", "CRM"})
+TERRITORY_BY_TAKER = {True: "GOV_REGAINS_TERIT", False: "NON_STATE_ACTOR_OVERTAKES_TER"}
+
+
+def _territory_by_actor(sub: str, actor: Actor | None) -> str:
+    """The ACLED territory sub-event that fits who took the ground, where the actor's sector
+    says (state forces: regained; rebels, opposition, parties, gangs: overtaken); else ``sub``."""
+    if sub not in TERRITORY_BY_TAKER.values() or actor is None or not actor.sector:
+        return sub
+    if actor.sector in STATE_SECTORS:
+        return TERRITORY_BY_TAKER[True]
+    if actor.sector in NON_STATE_SECTORS:
+        return TERRITORY_BY_TAKER[False]
+    return sub
+
+
 # The sentences either side of an event's sentence that are read with it as its ACLED context.
 ACLED_CONTEXT_SENTENCES = 2
 
