@@ -78,3 +78,14 @@ def test_parquet_mixed_types_become_text(tmp_path: Path) -> None:
     empty = tmp_path / "empty.parquet"
     assert write_parquet([], str(empty)) == 0
     assert pq.read_table(empty).num_rows == 0
+
+
+def test_a_street_placed_at_its_town_has_the_towns_acled_precision() -> None:
+    from eventdesk.export import acled_row
+    from eventdesk.places import APPROX_FEATURE
+
+    rec = {"event": "PROTESTS", "mode": "PEACE_PROTEST", "ontology": "acled",
+           "location": {"name": "New Orleans", "lat": 29.95, "lon": -90.07, "country": "USA",
+                        "admin1": "Louisiana", "feature": APPROX_FEATURE, "text": "Royal Street"},
+           "date": "2020-01-05", "date_precision": "day"}
+    assert acled_row(rec)["geo_precision"] == 1

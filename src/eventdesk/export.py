@@ -201,10 +201,13 @@ def _acled_name(code: str | None) -> str | None:
 
 
 def _geo_precision(feature: str | None) -> int | None:
-    """ACLED geo_precision: 1 a town or point, 2 a district near it, 3 a province or wider."""
+    """ACLED geo_precision: 1 a town or point, 2 a district near it, 3 a province or wider.
+
+    A street or building placed at its town (``feature == "approx"``) is coded at the town: 1,
+    as ACLED codes an event in a named part of a town."""
     if not feature:
         return None
-    if feature.startswith(("PPL", "MIL")) or feature in ("city", "point", "base"):
+    if feature.startswith(("PPL", "MIL")) or feature in ("city", "point", "base", "approx"):
         return 1
     if feature in ("ADM2", "ADM3"):
         return 2
