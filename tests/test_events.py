@@ -249,6 +249,19 @@ def test_who_operations_are_against_is_not_the_fallback_actor():
     assert ev.actor is None or ev.actor.sector != "REB"
 
 
+@pytest.mark.parametrize(("text", "event", "mode"), [
+    ("Angry paper workers blocked the main bridge over the river for three hours on Tuesday.",
+     "PROTEST", "obstruct"),
+    ("Police blocked the roads leading to the square on Tuesday.", "COERCE", "restrict"),
+])
+def test_a_blockade_by_civilians_is_a_protest_by_police_coercion(text, event, mode):
+    """PLOVER: civilians obstructing passage protest; security forces cordoning off coerce."""
+    from eventdesk.pipeline import Options, Pipeline
+
+    ev = Pipeline.from_options(Options())(Article(id="b", text=text)).events[0]
+    assert (ev.event, ev.mode) == (event, mode)
+
+
 def test_active_voice_actor_and_prepositional_recipient(nlp, events):
     ev = first(run(nlp, events, "Mongolia signed a grazing accord with Kazakhstan."))
     assert ev.actor.entity_text == "Mongolia"

@@ -103,6 +103,9 @@ ACLED_STRATEGIC = "STRATEGIC_DEVELOPMENTS"
 ACLED_PLOVER_TYPES = frozenset({"PROTEST", "ASSAULT", "FIGHT", "COERCE", "MOBILIZE", "RETREAT",
                                 "AGREE", "CONCEDE", "SANCTION"})
 NO_EVENT = "NONE"  # the training label for sentences that report no event
+# Verbs of blocking a way, and the sectors whose blockades are protests (see _event).
+OBSTRUCT_VERBS = frozenset({"block", "blockade", "barricade", "obstruct"})
+CIVIC_SECTORS = frozenset({"CVL", "LAB", "OPP", "PTY", "EDU", "BUS", "NGO", "MED"})
 # Cooperative acts stated as a plan or commitment are PLOVER AGREE; a promised step back CONCEDE.
 COOPERATIVE = frozenset({"CONSULT", "COOPERATE", "AID", "SUPPORT"})
 # Coercive acts stated as readiness or a condition are PLOVER THREATEN.
@@ -505,6 +508,11 @@ class EventComponent:
                 e.kind in ACTOR_KINDS for e in _entities_in(doc, recipient))):
             # (a named recipient the dictionary does not know, "Allawi", stays)
             recipient = self._later_actor(doc, tree, c.k, actor) or recipient
+        if etype == "COERCE" and tree.lemma(c.k) in OBSTRUCT_VERBS and actor is not None and \
+                actor.sector in CIVIC_SECTORS:
+            # PLOVER: civilians obstructing passage protest (PROTEST/obstruct); security forces
+            # cordoning off an area coerce (COERCE/restrict)
+            etype, mode = "PROTEST", "obstruct"
         date, precision = _event_date(doc, tree, c.k, sent.index)
         conf = c.confidence * (0.85 if (negated or hypothetical) else 1.0)
         return Event(
