@@ -262,6 +262,23 @@ def test_a_blockade_by_civilians_is_a_protest_by_police_coercion(text, event, mo
     assert (ev.event, ev.mode) == (event, mode)
 
 
+def test_what_a_speaker_says_another_party_must_do_is_a_demand():
+    """ "X said Y must withdraw" is X's REQUEST to Y (CAMEO's demand); "the army said it must
+    withdraw" stays the army's own, unrealised withdrawal."""
+    from eventdesk.pipeline import Options, Pipeline
+
+    pipe = Pipeline.from_options(Options())
+    (ev,) = pipe(Article(id="m", text=(
+        "The French foreign minister said on Friday that the Sudanese government must withdraw "
+        "its troops from the region."))).events
+    assert (ev.event, ev.hypothetical) == ("REQUEST", False)
+    assert ev.actor is not None and ev.actor.country == "FRA"
+    assert ev.recipient is not None and ev.recipient.country == "SDN"
+    (own,) = pipe(Article(id="o", text=(
+        "The army said it must withdraw from the town to protect civilians."))).events
+    assert (own.event, own.hypothetical) == ("RETREAT", True)
+
+
 def test_active_voice_actor_and_prepositional_recipient(nlp, events):
     ev = first(run(nlp, events, "Mongolia signed a grazing accord with Kazakhstan."))
     assert ev.actor.entity_text == "Mongolia"

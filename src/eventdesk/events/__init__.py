@@ -233,6 +233,42 @@ def _under_place_prep(tree: Tree, n: int, k: int) -> bool:
     return False
 
 
+# Speech acts: their own content is never re-read as a demand (see _obligation).
+SPEECH_TYPES = frozenset({"REQUEST", "ACCUSE", "THREATEN", "REJECT"})
+# Verbs that report what someone said, and modals that put an obligation on a clause's subject.
+SAYING_VERBS = frozenset({"say", "tell", "state", "declare", "insist", "stress", "add",
+                          "reiterate", "write", "argue", "maintain", "emphasize", "emphasise"})
+OBLIGATION_MODALS = frozenset({"must", "should", "ought"})
+
+
+def _obligation(tree: Tree, k: int) -> tuple[int, int] | None:
+    """(speaker, obliged) when ``k`` is what a speaker said another party must or should do.
+
+    "The minister said on Friday that the government must withdraw its troops": CAMEO and
+    PLOVER code that as the minister's demand (REQUEST) to the government, not as a withdrawal
+    that may happen. Only a named speaker and a named obliged party, and two different ones ("the
+    army said it must withdraw" is the army's own plan).
+    """
+    if not any(tree.lemma(a) in OBLIGATION_MODALS for a in tree.kids(k, "aux")):
+        return None
+    subj = tree.kids(k, "nsubj")
+    n = k
+    while tree.tokens[n].dep == "conj" and tree.head(n) != n:
+        n = tree.head(n)  # "must release prisoners and withdraw": the first verb's clause
+    if not subj:
+        subj = tree.kids(n, "nsubj")
+    if not subj or is_pronoun(tree, subj[0]) or tree.tokens[n].dep != "ccomp":
+        return None
+    verb = tree.head(n)
+    if tree.lemma(verb) not in SAYING_VERBS:
+        return None
+    speaker = tree.kids(verb, "nsubj")
+    if not speaker or is_pronoun(tree, speaker[0]) or \
+            tree.lemma(speaker[0]) == tree.lemma(subj[0]):
+        return None
+    return speaker[0], subj[0]
+
+
 def _town_modifier(doc: Document, tree: Tree, k: int, j: int) -> bool:
     """Whether token ``j`` is a town (a city- or point-level place of the places stage) that
     modifies the noun ``k`` ("the Baghdad attack", "the Kabul bombing killed"): it says where.
@@ -466,6 +502,11 @@ class EventComponent:
         negated = fact.negated
         if hypothetical and not negated and etype == "REQUEST" and _made_request(tree, c.k):
             hypothetical = False  # "a vote to oust the troops": the demand is made, not planned
+        obliged = _obligation(tree, c.k) if hypothetical and not negated and \
+            etype not in SPEECH_TYPES else None
+        if obliged is not None:
+            # "the minister said the government must withdraw": the minister's demand, made
+            etype, mode, hypothetical = "REQUEST", "", False
         if fact.decided and not negated and etype in ("RETREAT", "CONCEDE"):
             pass  # "decided to ease the sanctions": the step back, decided (still flagged)
         elif (fact.intent or fact.conditional) and not negated and \
@@ -485,7 +526,7 @@ class EventComponent:
             etype, mode, negated, hypothetical = "REJECT", "", False, False
         if not mode:
             mode = self._mode_from_cues(tree, c, etype)
-        a_tok, r_tok = arguments(tree, c)
+        a_tok, r_tok = arguments(tree, c) if obliged is None else obliged
         if a_tok is not None and _town_modifier(doc, tree, tree.head(a_tok), a_tok):
             a_tok = None  # "the Baghdad attack": where it happened, not who did it
         for sub in c.absorbed:  # a speech act's content can supply a missing recipient
