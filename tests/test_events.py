@@ -279,6 +279,17 @@ def test_what_a_speaker_says_another_party_must_do_is_a_demand():
     assert (own.event, own.hypothetical) == ("RETREAT", True)
 
 
+@pytest.mark.parametrize(("text", "event"), [
+    ("Rebel leaders have vowed to fight until they regain control of the valley.", "THREATEN"),
+    ("The militia swore to crush the rebels in the north.", "THREATEN"),
+])
+def test_vowing_to_use_force_is_a_threat_made(text, event):
+    from eventdesk.pipeline import Options, Pipeline
+
+    ev = Pipeline.from_options(Options())(Article(id="v", text=text)).events[0]
+    assert (ev.event, ev.hypothetical) == (event, False)
+
+
 def test_active_voice_actor_and_prepositional_recipient(nlp, events):
     ev = first(run(nlp, events, "Mongolia signed a grazing accord with Kazakhstan."))
     assert ev.actor.entity_text == "Mongolia"

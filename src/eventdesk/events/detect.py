@@ -174,6 +174,14 @@ def verb_candidate(onto: Ontology, tree: Tree, k: int, sent_lemmas: set[str]
                    ) -> Candidate | None:
     """The candidate for a verb token, from phrasal cues, object rules and verb cues."""
     lem = tree.lemma(k)
+    if lem in VOW_VERBS and onto.name == "plover" and any(
+            tree.lemma(x) in VIOLENT_VERBS and all(
+                _participant_like(tree, o) for o in tree.kids(x, "dobj"))
+            for x in tree.kids(k, "xcomp", "advcl")
+            if any(tree.lemma(a) == "to" for a in tree.kids(x, "aux"))):
+        # "vowed to fight on", "swore to crush the rebels": a threat made (PLOVER THREATEN);
+        # "vowed to fight corruption" is no threat: the object must be a party
+        return Candidate(k=k, options=[("THREATEN", "")], confidence=0.8, source="verb")
     for rule in onto.object_rules:
         if lem in rule.lemmas and _rule_matches(tree, rule, k, sent_lemmas):
             if not rule.type:
@@ -315,6 +323,10 @@ def _subject(tree: Tree, k: int, depth: int = 0) -> tuple[int | None, int | None
 WEAPON_NOUNS = frozenset({"rocket", "missile", "mortar", "shell", "bomb", "drone", "projectile",
                           "katyusha", "grenade", "round", "bullet", "artillery", "explosion",
                           "blast", "device", "ied", "mine", "landmine", "airstrike", "strike"})
+# Vowing to use force is a threat made: "vowed to fight until ...", "swore to avenge".
+VOW_VERBS = frozenset({"vow", "swear", "pledge", "promise"})
+VIOLENT_VERBS = frozenset({"fight", "attack", "strike", "retaliate", "avenge", "kill", "destroy",
+                           "crush", "bomb", "punish", "annihilate", "wipe", "eliminate"})
 # Attacks named as the subject of what they did ("the bombing killed 12 people").
 ATTACK_NOUNS = frozenset({"attack", "bombing", "raid", "assault", "shelling", "ambush", "fire",
                           "gunfire", "offensive", "clash", "fighting", "violence", "airstrike"})
