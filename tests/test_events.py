@@ -290,6 +290,18 @@ def test_vowing_to_use_force_is_a_threat_made(text, event):
     assert (ev.event, ev.hypothetical) == (event, False)
 
 
+@pytest.mark.parametrize("text", [
+    "The interior minister allowed the opposition leader to hold a rally in the capital on Friday.",
+    "The government permitted journalists to visit the camp for the first time.",
+])
+def test_allowing_another_party_to_act_is_a_concession(text):
+    from eventdesk.pipeline import Options, Pipeline
+
+    (ev,) = Pipeline.from_options(Options())(Article(id="p", text=text)).events
+    assert (ev.event, ev.hypothetical) == ("CONCEDE", False)
+    assert ev.actor is not None and ev.recipient is not None
+
+
 def test_active_voice_actor_and_prepositional_recipient(nlp, events):
     ev = first(run(nlp, events, "Mongolia signed a grazing accord with Kazakhstan."))
     assert ev.actor.entity_text == "Mongolia"

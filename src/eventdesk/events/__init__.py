@@ -269,6 +269,28 @@ def _obligation(tree: Tree, k: int) -> tuple[int, int] | None:
     return speaker[0], subj[0]
 
 
+PERMIT_VERBS = frozenset({"allow", "permit", "let", "authorize", "authorise"})
+
+
+def _permission(tree: Tree, k: int) -> tuple[int, int] | None:
+    """(permitter, permitted) when ``k`` is what a named party allowed another to do ("the
+    minister allowed the opposition leader to hold a rally", "the government permitted
+    journalists to visit the camp"): PLOVER codes the permission, a CONCEDE, not the act.
+    An event noun counts through the verb it is the object of ("allowed X to hold a rally")."""
+    if tree.tokens[k].pos == "NOUN" and tree.tokens[k].dep == "dobj":
+        k = tree.head(k)
+    if tree.tokens[k].dep not in ("ccomp", "xcomp"):
+        return None
+    verb = tree.head(k)
+    if verb == k or tree.lemma(verb) not in PERMIT_VERBS or tree.kids(verb, "neg"):
+        return None
+    who = tree.kids(verb, "nsubj")
+    whom = tree.kids(k, "nsubj") or tree.kids(verb, "dobj")
+    if not who or not whom or is_pronoun(tree, who[0]) or is_pronoun(tree, whom[0]):
+        return None
+    return who[0], whom[0]
+
+
 def _town_modifier(doc: Document, tree: Tree, k: int, j: int) -> bool:
     """Whether token ``j`` is a town (a city- or point-level place of the places stage) that
     modifies the noun ``k`` ("the Baghdad attack", "the Kabul bombing killed"): it says where.
@@ -507,6 +529,12 @@ class EventComponent:
         if obliged is not None:
             # "the minister said the government must withdraw": the minister's demand, made
             etype, mode, hypothetical = "REQUEST", "", False
+        permitted = _permission(tree, c.k) if obliged is None and not negated else None
+        if permitted is not None:
+            # "the minister allowed the opposition leader to hold a rally": the minister's
+            # concession; the rally is only allowed
+            etype, mode, hypothetical = "CONCEDE", "", False
+            obliged = permitted
         if fact.decided and not negated and etype in ("RETREAT", "CONCEDE"):
             pass  # "decided to ease the sanctions": the step back, decided (still flagged)
         elif (fact.intent or fact.conditional) and not negated and \
