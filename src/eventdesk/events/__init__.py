@@ -698,15 +698,21 @@ class EventComponent:
                 continue
             if a_span[0] <= ent.span.start < a_span[1]:
                 continue
-            found = (self.resolve_actor(doc, ent.span.start, ent.span.end)
-                     if self.resolve_actor is not None else None)
-            if found is None:
-                found = Actor(entity_text=ent.span.text, code=ent.code, country=ent.country,
-                              sector=ent.sector,
-                              span=doc.span(ent.span.start, ent.span.end, component=NAME))
+            found = self._entity_actor(doc, ent)
             if found.country or found.code:
                 return found
         return None
+
+    def _entity_actor(self, doc: Document, ent: Entity) -> Actor:
+        """The actor an entity names: as the actors stage resolves its span where that stage
+        ran, else the entity's own fields."""
+        found = (self.resolve_actor(doc, ent.span.start, ent.span.end)
+                 if self.resolve_actor is not None else None)
+        if found is None:
+            found = Actor(entity_text=ent.span.text, code=ent.code, country=ent.country,
+                          sector=ent.sector,
+                          span=doc.span(ent.span.start, ent.span.end, component=NAME))
+        return found
 
     def _later_actor(self, doc: Document, tree: Tree, k: int,
                      actor: Actor | None) -> Actor | None:
@@ -742,12 +748,7 @@ class EventComponent:
                     doc.article.text, ent.span.start) or in_response_phrase(tree, head, limit=6) \
                     or _under_place_prep(tree, head, k):
                 continue
-            found = (self.resolve_actor(doc, ent.span.start, ent.span.end)
-                     if self.resolve_actor is not None else None)
-            if found is None:
-                found = Actor(entity_text=ent.span.text, code=ent.code, country=ent.country,
-                              sector=ent.sector,
-                              span=doc.span(ent.span.start, ent.span.end, component=NAME))
+            found = self._entity_actor(doc, ent)
             if not (found.country or found.code):
                 continue
             if actor is not None and (found.code, found.country) == (actor.code, actor.country):
