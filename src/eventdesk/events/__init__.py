@@ -534,7 +534,8 @@ class EventComponent:
             # "the minister allowed the opposition leader to hold a rally": the minister's
             # concession; the rally is only allowed
             etype, mode, hypothetical = "CONCEDE", "", False
-            obliged = permitted
+        # who asks or allows, and of whom: they, not the asked or allowed act's own parties
+        said = obliged or permitted
         if fact.decided and not negated and etype in ("RETREAT", "CONCEDE"):
             pass  # "decided to ease the sanctions": the step back, decided (still flagged)
         elif (fact.intent or fact.conditional) and not negated and \
@@ -554,7 +555,7 @@ class EventComponent:
             etype, mode, negated, hypothetical = "REJECT", "", False, False
         if not mode:
             mode = self._mode_from_cues(tree, c, etype)
-        a_tok, r_tok = arguments(tree, c) if obliged is None else obliged
+        a_tok, r_tok = arguments(tree, c) if said is None else said
         if a_tok is not None and _town_modifier(doc, tree, tree.head(a_tok), a_tok):
             a_tok = None  # "the Baghdad attack": where it happened, not who did it
         for sub in c.absorbed:  # a speech act's content can supply a missing recipient
@@ -658,8 +659,7 @@ class EventComponent:
                 continue
             if _is_setting(tree, ent.span.start, ent.span.end):
                 continue  # "operations in Iraq": where it happened, not who did it
-            last = [j for j in tree.sentence_tokens(s)
-                    if ent.span.start <= tree.tokens[j].start < ent.span.end]
+            last = tree.tokens_in(ent.span.start, ent.span.end)
             if last and _town_modifier(doc, tree, tree.head(last[-1]), last[-1]):
                 continue  # "the Baghdad attack", "the Kabul bombing killed"
             if _opposed(doc.article.text, ent.span.start) or _AGAINST.search(
@@ -876,7 +876,7 @@ def _opposed(text: str, start: int) -> bool:
 
 def _is_setting(tree: Tree, start: int, end: int) -> bool:
     """Whether the entity at [start, end) is the object of a locative preposition."""
-    inside = [j for j, t in enumerate(tree.tokens) if start <= t.start < end]
+    inside = tree.tokens_in(start, end)
     if not inside:
         return False
     n = inside[0]
