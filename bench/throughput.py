@@ -4,12 +4,14 @@ engine on the first articles (with text) of the Reuters-21578 corpus in ../share
     .venv/bin/python bench/throughput.py                     # everything (long: 10,000 too)
     .venv/bin/python bench/throughput.py --sizes 500,2000 --ray-workers 1,2
     .venv/bin/python bench/throughput.py --only stages --n 300   # time per pipeline stage
+    .venv/bin/python bench/throughput.py --only long             # one article of 100, 400 KB
 
 What it prints, for N articles (``--n``, default 2,000):
   (a) bare spaCy ``nlp.pipe`` (the same model the pipeline loads) over the same texts;
   (b) ``eventdesk run`` with the local engine (ingest + process into a fresh SQLite store);
   (c) ``eventdesk run --engine ray`` with 1 and 2 workers;
-the ratio (b)/(a), and how (b)'s time grows over ``--sizes`` (linear: seconds per article
+the ratio (b)/(a), how (b)'s time grows over ``--sizes`` (linear: seconds per article
+constant), and how one article's time grows with its length (``--long-sizes``: ms per KB
 constant). Every run is a subprocess of its own, so model loading and memory are its own:
 peak memory is the child's maximum resident set (``getrusage``, what ``/usr/bin/time -v``
 reports) and, for runs that start more processes (Ray), the peak of the summed resident set of
@@ -249,6 +251,33 @@ def stage_times(path: Path, n: int, batch: int) -> None:
           f"(load {os.getloadavg()[0]:.1f})")
 
 
+def long_article(sizes_kb: list[int]) -> None:
+    """Seconds for one article of each size (the bundled example articles, repeated), in this
+    process: time per KB must stay flat as an article grows (a stage that compares every name
+    or number with every other grows with the square of the length)."""
+    from eventdesk.pipeline import Options, Pipeline
+    from eventdesk.types import Article
+
+    with open(REPO / "examples" / "feed.jsonl", encoding="utf-8") as fh:
+        base = "\n\n".join(json.loads(line)["text"] for line in fh if line.strip())
+    pipeline = Pipeline.from_options(Options())
+    pipeline(Article(id="warm", text=base[:2000]))
+    per: list[tuple[int, float]] = []
+    for kb in sizes_kb:
+        text = (base + "\n\n") * (kb * 1000 // len(base) + 1)
+        text = text[: kb * 1000]
+        t = time.perf_counter()
+        doc = pipeline(Article(id=f"long-{kb}", text=text))
+        s = time.perf_counter() - t
+        per.append((kb, s))
+        print(f"long article {kb} KB: {s:.1f}s, {len(doc.sentences)} sentences, "
+              f"{len(doc.places)} places, {len(doc.events)} events", flush=True)
+    if per:
+        base_rate = per[0][1] / per[0][0]
+        print("long article linearity: " + ", ".join(
+            f"{kb} KB: {1000 * s / kb:.0f} ms/KB ({s / kb / base_rate:.2f}x)" for kb, s in per))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
@@ -256,11 +285,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="500,2000,10000", help="sizes for the linearity run")
     ap.add_argument("--ray-workers", default="1,2")
     ap.add_argument("--batch-size", type=int, default=32)
-    ap.add_argument("--only", choices=["spacy", "local", "ray", "linear", "stages"],
+    ap.add_argument("--long-sizes", default="100,400", help="KB sizes for the long-article run")
+    ap.add_argument("--only", choices=["spacy", "local", "ray", "linear", "stages", "long"],
                     action="append", help="run only these parts (repeatable)")
     ap.add_argument("--work", type=Path, default=None, help="scratch folder (default: temp)")
     args = ap.parse_args(argv)
-    parts = set(args.only or ["spacy", "local", "ray", "linear"])
+    parts = set(args.only or ["spacy", "local", "ray", "linear", "long"])
     work = args.work or Path(tempfile.mkdtemp(prefix="eventdesk-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     print(f"bench: {os.cpu_count()} cores, load average {os.getloadavg()}, scratch {work}")
@@ -305,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
             print("linearity: " + ", ".join(
                 f"n={n}: {s:.1f}s, {1000 * s / n:.1f} ms/article ({s / n / base:.2f}x)"
                 for n, s in per))
+    if "long" in parts:
+        long_article([int(x) for x in args.long_sizes.split(",") if x])
     print(f"bench: done, load average {os.getloadavg()}")
     return 0
 

@@ -15,6 +15,7 @@ span confidence to :data:`CONTEXT_CONFIDENCE` so that the inference is visible.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections import Counter
@@ -22,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
+from ..intervals import Intervals
 from ..types import Actor, Document, Entity, Token
 from .dictionary import (
     ActorDictionary,
@@ -94,16 +96,20 @@ def link(doc: Document, d: ActorDictionary) -> None:
     mentions: list[Mention] = []
     for s0, s1 in _sentence_ranges(doc):
         mentions.extend(d.scan(text, s0, s1, pos))
-    role_mentions = [m for m in mentions if m.kind == "role"]
+    # the names NER read as people, for the title search before a name to stop at
+    people = Intervals((e.span.start, e.span.end) for e in doc.entities if e.kind == "PERSON")
     linked = _merge(doc, [m for m in mentions if m.kind != "role"])
     # pass 1: what each entity says by itself
     for item in linked:
-        _resolve_alone(doc, d, item, role_mentions)
+        _resolve_alone(doc, d, item, people)
     dominant = _dominant_country(linked)
     # pass 2: in reading order, short mentions and context
     history: list[_Linked] = []
+    by_sentence: dict[int, list[_Linked]] = {}
     for item in linked:
-        _resolve_in_context(doc, item, history, linked, dominant)
+        by_sentence.setdefault(item.entity.span.sentence, []).append(item)
+    for item in linked:
+        _resolve_in_context(doc, item, history, by_sentence, dominant)
         _write(item)
         history.append(item)
     doc.entities = [item.entity for item in linked]
@@ -135,16 +141,11 @@ def _merge(doc: Document, mentions: list[Mention]) -> list[_Linked]:
     forces") or a shorter NER cut of a known name replaces them; a longer NER entity is kept.
     """
     ner = [_Linked(e) for e in doc.entities]
+    spans = Intervals((e.span.start, e.span.end) for e in doc.entities)
     removed: set[int] = set()
     added: list[_Linked] = []
     for m in mentions:
-        over = [
-            k
-            for k, item in enumerate(ner)
-            if k not in removed
-            and item.entity.span.start < m.end
-            and m.start < item.entity.span.end
-        ]
+        over = [k for k in spans.overlapping(m.start, m.end) if k not in removed]
         if not over:
             ent = Entity(span=doc.span(m.start, m.end, component=COMPONENT), kind=_entity_kind(m))
             added.append(_Linked(ent, mention=m))
@@ -179,7 +180,7 @@ def _merge(doc: Document, mentions: list[Mention]) -> list[_Linked]:
     return out
 
 
-def _resolve_alone(doc: Document, d: ActorDictionary, item: _Linked, roles: list[Mention]) -> None:
+def _resolve_alone(doc: Document, d: ActorDictionary, item: _Linked, people: Intervals) -> None:
     e = item.entity
     m = item.mention
     if m is not None and m.kind == "anaphor":
@@ -188,7 +189,7 @@ def _resolve_alone(doc: Document, d: ActorDictionary, item: _Linked, roles: list
         if e.kind == "PERSON":
             e.kind = "ORG"  # the dictionary knows this name as a body, not a person
     elif e.kind == "PERSON" or (m is not None and m.info is not None and m.info.kind == "person"):
-        _resolve_person(doc, d, item, roles)
+        _resolve_person(doc, d, item, people)
         return
     if m is not None and m.info is not None:
         item.info = m.info
@@ -210,7 +211,7 @@ def _resolve_alone(doc: Document, d: ActorDictionary, item: _Linked, roles: list
         item.info = ActorInfo(e.span.text, info.country, info.country, None, "country")
 
 
-def _resolve_person(doc: Document, d: ActorDictionary, item: _Linked, roles: list[Mention]) -> None:
+def _resolve_person(doc: Document, d: ActorDictionary, item: _Linked, people: Intervals) -> None:
     """A person's actor: the office stated around the name, else the dictionary's entry."""
     e = item.entity
     text = doc.article.text
@@ -218,7 +219,8 @@ def _resolve_person(doc: Document, d: ActorDictionary, item: _Linked, roles: lis
     if known is not None and known.kind != "person":
         known = None
     role = _best_role(
-        _role_left(doc, d, e.span.start, e.span.end), _role_appositive(doc, d, e.span.end)
+        _role_left(doc, d, e.span.start, e.span.end, people),
+        _role_appositive(doc, d, e.span.end),
     )
     if role is not None:
         info, words = role
@@ -250,7 +252,7 @@ def _best_role(
 
 
 def _role_left(
-    doc: Document, d: ActorDictionary, start: int, end: int
+    doc: Document, d: ActorDictionary, start: int, end: int, people: Intervals
 ) -> tuple[ActorInfo, tuple] | None:
     """The office written just before a name ("Iraqi defence minister Najah al-Shammari"), or at
     the head of the name's own span where NER took the title in ("President Todor Zhivkov")."""
@@ -264,11 +266,6 @@ def _role_left(
     k = next((n for n, t in enumerate(toks) if t.start >= start), len(toks))
     while k < len(toks) and toks[k].start in known:
         k += 1
-    others = [
-        e.span
-        for e in doc.entities
-        if e.kind == "PERSON" and e.span.start < start and e.span.end <= start
-    ]
     i = next((n for n, t in enumerate(toks) if t.start >= start), len(toks))
     while i > 0 and k - i < 8:
         t = toks[i - 1]
@@ -278,7 +275,7 @@ def _role_left(
             break
         if gap.strip() == "." and not (len(t.surface) <= 3 and t.surface[:1].isupper()):
             break
-        if any(sp.start <= t.start < sp.end for sp in others):
+        if any(people[n][1] <= start for n in people.overlapping(t.start, t.start + 1)):
             break  # another person's name: "Libyan leader X and Bulgarian President Y"
         if t.start in known or t.surface[:1].isupper() or t.lower in _LEFT_GLUE:
             i -= 1
@@ -315,7 +312,13 @@ def _role_info(d: ActorDictionary, text: str, toks: list[Tok]) -> tuple[ActorInf
 
 
 def _sentence_start(doc: Document, offset: int) -> int:
+    """The start of the sentence holding the character before ``offset`` (a title split off by
+    the sentence splitter, "Gen." | "Smith", stays in reach); where that character lies between
+    sentences, the last sentence before ``offset`` (not the article's start: a title search
+    from there grew with the article's length for every name)."""
     k = doc.sentence_at(max(0, offset - 1)) if offset else -1
+    if k < 0 and offset:
+        k = bisect.bisect_left(doc.sentences, offset, key=lambda s: s.start) - 1
     return doc.sentences[k].start if k >= 0 else 0
 
 
@@ -327,7 +330,12 @@ def _sentence_end(doc: Document, offset: int) -> int:
 
 
 def _tokens_in(doc: Document, start: int, end: int) -> list[Token]:
-    return [t for t in doc.tokens if t.start >= start and t.end <= end]
+    """The tokens wholly inside ``[start, end)``, found by binary search (tokens are in text
+    order)."""
+    toks = doc.tokens
+    lo = bisect.bisect_left(toks, start, key=lambda t: t.start)
+    hi = bisect.bisect_left(toks, end, lo, key=lambda t: t.start)
+    return [t for t in toks[lo:hi] if t.end <= end]
 
 
 def _in_actor_position(doc: Document, start: int, end: int) -> bool:
@@ -362,13 +370,14 @@ def _dominant_country(linked: list[_Linked]) -> str | None:
     return max(counts, key=lambda c: (counts[c], -first[c]))
 
 
-def _sentence_country(item: _Linked, linked: list[_Linked], dominant: str | None) -> str | None:
+def _sentence_country(
+    item: _Linked, by_sentence: dict[int, list[_Linked]], dominant: str | None
+) -> str | None:
     """The country a sentence is about: the one country named in it as a place, else the
-    article's."""
-    k = item.entity.span.sentence
+    article's. ``by_sentence`` holds the article's entities by sentence."""
     places = []
-    for other in linked:
-        if other.entity.span.sentence != k or other is item:
+    for other in by_sentence.get(item.entity.span.sentence, ()):
+        if other is item:
             continue
         info = other.info
         if info is None or info.kind != "country" or not info.country:
@@ -387,7 +396,7 @@ def _resolve_in_context(
     doc: Document,
     item: _Linked,
     history: list[_Linked],
-    linked: list[_Linked],
+    by_sentence: dict[int, list[_Linked]],
     dominant: str | None,
 ) -> None:
     m = item.mention
@@ -430,7 +439,7 @@ def _resolve_in_context(
         return
     if _said_foreign(doc.article.text, e.span.start, item.words):
         return  # "foreign troops" in Iraq are precisely not Iraq's
-    country = _sentence_country(item, linked, dominant)
+    country = _sentence_country(item, by_sentence, dominant)
     if country:
         code = country + info.sector
         item.info = replace(info, country=country, code=code)

@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 
 from ..errors import UsageError
+from ..intervals import Intervals
 from ..types import Document, Figure, Token
 from .about import CASUALTY_PARTICIPLES, unit_for_noun
 from .numbers import NumberMatch, find_numbers
@@ -95,13 +96,8 @@ class _Parse:
 
     def covering(self, start: int, end: int) -> list[Token]:
         lo = max(0, bisect.bisect_right(self._starts, start) - 1)
-        out = []
-        for t in self.tokens[lo:]:
-            if t.start >= end:
-                break
-            if t.end > start:
-                out.append(t)
-        return out
+        hi = bisect.bisect_left(self._starts, end, lo)
+        return [t for t in self.tokens[lo:hi] if t.end > start]
 
     def head(self, t: Token) -> Token | None:
         return None if t.head == t.i else self.by_i.get(t.head)
@@ -266,14 +262,13 @@ def extract_figures(doc: Document) -> list[Figure]:
     skip_spans = [
         (e.span.start, e.span.end, e.kind) for e in doc.entities if e.kind in _SKIP_KINDS
     ] + [(d.span.start, d.span.end, "DATE") for d in doc.dates]
+    skip_any = Intervals((s, e) for s, e, _ in skip_spans)
+    skip_dated = Intervals((s, e) for s, e, k in skip_spans if k in ("DATE", "TIME"))
     figures: list[Figure] = []
     for m in find_numbers(text):
         # an amount with a currency is money whatever spaCy called it ("1.2 trillion Iraqi
         # dinars" comes out as QUANTITY); only a date or time overrides that
-        if any(
-            s < m.end and m.num_start < e and (m.currency is None or k in ("DATE", "TIME"))
-            for s, e, k in skip_spans
-        ):
+        if (skip_any if m.currency is None else skip_dated).overlaps(m.num_start, m.end):
             continue
         if _skip_context(text, m):
             continue

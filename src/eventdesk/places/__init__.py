@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from ..errors import InputError
 from ..types import Article, Document, Entity, Place
 from .gazetteer import Gazetteer, gazetteer
-from .locate import dominant_place, is_actor_mention, locate, located_copy
+from .locate import Locator, dominant_place, is_actor_mention, located_copy
 from .resolve import keep_unresolved, recognise, resolve, to_place
 
 if TYPE_CHECKING:
@@ -125,10 +125,11 @@ class EventLocator:
         pass  # no state: the places were resolved by PlaceComponent
 
     def __call__(self, doc: Document) -> Document:
+        locator = Locator(doc)
         for ev in doc.events:
             if ev.location is not None:
                 continue
-            place, step = locate(doc, ev)
+            place, step = locator.locate(ev)
             if place is not None:
                 ev.location = located_copy(place, step, self.name)
         return doc

@@ -105,13 +105,11 @@ _STEP_CONFIDENCE = (1.0, 0.8, 0.6, 0.4)
 
 
 def _tokens(doc: Document, start: int, end: int) -> list[Token]:
-    starts = [t.start for t in doc.tokens]
-    i = bisect.bisect_left(starts, start)
-    out = []
-    while i < len(doc.tokens) and doc.tokens[i].start < end:
-        out.append(doc.tokens[i])
-        i += 1
-    return out
+    """The tokens that start in ``[start, end)``: a binary search, as locating asks this for
+    every place and event of the article (a scan each time grew with the article's square)."""
+    lo = bisect.bisect_left(doc.tokens, start, key=lambda t: t.start)
+    hi = bisect.bisect_left(doc.tokens, end, lo, key=lambda t: t.start)
+    return doc.tokens[lo:hi]
 
 
 def _head_token(doc: Document, start: int, end: int) -> Token | None:
@@ -221,48 +219,77 @@ def dominant_place(doc: Document, places: list[Place]) -> Place | None:
     """
     if doc.tokens:
         places = [p for p in places if _locative_head(doc, p) is not None]
+    return _most_named(places)
+
+
+def _most_named(places: list[Place]) -> Place | None:
     if not places:
         return None
     counts = Counter((p.name, p.country) for p in places)
     return max(places, key=lambda p: (counts[(p.name, p.country)], specificity(p), -p.span.start))
 
 
+class Locator:
+    """Finds where each event of one document happened.
+
+    Why a class: which places may be an event's location (resolved, not an actor, not a party's
+    qualifier) and how each attaches to the parse do not depend on the event, so they are
+    worked out once per document, not once per event (that grew with events x places).
+    """
+
+    def __init__(self, doc: Document):
+        self.doc = doc
+        self.usable = [p for p in doc.places if p.lat is not None
+                       and not is_actor_mention(doc, p) and not names_a_party(doc, p)]
+        self.heads = {id(p): _locative_head(doc, p) if doc.tokens else None
+                      for p in self.usable}
+        self.by_sentence: dict[int, list[Place]] = {}
+        for p in self.usable:
+            self.by_sentence.setdefault(p.span.sentence, []).append(p)
+
+    def locate(self, event: Event) -> tuple[Place | None, int]:
+        """The place ``event`` happened and the step (0-3) that found it; (None, -1) if none."""
+        doc = self.doc
+        sent = event.span.sentence
+        if sent >= 0:
+            in_sentence = [p for p in self.by_sentence.get(sent, ()) if not _overlaps(p, event)]
+        else:
+            in_sentence = []
+        if not in_sentence:
+            in_sentence = [p for p in self.usable if not _overlaps(p, event)
+                           and event.span.start <= p.span.start < event.span.end]
+        if in_sentence and doc.tokens:
+            anchor = event.trigger or event.span
+            trig = _head_token(doc, anchor.start, anchor.end)
+            path = _path_to_root(doc, trig) if trig is not None else set()
+            attached = []
+            for p in in_sentence:
+                found = self.heads.get(id(p))
+                if found is None:
+                    continue
+                host, prep = found
+                firm = prep.i == host.i or prep.lemma.lower() not in _WEAK_LOCATIVE
+                distance = -abs(p.span.start - anchor.start)
+                attached.append((host.i in path, firm, specificity(p), distance, p))
+            strong = [a for a in attached if a[0]]
+            if strong:
+                return max(strong, key=lambda a: a[1:4])[4], 0
+            if attached:
+                return max(attached, key=lambda a: a[1:4])[4], 1
+        if in_sentence:
+            return max(in_sentence, key=lambda p: (specificity(p), -p.span.start)), 2
+        named = [p for p in self.usable if not _overlaps(p, event)
+                 and (not doc.tokens or self.heads.get(id(p)) is not None)]
+        dom = _most_named(named)
+        return (dom, 3) if dom is not None else (None, -1)
+
+
 def locate(doc: Document, event: Event) -> tuple[Place | None, int]:
-    """The place ``event`` happened and the step (0-3) that found it; (None, -1) when none."""
-    usable = [
-        p
-        for p in doc.places
-        if p.lat is not None
-        and not is_actor_mention(doc, p)
-        and not names_a_party(doc, p)
-        and not _overlaps(p, event)
-    ]
-    sent = event.span.sentence
-    in_sentence = [p for p in usable if p.span.sentence == sent and sent >= 0] or [
-        p for p in usable if event.span.start <= p.span.start < event.span.end
-    ]
-    if in_sentence and doc.tokens:
-        anchor = event.trigger or event.span
-        trig = _head_token(doc, anchor.start, anchor.end)
-        path = _path_to_root(doc, trig) if trig is not None else set()
-        attached = []
-        for p in in_sentence:
-            found = _locative_head(doc, p)
-            if found is None:
-                continue
-            host, prep = found
-            firm = prep.i == host.i or prep.lemma.lower() not in _WEAK_LOCATIVE
-            distance = -abs(p.span.start - anchor.start)
-            attached.append((host.i in path, firm, specificity(p), distance, p))
-        strong = [a for a in attached if a[0]]
-        if strong:
-            return max(strong, key=lambda a: a[1:4])[4], 0
-        if attached:
-            return max(attached, key=lambda a: a[1:4])[4], 1
-    if in_sentence:
-        return max(in_sentence, key=lambda p: (specificity(p), -p.span.start)), 2
-    dom = dominant_place(doc, usable)
-    return (dom, 3) if dom is not None else (None, -1)
+    """The place ``event`` happened and the step (0-3) that found it; (None, -1) when none.
+
+    For many events of one document, build one :class:`Locator` and ask it for each.
+    """
+    return Locator(doc).locate(event)
 
 
 def located_copy(place: Place, step: int, component: str) -> Place:

@@ -904,22 +904,63 @@ def _choose(gaz: Gazetteer, mentions: list[Mention], ctxs: list[_Context | None]
         m.score, m.chosen = max(scored)
 
 
-def _context(
-    gaz: Gazetteer, mentions: list[Mention], skip: str, title_ccs: Counter[str]
-) -> _Context:
-    ctx = _Context(countries=Counter(title_ccs))
+def _contexts(
+    gaz: Gazetteer, mentions: list[Mention], title_ccs: Counter[str]
+) -> dict[str, _Context]:
+    """{name key: the article's context for a mention of that name}: every other name's chosen
+    entry (its country, admin-1 region and, for finer places, its point).
+
+    Why per name and by subtraction: the context leaves out the mention's own name, so it is
+    the same for every mention of one name; worked out as the whole article's counts less that
+    name's own, it costs names x places, not mentions x mentions (a long article repeats its
+    places thousands of times). Countries keep the order of their first mention outside the
+    name, as ties in the most-named countries are broken by it.
+    """
+    rows: list[tuple[str, str, str | None, tuple[float, float] | None]] = []
     for m in mentions:
-        if m.chosen is None or key(m.lookup) == skip:
-            continue
         i = m.chosen
-        if not gaz.cc[i]:
+        if i is None or not gaz.cc[i]:
             continue  # a continent or sea says nothing of the article's country
-        ctx.countries[gaz.cc[i]] += 1
-        if gaz.kind[i] != 0 and gaz.admin1_code[i]:
-            ctx.admin1[f"{gaz.cc[i]}.{gaz.admin1_code[i]}"] += 1
-        if gaz.kind[i] in (2, 3, 4):
-            ctx.points.append((gaz.lat[i], gaz.lon[i]))
-    return ctx
+        a1 = f"{gaz.cc[i]}.{gaz.admin1_code[i]}" if gaz.kind[i] != 0 and gaz.admin1_code[i] \
+            else None
+        point = (gaz.lat[i], gaz.lon[i]) if gaz.kind[i] in (2, 3, 4) else None
+        rows.append((key(m.lookup), gaz.cc[i], a1, point))
+    countries: Counter[str] = Counter()
+    admin1: Counter[str] = Counter()
+    points: Counter[tuple[float, float]] = Counter()
+    own: dict[str, tuple[Counter, Counter, Counter]] = {}
+    first: dict[str, list[tuple[int, str]]] = {}  # cc -> first row, first row of another name
+    for n, (k, cc, a1, point) in enumerate(rows):
+        mine = own.setdefault(k, (Counter(), Counter(), Counter()))
+        countries[cc] += 1
+        mine[0][cc] += 1
+        if a1:
+            admin1[a1] += 1
+            mine[1][a1] += 1
+        if point:
+            points[point] += 1
+            mine[2][point] += 1
+        seen = first.setdefault(cc, [])
+        if not seen or (len(seen) == 1 and seen[0][1] != k):
+            seen.append((n, k))
+    out: dict[str, _Context] = {}
+    for m in mentions:
+        k = key(m.lookup)
+        if k in out:
+            continue
+        mine = own.get(k, (Counter(), Counter(), Counter()))
+        ctx = _Context(countries=Counter(title_ccs))
+        order = []
+        for cc, seen in first.items():
+            at = [n for n, who in seen if who != k]
+            if at and countries[cc] - mine[0][cc] > 0:
+                order.append((at[0], cc))
+        for _, cc in sorted(order):
+            ctx.countries[cc] += countries[cc] - mine[0][cc]
+        ctx.admin1 = Counter({a: c - mine[1][a] for a, c in admin1.items() if c > mine[1][a]})
+        ctx.points = [p for p, c in points.items() if c > mine[2][p]]
+        out[k] = ctx
+    return out
 
 
 def _region_votes(gaz: Gazetteer, mentions: list[Mention]) -> dict[str, set[str]]:
@@ -962,7 +1003,8 @@ def resolve(doc: Document, gaz: Gazetteer, mentions: list[Mention]) -> None:
     _choose(gaz, mentions, [None] * len(mentions))
     names_in = _region_votes(gaz, mentions)
     for _ in range(2):
-        ctxs = [_context(gaz, mentions, key(m.lookup), Counter()) for m in mentions]
+        by_name = _contexts(gaz, mentions, Counter())
+        ctxs = [by_name[key(m.lookup)] for m in mentions]
         for m, c in zip(mentions, ctxs, strict=True):
             c.regions = _dominant_region(names_in, key(m.lookup))
         top = [c.countries.most_common(3) for c in ctxs]

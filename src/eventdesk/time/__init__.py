@@ -24,6 +24,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from ..errors import InputError
+from ..intervals import Intervals
 from ..types import Article, DateMention, Document, Entity, Precision, Sentence, Token
 from . import fallback
 from .grammar import Expr, parse, scan
@@ -95,20 +96,12 @@ def _sentence_bounds(text: str, sentences: Sequence[Sentence] | None) -> list[tu
     return bounds
 
 
-def _overlaps(expr: Expr, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(s < expr.end and expr.start < e for s, e in spans)
-
-
-def _inside(expr: Expr, spans: Sequence[tuple[int, int]]) -> bool:
-    return any(s <= expr.start and expr.end <= e for s, e in spans)
-
-
 class _EntityIndex:
     """spaCy entities grouped the way the context checks use them, built once per article."""
 
     def __init__(self, entities: Sequence[Entity]):
-        def spans(kinds: frozenset[str]) -> list[tuple[int, int]]:
-            return [(e.span.start, e.span.end) for e in entities if e.kind in kinds]
+        def spans(kinds: frozenset[str]) -> Intervals:
+            return Intervals((e.span.start, e.span.end) for e in entities if e.kind in kinds)
 
         self.veto = spans(_VETO_KINDS)
         self.dated = spans(_DATE_KINDS)
@@ -117,14 +110,14 @@ class _EntityIndex:
 
 def _keep(expr: Expr, text: str, ents: _EntityIndex | None) -> bool:
     """Context checks: is this match a date here, judging by its neighbours and by NER."""
-    if ents is not None and _inside(expr, ents.veto):
+    if ents is not None and ents.veto.contains(expr.start, expr.end):
         return False
     if not expr.weak:
         return True
     if ents is not None:
-        if _overlaps(expr, ents.dated):
+        if ents.dated.overlaps(expr.start, expr.end):
             return True
-        if expr.kind == "year" and _overlaps(expr, ents.counts):
+        if expr.kind == "year" and ents.counts.overlaps(expr.start, expr.end):
             return False
     before = text[max(0, expr.start - 30) : expr.start]
     context = _MONTH_BEFORE if expr.kind == "month" else _YEAR_BEFORE
@@ -171,11 +164,12 @@ class _Finder:
         out: list[tuple[Expr, Resolution | None]] = [(x, None) for x in exprs]
         if self.entities:
             # A bare month inside a DATE entity ("May the 5th") may be improved on.
-            strong = [(x.start, x.end) for x in exprs if not (x.kind == "month" and x.year is None)]
+            strong = Intervals((x.start, x.end) for x in exprs
+                               if not (x.kind == "month" and x.year is None))
             for ent in self.entities:
                 if ent.kind != "DATE" or not fallback.eligible(ent.span.text):
                     continue
-                if _overlaps(Expr(ent.span.start, ent.span.end, "skip"), strong):
+                if strong.overlaps(ent.span.start, ent.span.end):
                     continue
                 probe = Expr(ent.span.start, ent.span.end, "fallback")
                 reading = fallback.parse(ent.span.text, self.anchor, self.tense(probe))
