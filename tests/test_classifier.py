@@ -189,6 +189,7 @@ def test_a_text_embeds_alike_however_it_is_spaced(monkeypatch: pytest.MonkeyPatc
 
     from eventdesk import embed as embed_mod
 
+    monkeypatch.setenv("EVENTDESK_EMBED_PRECISION", "fp32")  # compared with a float32 call
     embed_mod.clear_cache()
     raw = "The Coalition\npaused  operations\u00a0across Iraq.\n"
     first = embed_mod.embed([raw])
@@ -199,3 +200,38 @@ def test_a_text_embeds_alike_however_it_is_spaced(monkeypatch: pytest.MonkeyPatc
     again = embed_mod.embed(["The Coalition paused operations across Iraq."])
     assert np.array_equal(again[0], first[0])
     embed_mod.clear_cache()
+
+
+def test_embed_precision_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    """fp32 and bf16 are taken as asked; auto follows the CPU; anything else is an error that
+    names the variable."""
+    from eventdesk import embed as embed_mod
+    from eventdesk.errors import UsageError
+
+    assert embed_mod.precision("fp32") == "fp32" and embed_mod.precision("BF16") == "bf16"
+    monkeypatch.setenv("EVENTDESK_EMBED_PRECISION", "fp32")
+    assert embed_mod.precision() == "fp32"
+    monkeypatch.setenv("EVENTDESK_EMBED_PRECISION", "auto")
+    assert embed_mod.precision() == ("bf16" if embed_mod._bf16_units() else "fp32")
+    monkeypatch.setenv("EVENTDESK_EMBED_PRECISION", "half")
+    with pytest.raises(UsageError, match="EVENTDESK_EMBED_PRECISION"):
+        embed_mod.precision()
+
+
+def test_bf16_vectors_match_float32_ones(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under bfloat16 autocast the vectors stay those of float32 (cosine >= 0.999), so the
+    classifier and clustering decide alike whichever precision the machine runs."""
+    import numpy as np
+
+    from eventdesk import embed as embed_mod
+
+    texts = WEATHER[:3] + FOOTBALL[:3] + [
+        "The coalition suspended the training of Iraqi forces after the strike on the airport."]
+    vecs = {}
+    for mode in ("fp32", "bf16"):
+        monkeypatch.setenv("EVENTDESK_EMBED_PRECISION", mode)
+        embed_mod.clear_cache()
+        vecs[mode] = embed_mod.embed(texts)
+    embed_mod.clear_cache()
+    cos = (vecs["fp32"] * vecs["bf16"]).sum(axis=1)
+    assert vecs["bf16"].dtype == np.float32 and cos.min() >= 0.999, cos

@@ -323,9 +323,12 @@ BUNDLED_SETTINGS: dict[str, dict[str, float]] = {
 def bundled(name: str) -> TextClassifier:
     """The classifier for ``name`` ("acled", "plover") trained on the package's labelled examples.
 
-    Trained at first use and cached on disk under a key made of the training data's hash, so an
-    edited data file retrains automatically; a cached file that cannot be read is rebuilt.
+    Trained at first use and cached on disk under a key made of the training data's hash and the
+    embedder's precision (the model is fitted on the vectors it will be used with), so an edited
+    data file retrains automatically; a cached file that cannot be read is rebuilt.
     """
+    from ..embed import precision
+
     files = training_files(name)
     if not files:
         raise ModelError(f"no bundled training data for {name!r}",
@@ -333,6 +336,7 @@ def bundled(name: str) -> TextClassifier:
     settings = BUNDLED_SETTINGS.get(name, {})
     digest = hashlib.sha256(FORMAT.encode())
     digest.update(json.dumps(settings, sort_keys=True).encode())
+    digest.update(precision().encode())
     for f in files:
         digest.update(f.name.encode())
         digest.update(f.read_bytes())
