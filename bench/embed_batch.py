@@ -3,13 +3,14 @@
     .venv/bin/python bench/embed_batch.py                 # 1,000 sentences, 200 leads
     .venv/bin/python bench/embed_batch.py --sizes 8,16,64
 
-Why it exists: ``eventdesk.embed.BATCH_SIZE`` is chosen from what this prints. The model sorts
+Why it exists: ``eventdesk.embed.BATCH_SIZES`` are chosen from what this prints. The model sorts
 its input by length and pads every batch to its longest text, so on a CPU a large batch pays for
 padding; too small a batch pays per-call overhead. The texts are the first Reuters-21578
 articles with text in ../shared (sentences split at end punctuation; leads are the first 1,200
 characters, what story clustering embeds). For each size it prints texts/s and the largest
-difference from the vectors of the first size (batching must not change the result). Exit
-status 0 whatever the figures: this measures.
+difference from the vectors of the first size (batching must not change the result), at the
+precision the pipeline uses (``EVENTDESK_EMBED_PRECISION``). Exit status 0 whatever the
+figures: this measures.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from eventdesk.embed import load_model  # noqa: E402
+from eventdesk.embed import _encode, load_model, precision  # noqa: E402
 
 
 def texts(shared: Path, n_sentences: int, n_leads: int) -> tuple[list[str], list[str]]:
@@ -57,13 +58,13 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     sentences, leads = texts(args.shared, args.sentences, args.leads)
     model = load_model()
-    model.encode(sentences[:32], batch_size=16)  # warm up
+    _encode(model, sentences[:32], 16)  # warm up
+    print(f"precision {precision()} (EVENTDESK_EMBED_PRECISION=auto|bf16|fp32)")
     for label, batch in (("sentences", sentences), ("leads", leads)):
         ref = None
         for size in sizes:
             t0 = time.perf_counter()
-            vecs = model.encode(batch, batch_size=size, normalize_embeddings=True,
-                                convert_to_numpy=True, show_progress_bar=False)
+            vecs = _encode(model, batch, size)
             dt = time.perf_counter() - t0
             ref = vecs if ref is None else ref
             diff = float(np.abs(vecs - ref).max())
