@@ -520,3 +520,11 @@ def test_conditional_offer_to_meet_is_agree(nlp, events):
     ev = first(run(nlp, events, "The rebel leaders said they would meet the envoy if he "
                                 "guaranteed their safety."))
     assert ev.event == "AGREE" and not ev.hypothetical
+
+
+def test_a_negated_apposition_is_not_part_of_the_actor(nlp, events):
+    """"The Pentagon, not the Coalition, ..." names the Pentagon: the actor's words stop before
+    the comma, not at "not"."""
+    doc = run(nlp, events, "The Pentagon, not the Coalition, launched the strike on the airport.")
+    ev = first(doc)
+    assert ev.actor is not None and ev.actor.entity_text in ("Pentagon", "The Pentagon")

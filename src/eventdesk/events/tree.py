@@ -51,8 +51,9 @@ HYPOTHETICAL_MODIFIERS = frozenset({"planned", "proposed", "possible", "potentia
                                     "future", "expected", "imminent", "prospective", "would-be"})
 CLAUSE_DEPS = frozenset({"xcomp", "ccomp", "advcl", "pcomp", "acl", "relcl", "csubj", "conj",
                          "dep", "parataxis"})
+# "neg": "The Pentagon, not the Coalition, ..." names the Pentagon, not "Pentagon, not".
 NP_EXCLUDE = frozenset({"relcl", "acl", "appos", "punct", "cc", "conj", "advcl", "parataxis",
-                        "prep", "dep"})
+                        "prep", "dep", "neg"})
 
 
 # Verb lemmas the small English model gets wrong ("staged" -> "stag"): the cue tables are
