@@ -331,3 +331,12 @@ def test_a_street_is_not_placed_at_a_town_abroad_the_article_names_once():
         place("Frenchmen Street", 90, sentence=1),
     ])
     assert (out[-1].name, out[-1].country) == ("New Orleans", "USA")
+
+
+def test_arabic_article_dropped_by_the_news_still_resolves(parse):
+    """GeoNames writes "Al Qāmishlī"; news writes "Qamishli". Only Arabic-speaking countries'
+    entries are found that way: "Paris" gains no "Al Paris"."""
+    qam = _by_text(parse("Turkish forces shelled Qamishli on Monday."))["Qamishli"]
+    assert qam.country == "SYR" and distance_km((qam.lat, qam.lon), (37.05, 41.23)) < 25
+    g = gazetteer()
+    assert [g.cc[i] for i, _ in g.lookup_strict("Qamishli")] == ["SY"]

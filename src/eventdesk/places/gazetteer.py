@@ -79,6 +79,29 @@ def _saint(name: str) -> str:
     return word + name[m.end() - 1 :]
 
 
+# Countries whose GeoNames names carry the Arabic article ("Al Qāmishlī", "Ar Ramādī") that
+# news usually drops ("Qamishli", "Ramadi").
+ARABIC_CCS = frozenset({"AE", "BH", "DZ", "EG", "IQ", "JO", "KW", "LB", "LY", "MA", "MR", "OM",
+                        "PS", "QA", "SA", "SD", "SY", "TN", "YE"})
+# The article before a word's first letters (sun letters assimilate: "Ar Raqqah", "Ash Shirqat").
+_ARTICLE_FORMS = (("sh", "Ash"), ("th", "Ath"), ("dh", "Adh"), ("t", "At"), ("d", "Ad"),
+                  ("r", "Ar"), ("z", "Az"), ("s", "As"), ("n", "An"))
+
+
+def _with_article(name: str) -> list[str]:
+    """``name`` with the Arabic article written before it: "Al Qamishli", and the assimilated
+    form where the first letter takes one ("Ar Ramadi"). Empty for a name that has one."""
+    if not name[:1].isalpha() or re.match(r"(?i)(al|a[dnrstz]|ash|ath|adh|el)[\s-]", name):
+        return []
+    out = [f"Al {name}"]
+    low = name.lower()
+    for prefix, article in _ARTICLE_FORMS:
+        if low.startswith(prefix):
+            out.append(f"{article} {name}")
+            break
+    return out
+
+
 @dataclass
 class Gazetteer:
     """Columns of entries plus two name indexes (strict key and folded key -> entry ids)."""
@@ -136,10 +159,25 @@ class Gazetteer:
             other = _saint(name)
             hits = self.by_key.get(key(other)) or self.by_fold.get(fold(other))
         if hits is None:
-            return []
+            return self._arabic(name, strict=False)
         if isinstance(hits, int):
             hits = (hits,)
         return [(h >> 1, bool(h & 1)) for h in hits]
+
+    def _arabic(self, name: str, *, strict: bool) -> list[tuple[int, bool]]:
+        """Entries of Arabic-speaking countries named ``name`` with the article the news left
+        out ("Qamishli" is GeoNames' "Al Qāmishlī"); found by main or alternate name alike."""
+        out: list[tuple[int, bool]] = []
+        for variant in _with_article(name):
+            hits = self.by_key.get(key(variant))
+            if hits is None and not strict:
+                hits = self.by_fold.get(fold(variant))
+            if hits is None:
+                continue
+            for h in (hits,) if isinstance(hits, int) else hits:
+                if self.cc[h >> 1] in ARABIC_CCS and (h >> 1, bool(h & 1)) not in out:
+                    out.append((h >> 1, bool(h & 1)))
+        return out
 
     def lookup_strict(self, name: str) -> list[tuple[int, bool]]:
         """Like :meth:`lookup` but by the strict key only (no transliteration folding)."""
@@ -147,7 +185,7 @@ class Gazetteer:
         if hits is None and _SAINT.match(name):
             hits = self.by_key.get(key(_saint(name)))
         if hits is None:
-            return []
+            return self._arabic(name, strict=True)
         if isinstance(hits, int):
             hits = (hits,)
         return [(h >> 1, bool(h & 1)) for h in hits]
