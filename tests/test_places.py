@@ -333,6 +333,24 @@ def test_a_street_is_not_placed_at_a_town_abroad_the_article_names_once():
     assert (out[-1].name, out[-1].country) == ("New Orleans", "USA")
 
 
+def test_an_ocean_or_a_coast_is_not_pinned_on_the_articles_town():
+    """A street takes its town's position; "the Gulf Coast" and "the Pacific" do not."""
+    from eventdesk.places import approximate
+    from eventdesk.types import Span
+
+    def place(text: str, start: int, **kw: object) -> Place:
+        span = Span("a", 0, start, start + len(text), text, "t", 0.9)
+        return Place(span, **kw)  # type: ignore[arg-type]
+
+    out = approximate([
+        place("New Orleans", 0, name="New Orleans", lat=29.95, lon=-90.07, country="USA",
+              level="city", feature="PPL"),
+        place("Canal Street", 20), place("the Gulf Coast", 40), place("Pacific", 60),
+    ])
+    assert out[1].name == "New Orleans" and out[1].feature == "approx"
+    assert out[2].lat is None and out[3].lat is None
+
+
 def test_arabic_article_dropped_by_the_news_still_resolves(parse):
     """GeoNames writes "Al Qāmishlī"; news writes "Qamishli". Only Arabic-speaking countries'
     entries are found that way: "Paris" gains no "Al Paris"."""

@@ -69,6 +69,25 @@ class PlaceComponent:
 
 
 APPROX_FEATURE = "approx"  # ``Place.feature`` of a place given its town's position
+# Places far larger than a town, which no town stands for: an ocean, a continent, a coast or a
+# mountain range named in a local story is not in that story's town ("the Pacific" in a Hanoi
+# story was pinned on Hanoi).
+_WIDE_LAST_WORDS = frozenset({
+    "ocean", "sea", "seas", "coast", "mountains", "range", "desert", "gulf", "peninsula",
+    "plateau", "plains", "strait", "straits", "channel", "continent", "basin", "archipelago",
+})
+_WIDE_NAMES = frozenset({
+    "africa", "america", "americas", "antarctica", "arctic", "asia", "atlantic", "balkans",
+    "caribbean", "caucasus", "europe", "eurasia", "levant", "mediterranean", "middle east",
+    "north america", "oceania", "pacific", "sahara", "sahel", "south america", "appalachians",
+    "the west", "west coast", "east coast", "far east", "gulf", "southeast asia", "central asia",
+})
+
+
+def _wide(text: str) -> bool:
+    """Whether a place name names something far larger than a town (see _WIDE_NAMES)."""
+    words = text.lower().replace("the ", "", 1).split()
+    return bool(words) and (" ".join(words) in _WIDE_NAMES or words[-1] in _WIDE_LAST_WORDS)
 
 
 def approximate(places: list[Place]) -> list[Place]:
@@ -81,7 +100,8 @@ def approximate(places: list[Place]) -> list[Place]:
     (a city or a point) of the article's main country (the one its places name most) named
     before it in its sentence, else the one of those the article names most (ties: the
     earlier). With no town in the article the place stays without coordinates: a
-    country's centre says nothing about where a street is. The copy keeps its own text and
+    country's centre says nothing about where a street is; nor does an ocean, a continent, a
+    coast or a mountain range get a town's position (:func:`_wide`). The copy keeps its own text and
     span; ``name`` is the town's, ``geonameid`` is null and ``feature`` is
     :data:`APPROX_FEATURE`, so nobody takes it for a gazetteer entry.
     """
@@ -99,7 +119,7 @@ def approximate(places: list[Place]) -> list[Place]:
     counts = Counter((p.name, p.country) for p in towns)
     main = max(towns, key=lambda p: (counts[(p.name, p.country)], -p.span.start))
     for i, p in enumerate(places):
-        if p.lat is not None:
+        if p.lat is not None or _wide(p.span.text):
             continue
         before = [t for t in towns if t.span.sentence == p.span.sentence >= 0
                   and t.span.end <= p.span.start]
