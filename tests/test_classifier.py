@@ -178,7 +178,7 @@ def test_embeddings_are_cached_by_text_and_bounded(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(embed_mod, "CACHE_SIZE", 2)
     embed_mod.embed(["A fourth sentence about a ceasefire."])
     assert len(embed_mod._cache) == 2
-    assert "Troops entered the town at dawn." not in embed_mod._cache  # least recent went
+    assert "Troops entered the town at dawn." not in {t for _, t in embed_mod._cache}  # oldest went
     embed_mod.clear_cache()
 
 
@@ -235,3 +235,18 @@ def test_bf16_vectors_match_float32_ones(monkeypatch: pytest.MonkeyPatch) -> Non
     embed_mod.clear_cache()
     cos = (vecs["fp32"] * vecs["bf16"]).sum(axis=1)
     assert vecs["bf16"].dtype == np.float32 and cos.min() >= 0.999, cos
+
+
+def test_a_classifier_is_fitted_on_float32_vectors(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever precision the pipeline embeds at, fitting embeds in float32: one model serves
+    every machine; prediction then embeds at the setting."""
+    from eventdesk import embed as embed_mod
+
+    monkeypatch.setenv("EVENTDESK_EMBED_PRECISION", "bf16")
+    embed_mod.clear_cache()
+    clf = TextClassifier().fit(WEATHER + FOOTBALL, ["weather"] * 6 + ["football"] * 6)
+    assert {mode for mode, _ in embed_mod._cache} == {"fp32"}
+    clf.predict(["A late goal won the cup final."])
+    assert {mode for mode, _ in embed_mod._cache} == {"fp32", "bf16"}
+    assert embed_mod.precision() == "bf16"  # the block ended
+    embed_mod.clear_cache()

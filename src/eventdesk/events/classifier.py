@@ -128,7 +128,10 @@ class TextClassifier:
                              hint="add labelled examples of other classes")
         if self.lexical_weight > 0:
             self._fit_vocab(list(texts))
-        X = self.features(list(texts), embeddings)
+        from ..embed import float32
+
+        with float32():  # fitted on float32 vectors: one model for both precisions
+            X = self.features(list(texts), embeddings)
         self.labels = distinct
         self.coef, self.intercept = _fit_logreg(X, labels, distinct, self.C)
         self.meta = {
@@ -323,11 +326,9 @@ BUNDLED_SETTINGS: dict[str, dict[str, float]] = {
 def bundled(name: str) -> TextClassifier:
     """The classifier for ``name`` ("acled", "plover") trained on the package's labelled examples.
 
-    Trained at first use and cached on disk under a key made of the training data's hash and the
-    embedder's precision (the model is fitted on the vectors it will be used with), so an edited
-    data file retrains automatically; a cached file that cannot be read is rebuilt.
+    Trained at first use and cached on disk under a key made of the training data's hash, so an
+    edited data file retrains automatically; a cached file that cannot be read is rebuilt.
     """
-    from ..embed import precision
 
     files = training_files(name)
     if not files:
@@ -336,7 +337,6 @@ def bundled(name: str) -> TextClassifier:
     settings = BUNDLED_SETTINGS.get(name, {})
     digest = hashlib.sha256(FORMAT.encode())
     digest.update(json.dumps(settings, sort_keys=True).encode())
-    digest.update(precision().encode())
     for f in files:
         digest.update(f.name.encode())
         digest.update(f.read_bytes())

@@ -119,10 +119,11 @@ def _cross_validate(texts: list[str], labels: list[str], folds: int) -> float:
     import numpy as np
     from sklearn.model_selection import StratifiedKFold
 
-    from ..embed import embed
+    from ..embed import embed, float32
 
     y = np.array(labels)
-    emb = embed(texts)
+    with float32():  # as fit() embeds: the folds are scored on the vectors models learn from
+        emb = embed(texts)
     correct = 0
     for train_idx, test_idx in StratifiedKFold(folds, shuffle=True, random_state=0).split(
             np.zeros(len(y)), y):
