@@ -358,3 +358,9 @@ def test_arabic_article_dropped_by_the_news_still_resolves(parse):
     assert qam.country == "SYR" and distance_km((qam.lat, qam.lon), (37.05, 41.23)) < 25
     g = gazetteer()
     assert [g.cc[i] for i, _ in g.lookup_strict("Qamishli")] == ["SY"]
+
+
+def test_a_name_listed_with_other_towns_is_a_town(parse):
+    """NER calls "Qamishli" an organisation; "and other towns" after it says it is a town."""
+    doc = parse("A spokesman says the army fired on Qamishli and other towns along the border.")
+    assert _by_text(doc)["Qamishli"].country == "SYR"

@@ -712,6 +712,14 @@ def _in_county_list(text: str, start: int, end: int) -> bool:
     )
 
 
+# A name listed with a class of places is one of them: "Qamishli and other towns", "Hit and
+# nearby villages".
+_LISTED_WITH_PLACES = re.compile(
+    r"\s*,?\s+(?:and|or)\s+(?:other|several|nearby|neighbou?ring|surrounding|many|some)\s+"
+    r"(?:towns|cities|villages|districts|provinces|regions|areas|communities|countries)\b",
+    re.I)
+
+
 def _place_cue(gaz: Gazetteer, doc: Document, span: list[Token]) -> str | None:
     """What in the words around ``span`` says it names a place, whatever NER called it.
 
@@ -746,6 +754,8 @@ def _place_cue(gaz: Gazetteer, doc: Document, span: list[Token]) -> str | None:
                 return "containment"  # "Sioux Falls, S.D.", "Palencia, Spain"
     if nxt is not None and key(nxt.text) in _MODIFIED and nxt.pos == "NOUN":
         return "modifier"
+    if _LISTED_WITH_PLACES.match(text, last.end):
+        return "coordination"  # "fired on Qamishli and other towns"
     if first.i > 1 and toks[first.i - 1].text.lower() in ("and", "or", ",", "&"):
         # "from Gloucester and Cheltenham", "Indianapolis, Evansville killings": listed with a
         # name that is a place by itself (a region, or a town of 50,000)
