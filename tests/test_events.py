@@ -139,6 +139,19 @@ def test_reported_speech_is_flagged(nlp, events):
     assert ev.event == "ASSAULT" and ev.reported
 
 
+@pytest.mark.parametrize("text", [
+    "The militia allegedly attacked the base near Kirkuk.",
+    "Soldiers reportedly shot three farmers in the village.",
+])
+def test_an_alleged_act_is_flagged_as_a_claim(nlp, events, text):
+    ev = first(run(nlp, events, text))
+    assert ev.event == "ASSAULT" and ev.reported and not ev.negated
+
+
+def test_a_plain_act_is_not_a_claim(nlp, events):
+    assert not first(run(nlp, events, "Soldiers shot three farmers in the village.")).reported
+
+
 def test_threat_content_is_not_a_second_event(nlp, events):
     doc = run(nlp, events, "The group threatened to bomb the airport.")
     assert [e.event for e in doc.events] == ["THREATEN"]

@@ -22,6 +22,8 @@ SPEECH_VERBS = frozenset({
     "write", "quote", "reveal", "confirm", "acknowledge", "insist", "argue", "believe", "suggest",
     "announce", "indicate", "maintain", "contend", "testify", "disclose", "recount", "tweet",
 })
+# Adverbs that make the act a claim someone makes, not a fact the text states.
+CLAIM_ADVERBS = frozenset({"allegedly", "reportedly", "purportedly", "supposedly", "ostensibly"})
 MODALS = frozenset({"will", "would", "could", "may", "might", "shall", "should", "can", "must",
                     "wo", "ca", "'ll", "need"})
 # Governing words that make what they govern an intention, plan, expectation or possibility.
@@ -236,8 +238,9 @@ def factuality(tree: Tree, k: int) -> Factuality:
       intention/plan/expectation governor ("plans to", "expected to", "is set to", "agreed to"),
       a conditional clause ("if", "unless"), or a planning modifier on a nominal trigger
       ("the planned withdrawal").
-    - reported: the trigger sits in the complement of a speech verb ("X said Y attacked") or its
-      clause carries "according to".
+    - reported: the trigger sits in the complement of a speech verb ("X said Y attacked"), its
+      clause carries "according to", or an adverb makes it a claim ("allegedly attacked",
+      "reportedly killed").
     """
     negated = _has_neg(tree, k) or _np_negated(tree, k)
     modal = _modal(tree, k)
@@ -252,6 +255,8 @@ def factuality(tree: Tree, k: int) -> Factuality:
                 hypothetical = True
         if any(tree.lemma(c) in NEG_DETERMINERS for c in tree.kids(k, "det")):
             negated = True
+    if any(tree.tokens[c].text.lower() in CLAIM_ADVERBS for c in tree.kids(k, "advmod")):
+        reported = True
     n = k
     for _ in range(5):
         for c in tree.kids(n, "prep"):
