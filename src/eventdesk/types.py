@@ -10,6 +10,7 @@ Offsets are 0-based, end-exclusive Python string indices into ``Article.text`` a
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -300,6 +301,16 @@ class Document:
     figures: list[Figure] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     nlp: Any = None  # spacy.tokens.Doc, transient
+
+    def token_range(self, start: int, end: int) -> range:
+        """Positions in ``tokens`` of the tokens that start in ``[start, end)``.
+
+        A binary search (tokens are in text order): stages ask this for every name, place or
+        event of an article, and a scan of all tokens each time grows with the square of its
+        length.
+        """
+        lo = bisect_left(self.tokens, start, key=lambda t: t.start)
+        return range(lo, bisect_left(self.tokens, end, lo, key=lambda t: t.start))
 
     def sentence_at(self, offset: int) -> int:
         """Index of the sentence holding character ``offset`` (-1 if none)."""

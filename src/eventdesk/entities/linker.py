@@ -330,12 +330,8 @@ def _sentence_end(doc: Document, offset: int) -> int:
 
 
 def _tokens_in(doc: Document, start: int, end: int) -> list[Token]:
-    """The tokens wholly inside ``[start, end)``, found by binary search (tokens are in text
-    order)."""
-    toks = doc.tokens
-    lo = bisect.bisect_left(toks, start, key=lambda t: t.start)
-    hi = bisect.bisect_left(toks, end, lo, key=lambda t: t.start)
-    return [t for t in toks[lo:hi] if t.end <= end]
+    """The tokens wholly inside ``[start, end)``."""
+    return [doc.tokens[k] for k in doc.token_range(start, end) if doc.tokens[k].end <= end]
 
 
 def _in_actor_position(doc: Document, start: int, end: int) -> bool:

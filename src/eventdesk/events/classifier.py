@@ -329,7 +329,6 @@ def bundled(name: str) -> TextClassifier:
     Trained at first use and cached on disk under a key made of the training data's hash, so an
     edited data file retrains automatically; a cached file that cannot be read is rebuilt.
     """
-
     files = training_files(name)
     if not files:
         raise ModelError(f"no bundled training data for {name!r}",

@@ -10,7 +10,6 @@ never passed off as something that happened.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -98,14 +97,8 @@ class Tree:
         return LEMMA_FIXES.get(lem, lem) if self.tokens[k].pos == "VERB" else lem
 
     def tokens_in(self, start: int, end: int) -> range:
-        """Indices of the tokens that start in ``[start, end)`` (a span of the article text).
-
-        A binary search: the tokens are in text order, and event coding asks this for every
-        entity it weighs, so a scan of the whole article each time would grow with its square.
-        """
-        lo = bisect.bisect_left(self.tokens, start, key=lambda t: t.start)
-        hi = bisect.bisect_left(self.tokens, end, lo, key=lambda t: t.start)
-        return range(lo, hi)
+        """Indices of the tokens that start in ``[start, end)`` (a span of the article text)."""
+        return self.doc.token_range(start, end)
 
     def sentence_tokens(self, sent: int) -> list[int]:
         return [k for k, s in enumerate(self.sent_of) if s == sent]

@@ -17,7 +17,6 @@ span's confidence lowered on the weaker steps, so a user can see how the locatio
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter
 from dataclasses import replace
 
@@ -105,11 +104,9 @@ _STEP_CONFIDENCE = (1.0, 0.8, 0.6, 0.4)
 
 
 def _tokens(doc: Document, start: int, end: int) -> list[Token]:
-    """The tokens that start in ``[start, end)``: a binary search, as locating asks this for
-    every place and event of the article (a scan each time grew with the article's square)."""
-    lo = bisect.bisect_left(doc.tokens, start, key=lambda t: t.start)
-    hi = bisect.bisect_left(doc.tokens, end, lo, key=lambda t: t.start)
-    return doc.tokens[lo:hi]
+    """The tokens that start in ``[start, end)``."""
+    found = doc.token_range(start, end)
+    return doc.tokens[found.start:found.stop]
 
 
 def _head_token(doc: Document, start: int, end: int) -> Token | None:
