@@ -84,22 +84,22 @@ def _saint(name: str) -> str:
 ARABIC_CCS = frozenset({"AE", "BH", "DZ", "EG", "IQ", "JO", "KW", "LB", "LY", "MA", "MR", "OM",
                         "PS", "QA", "SA", "SD", "SY", "TN", "YE"})
 # The article before a word's first letters (sun letters assimilate: "Ar Raqqah", "Ash Shirqat").
-_ARTICLE_FORMS = (("sh", "Ash"), ("th", "Ath"), ("dh", "Adh"), ("t", "At"), ("d", "Ad"),
-                  ("r", "Ar"), ("z", "Az"), ("s", "As"), ("n", "An"))
+_ARTICLE_FORMS = (("sh", "ash"), ("th", "ath"), ("dh", "adh"), ("t", "at"), ("d", "ad"),
+                  ("r", "ar"), ("z", "az"), ("s", "as"), ("n", "an"))
+_HAS_ARTICLE = re.compile(r"(?i)(al|a[dnrstz]|ash|ath|adh|el)[\s-]")
 
 
-def _with_article(name: str) -> list[str]:
-    """``name`` with the Arabic article written before it: "Al Qamishli", and the assimilated
-    form where the first letter takes one ("Ar Ramadi"). Empty for a name that has one."""
-    if not name[:1].isalpha() or re.match(r"(?i)(al|a[dnrstz]|ash|ath|adh|el)[\s-]", name):
-        return []
-    out = [f"Al {name}"]
-    low = name.lower()
+def _articles_for(name: str) -> tuple[str, ...]:
+    """The Arabic article forms that may stand before ``name`` as key words: "al", and the
+    assimilated one where the first letter takes one ("ar" before "Ramadi"). Empty for a name
+    that has one already."""
+    if not name[:1].isalpha() or _HAS_ARTICLE.match(name):
+        return ()
+    low = name[:2].lower()
     for prefix, article in _ARTICLE_FORMS:
         if low.startswith(prefix):
-            out.append(f"{article} {name}")
-            break
-    return out
+            return ("al", article)
+    return ("al",)
 
 
 @dataclass
@@ -159,19 +159,27 @@ class Gazetteer:
             other = _saint(name)
             hits = self.by_key.get(key(other)) or self.by_fold.get(fold(other))
         if hits is None:
-            return self._arabic(name, strict=False)
+            return self._arabic(name)
         if isinstance(hits, int):
             hits = (hits,)
         return [(h >> 1, bool(h & 1)) for h in hits]
 
-    def _arabic(self, name: str, *, strict: bool) -> list[tuple[int, bool]]:
+    def _arabic(self, name: str) -> list[tuple[int, bool]]:
         """Entries of Arabic-speaking countries named ``name`` with the article the news left
-        out ("Qamishli" is GeoNames' "Al Qāmishlī"); found by main or alternate name alike."""
+        out ("Qamishli" is GeoNames' "Al Qāmishlī"); found by main or alternate name alike.
+
+        Only the strict keys are tried: the folded key drops a leading article, so "Al X" folds
+        as "X" did, and that already missed. Keys are composed, not computed: ``key`` of
+        "Al X" is "al " + ``key("X")``, and asking for it would crowd the key cache with
+        variants of every capitalised word recognition tries.
+        """
+        articles = _articles_for(name)
+        if not articles:
+            return []
+        k = key(name)
         out: list[tuple[int, bool]] = []
-        for variant in _with_article(name):
-            hits = self.by_key.get(key(variant))
-            if hits is None and not strict:
-                hits = self.by_fold.get(fold(variant))
+        for article in articles:
+            hits = self.by_key.get(f"{article} {k}")
             if hits is None:
                 continue
             for h in (hits,) if isinstance(hits, int) else hits:
@@ -185,7 +193,7 @@ class Gazetteer:
         if hits is None and _SAINT.match(name):
             hits = self.by_key.get(key(_saint(name)))
         if hits is None:
-            return self._arabic(name, strict=True)
+            return self._arabic(name)
         if isinstance(hits, int):
             hits = (hits,)
         return [(h >> 1, bool(h & 1)) for h in hits]
