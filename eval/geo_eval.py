@@ -40,7 +40,7 @@ from pathlib import Path
 # Floors: a little under the figures reached (see the report in the commit history).
 FLOORS: dict[str, dict[str, float]] = {
     "geowebnews": {"acc161": 0.59, "acc161_nd": 0.69, "recall": 0.69, "precision": 0.88},
-    "lgl": {"acc161": 0.72, "acc161_nd": 0.76, "recall": 0.86, "precision": 0.75},
+    "lgl": {"acc161": 0.74, "acc161_nd": 0.77, "recall": 0.86, "precision": 0.75},
 }
 MAX_KM = 20039.0
 

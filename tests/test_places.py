@@ -364,3 +364,17 @@ def test_a_name_listed_with_other_towns_is_a_town(parse):
     """NER calls "Qamishli" an organisation; "and other towns" after it says it is a town."""
     doc = parse("A spokesman says the army fired on Qamishli and other towns along the border.")
     assert _by_text(doc)["Qamishli"].country == "SYR"
+
+
+def test_two_ambiguous_towns_pull_towards_a_state_holding_both(parse):
+    """Local news names towns without their state. "Paris" alone is several US towns; with
+    "Jackson" beside it, the state that has both (Tennessee) is the better guess than the
+    largest namesake (Paris, Texas)."""
+    doc = parse("A Paris teenager will dance in the ballet at the civic center in Jackson on "
+                "Saturday.")
+    got = _by_text(doc)
+    assert (got["Paris"].admin1, got["Jackson"].admin1) == ("Tennessee", "Tennessee")
+    # a capital by its own name keeps its place whatever namesakes the other names have
+    doc = parse("The company, based in Memphis, Tennessee, said it would open hotels in "
+                "Amsterdam, Lyon and Lisbon.")
+    assert _by_text(doc)["Lisbon"].country == "PRT"

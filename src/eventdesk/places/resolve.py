@@ -793,6 +793,8 @@ class _Context:
     points: list[tuple[float, float]] = field(default_factory=list)
     # admin-1 key -> the article's names (other than this mention's) that could lie in it
     regions: dict[str, int] = field(default_factory=dict)
+    # admin-1 key -> how many of the article's other names could lie in it (any region)
+    support: dict[str, int] = field(default_factory=dict)
 
 
 def _candidates(gaz: Gazetteer, m: Mention, fuzzy_ccs: list[str]) -> list[tuple[int, bool, bool]]:
@@ -834,6 +836,7 @@ def _score(
     ctx: _Context | None,
     mentions: list[Mention],
     same_name_city: set[str],
+    biggest: int = 0,
 ) -> float:
     i, alt, fuzzy = cand
     if alt and fold(gaz.names[i]) == fold(m.lookup):
@@ -874,6 +877,15 @@ def _score(
             s += 2.0
         if kind != 0 and gaz.admin1_code[i] and ctx.regions.get(a1, 0) >= 2:
             s += 2.5  # the one region that holds most of the article's other names
+        elif (kind in (2, 3, 4) and gaz.admin1_code[i] and not ctx.regions
+              and not ctx.admin1.get(a1) and ctx.support.get(a1, 0) >= 1
+              and pop * 10 >= biggest):
+            # some other name of the article could lie in this region, and none says which
+            # region the article is about: "Paris" with "Jackson" is Paris, Tennessee more
+            # likely than Paris, Texas (a weaker pull than a dominant region's, and none for a
+            # namesake a tenth the size of the name's largest place: Lisbon, Maine next to
+            # "Amsterdam", which New York also has, is not the Lisbon meant)
+            s += 1.0
         if kind in (2, 3, 4) and ctx.points:
             lat, lon = gaz.lat[i], gaz.lon[i]
             if any(_km(lat, lon, p[0], p[1]) < 150 for p in ctx.points):
@@ -910,7 +922,9 @@ def _choose(gaz: Gazetteer, mentions: list[Mention], ctxs: list[_Context | None]
             continue
         regions = {gaz.cc[i] for i, _, _ in m.candidates if gaz.kind[i] == 1}
         same = {gaz.cc[i] for i, _, _ in m.candidates if gaz.kind[i] == 3 and gaz.cc[i] in regions}
-        scored = [(_score(gaz, m, c, ctx, mentions, same), c[0]) for c in m.candidates]
+        biggest = max(gaz.population[i] for i, _, _ in m.candidates)
+        scored = [(_score(gaz, m, c, ctx, mentions, same, biggest), c[0])
+                  for c in m.candidates]
         m.score, m.chosen = max(scored)
 
 
@@ -1017,6 +1031,8 @@ def resolve(doc: Document, gaz: Gazetteer, mentions: list[Mention]) -> None:
         ctxs = [by_name[key(m.lookup)] for m in mentions]
         for m, c in zip(mentions, ctxs, strict=True):
             c.regions = _dominant_region(names_in, key(m.lookup))
+            own = key(m.lookup)
+            c.support = {a1: len(ns) - (own in ns) for a1, ns in names_in.items()}
         top = [c.countries.most_common(3) for c in ctxs]
         for m, t in zip(mentions, top, strict=True):
             if not m.candidates:
