@@ -378,3 +378,11 @@ def test_two_ambiguous_towns_pull_towards_a_state_holding_both(parse):
     doc = parse("The company, based in Memphis, Tennessee, said it would open hotels in "
                 "Amsterdam, Lyon and Lisbon.")
     assert _by_text(doc)["Lisbon"].country == "PRT"
+
+
+def test_a_numbered_road_is_no_misspelt_town(parse):
+    """"Route 5" once fuzzy-matched the town of Rote, Pennsylvania (folded "ruti5" ~ "ruti")."""
+    doc = parse("The crash happened on Route 5 near Charles City, Virginia, on Monday.")
+    route = _by_text(doc).get("Route 5")
+    assert route is None or route.name != "Rote"
+    assert route is None or route.admin1 in (None, "Virginia")

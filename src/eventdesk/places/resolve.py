@@ -811,8 +811,8 @@ def _candidates(gaz: Gazetteer, m: Mention, fuzzy_ccs: list[str]) -> list[tuple[
                   if m.source == "ner" or _large(gaz, i)]
         if folded:
             return folded
-    if m.source != "ner" or len(m.lookup) < 5:
-        return []
+    if m.source != "ner" or len(m.lookup) < 5 or any(ch.isdigit() for ch in m.lookup):
+        return []  # a numbered name ("Route 5", "Camp 7") is no misspelt town ("Rote")
     from rapidfuzz import fuzz, process
 
     f = fold(m.lookup)
