@@ -102,3 +102,44 @@ def test_what_ray_data_reads(tmp_path: Path) -> None:
     assert _ray_readable(str(tmp_path / "mixed")) is None  # the ordinary readers take it
     assert _ray_readable("s3://bucket/news/") == "parquet"
     assert _ray_readable("gs://bucket/feed.jsonl") == "json"
+
+
+def test_a_worker_ships_the_vectors_it_computed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Ray worker embeds each article's story lead and its sentences; shipped with the
+    document and remembered by the driver, they are not embedded a second time there (the
+    driver, which every worker waits on, only clusters and saves)."""
+    import pickle
+
+    import numpy as np
+
+    from eventdesk import embed as embed_mod
+    from eventdesk.engines.raydata import PipelineActor, _article_row
+    from eventdesk.link.stories import story_text
+    from eventdesk.pipeline import Options, _optional_builtins
+    from eventdesk.types import Article
+
+    rows = [json.loads(line) for line in (FIXTURES / "articles.jsonl").read_text().splitlines()]
+    arts = [Article(id=r["id"], text=r["text"], title=r.get("title"),
+                    published=r.get("published")) for r in rows[:3]]
+    actor = PipelineActor(Options(), list(_optional_builtins()))
+    out = actor({"article": np.array([_article_row(a)["article"] for a in arts])})
+    assert len(out["vectors"]) == len(arts) and all(out["vectors"])
+    shipped = [pickle.loads(v) for v in out["vectors"]]
+
+    embed_mod.clear_cache()  # the driver is another process: it has none of the worker's
+    for rows_of_doc in shipped:
+        embed_mod.remember(rows_of_doc)
+    model = embed_mod.load_model()
+    monkeypatch.setattr(model, "encode", lambda *a, **k: pytest.fail("embedded again"))
+    leads = embed_mod.embed([story_text(a.title, a.text) for a in arts])  # the story step's ask
+    assert leads.shape == (len(arts), embed_mod.DIM)
+    docs = [pickle.loads(b) for b in out["doc"]]
+    # each document carries its own lead's vector, and those of the sentences it classified
+    for doc, mine in zip(docs, shipped, strict=True):
+        assert (embed_mod.precision(), embed_mod.normalise(
+            story_text(doc.article.title, doc.article.text))) in mine
+        assert {t for _, t in mine} <= {embed_mod.normalise(story_text(
+            doc.article.title, doc.article.text))} | {embed_mod.normalise(s.text)
+                                                        for s in doc.sentences}
+    assert sum(len(m) for m in shipped) > len(arts)  # sentences too, not only the leads
+    embed_mod.clear_cache()

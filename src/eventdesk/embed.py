@@ -128,6 +128,47 @@ _cache: OrderedDict[tuple[str, str], numpy.ndarray] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
+_journals = threading.local()  # .rows: the journal :func:`journal` keeps in this thread
+
+
+@contextlib.contextmanager
+def journal() -> Iterator[dict[tuple[str, str], numpy.ndarray]]:
+    """Collect every vector :func:`embed` returns in this thread inside the block, keyed as the
+    cache is (precision, whitespace-normalised text).
+
+    Why: a Ray worker embeds an article's sentences (event classifier) and its lead (stories);
+    shipped to the driver with the document and :func:`remember`-ed there, they spare the driver,
+    which every worker waits on, embedding the same texts again for stories, timelines and
+    summaries.
+    """
+    rows: dict[tuple[str, str], numpy.ndarray] = {}
+    before = getattr(_journals, "rows", None)
+    _journals.rows = rows
+    try:
+        yield rows
+    finally:
+        _journals.rows = before
+
+
+def normalise(text: str) -> str:
+    """The text as the cache keys it: whitespace runs made one space (see :func:`embed`)."""
+    return " ".join(text.split())
+
+
+def remember(rows: dict[tuple[str, str], numpy.ndarray]) -> None:
+    """Put vectors computed elsewhere (a :func:`journal` of another process) into the cache.
+
+    A row of another precision than this process's is kept under its own key and so never
+    served here: vectors are only reused where they would have been computed alike.
+    """
+    with _cache_lock:
+        for k, row in rows.items():
+            _cache[k] = row
+            _cache.move_to_end(k)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+
+
 def clear_cache() -> None:
     """Forget every cached embedding (tests; a long-lived process that wants the memory back)."""
     with _cache_lock:
@@ -158,7 +199,7 @@ def embed(texts: list[str], batch_size: int | None = None) -> numpy.ndarray:
         return np.zeros((0, DIM), dtype=np.float32)
     # Whitespace is normalised first: the tokenizer splits on any run of it, so "a\nb" and
     # "a b" embed alike, and one cache entry then serves a sentence however a stage spaced it.
-    clean = [" ".join((t if isinstance(t, str) else str(t)).split()) for t in texts]
+    clean = [normalise(t if isinstance(t, str) else str(t)) for t in texts]
     mode = precision()
     out = np.empty((len(clean), DIM), dtype=np.float32)
     missing: dict[str, list[int]] = {}
@@ -181,6 +222,10 @@ def embed(texts: list[str], batch_size: int | None = None) -> numpy.ndarray:
                 _cache.move_to_end((mode, t))
             while len(_cache) > CACHE_SIZE:
                 _cache.popitem(last=False)
+    rows = getattr(_journals, "rows", None)
+    if rows is not None:
+        for i, t in enumerate(clean):
+            rows[(mode, t)] = out[i].copy()
     return out
 
 

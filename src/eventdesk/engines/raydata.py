@@ -13,6 +13,12 @@ saves them in batches with their stories (:func:`eventdesk.app.process`), and wi
 also writes each document's extract record to a Parquet folder. So the store, incremental
 processing and concurrent runs behave exactly as with the local engine.
 
+Workers also embed each article's story lead, and ship with each document the MiniLM vectors
+they computed for it (its lead, the sentences the event classifier saw); the driver puts them in
+its embedding cache (:func:`eventdesk.embed.remember`), so its story step, timelines and
+summaries find them there instead of running the model again: serial work in the one process
+every worker waits on is what limits how far more workers help.
+
 Documents cross process boundaries pickled. The transient spaCy ``Doc`` is already dropped by
 the pipeline; the token list (the parse, only needed between stages) is dropped too before
 shipping: nothing after the pipeline reads it.
@@ -41,7 +47,8 @@ from typing import IO, Any
 
 from ..app import RunReport, _counts, _reporter, ingest, names_key
 from ..console import warn
-from ..errors import EventdeskError, InputError, UsageError
+from ..embed import embed, journal, normalise, remember
+from ..errors import EventdeskError, InputError, ModelError, UsageError
 from ..pipeline import Options, Pipeline, _optional_builtins
 from ..types import Article, Document
 
@@ -126,27 +133,61 @@ class PipelineActor:
         arts = [_article_of(cell) for cell in batch["article"]]
         ids: list[str] = [a.id for a in arts]
         blobs: list[bytes] = []
+        vectors: list[bytes] = []
         errors: list[str] = []
-        try:
-            docs: list[Document | str] = list(self.pipeline.pipe(arts, self.options.batch_size))
-        except EventdeskError:
-            raise
-        except Exception:  # one article's stage bug must not fail the batch: isolate it
-            docs = []
-            for art in arts:
-                try:
-                    docs.append(self.pipeline(art))
-                except Exception as exc:
-                    docs.append(f"processing failed ({type(exc).__name__}: {exc})")
+        with journal() as embedded:
+            try:
+                docs: list[Document | str] = list(
+                    self.pipeline.pipe(arts, self.options.batch_size))
+            except EventdeskError:
+                raise
+            except Exception:  # one article's stage bug must not fail the batch: isolate it
+                docs = []
+                for art in arts:
+                    try:
+                        docs.append(self.pipeline(art))
+                    except Exception as exc:
+                        docs.append(f"processing failed ({type(exc).__name__}: {exc})")
+            _embed_leads([d for d in docs if not isinstance(d, str)])
         for doc in docs:
             if isinstance(doc, str):
                 blobs.append(b"")
+                vectors.append(b"")
                 errors.append(doc)
             else:
                 doc.tokens = []  # the parse is for the stages only; don't ship it
                 blobs.append(pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL))
+                vectors.append(pickle.dumps(_vectors_of(doc, embedded),
+                                            protocol=pickle.HIGHEST_PROTOCOL))
                 errors.append("")
-        return {"id": ids, "doc": blobs, "error": errors}
+        return {"id": ids, "doc": blobs, "vectors": vectors, "error": errors}
+
+
+def _lead(doc: Document) -> str:
+    from ..link.stories import story_text
+
+    return story_text(doc.article.title, doc.article.text)
+
+
+def _embed_leads(docs: list[Document]) -> None:
+    """Embed the articles' story leads here, in the worker, as the driver's story step would.
+
+    Why: the driver is one process that every worker waits on; on 2 cores its lead embeddings
+    were a quarter of a 2,000-article run. Without the model (no ``embed`` extra) the driver's
+    story step decides what to do, as with the local engine.
+    """
+    if not docs:
+        return
+    try:
+        embed([_lead(d) for d in docs])
+    except ModelError as exc:
+        log.debug("leads not embedded in the worker: %s", exc)
+
+
+def _vectors_of(doc: Document, embedded: dict[tuple[str, str], Any]) -> dict[tuple[str, str], Any]:
+    """The vectors the worker computed for this document's lead and sentences."""
+    texts = {normalise(_lead(doc))} | {normalise(s.text) for s in doc.sentences}
+    return {k: v for k, v in embedded.items() if k[1] in texts}
 
 
 def _article_row(art: Article) -> dict[str, Any]:
@@ -226,7 +267,8 @@ class RayEngine:
         )
         docs: list[Document] = []
         for out in ds.iter_batches(batch_size=None, batch_format="numpy"):
-            for aid, blob, err in zip(out["id"], out["doc"], out["error"], strict=True):
+            for aid, blob, vec, err in zip(out["id"], out["doc"], out["vectors"], out["error"],
+                                           strict=True):
                 aid, err = str(aid), str(err)
                 if err:
                     failed.add(aid)
@@ -235,6 +277,8 @@ class RayEngine:
                     warn(msg + "; it stays unprocessed and is retried on the next run")
                     continue
                 docs.append(pickle.loads(bytes(blob)))
+                if vec:
+                    remember(pickle.loads(bytes(vec)))
                 if len(docs) >= self.cfg.save_batch:
                     yield self._emit(docs)
                     docs = []
