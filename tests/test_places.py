@@ -386,3 +386,38 @@ def test_a_numbered_road_is_no_misspelt_town(parse):
     route = _by_text(doc).get("Route 5")
     assert route is None or route.name != "Rote"
     assert route is None or route.admin1 in (None, "Virginia")
+
+
+def test_the_last_word_of_an_unmarked_name_is_no_town(parse):
+    """"Federal Reserve" was Reserve, Louisiana and "Superior Court" Superior, Wisconsin when
+    NER left the name unmarked: a single word after a proper noun is the end of a longer name."""
+    doc = parse("Suffield Financial Corp said the\nFederal Reserve Board approved its application "
+                "to buy a bank.")
+    assert "Reserve" not in _by_text(doc)
+    doc = parse("A judge on the New Jersey Superior Court for Monmouth County granted the motion.")
+    assert "Superior" not in _by_text(doc) and "Monmouth County" in _by_text(doc)
+    doc = parse("The offer is subject to clearances from\nthe staff of the Interstate Commerce "
+                "Commission.")
+    assert "Commerce" not in _by_text(doc)
+    # a place cue still makes a town of it
+    assert "Alliance" in _by_text(parse("The mill in Alliance, Ohio, closed on Monday."))
+
+
+def test_a_namesake_of_a_city_of_millions_needs_more_than_its_region():
+    """Ohio has a London, a Greenwich and an Alliance: three names that fit one state must not
+    pull England's London there when the article is about Britain (a Reuters by-election report
+    did). A town a hundredth the size of a city of millions gets no pull from the region alone."""
+    import importlib
+
+    resolve_mod = importlib.import_module("eventdesk.places.resolve")
+    g = gazetteer()
+    text = "Britain. Alliance. London. Greenwich. Alliance."
+    doc = Document(article=Article(id="t", text=text))
+    mentions = []
+    for name, source in (("Britain", "ner"), ("Alliance", "gazetteer"), ("London", "ner"),
+                         ("Greenwich", "ner"), ("Alliance", "gazetteer")):
+        s = text.index(name, mentions[-1].end if mentions else 0)
+        mentions.append(resolve_mod.Mention(s, s + len(name), name, source, name))
+    resolve_mod.resolve(doc, g, mentions)
+    london = mentions[2].chosen
+    assert (g.cc[london], g.population[london] > 1_000_000) == ("GB", True)

@@ -640,6 +640,13 @@ def _scan_match(
     if sentence_initial and not kinds & {0, 1}:
         return None  # capitals there are weak evidence: insist on a region or country name
     primary_region = any(not alt and gaz.kind[i] in (0, 1) for i, alt in hits)
+    prev = doc.tokens[span[0].i - 1] if span[0].i > 0 else None
+    if (len(span) == 1 and not primary_region and prev is not None and prev.pos == "PROPN"
+            and prev.text[:1].isupper() and prev.text.isalpha()):
+        # the last word of a longer name NER did not mark: "Federal Reserve", "Democratic
+        # Alliance", "Lake Superior" are no towns of Louisiana or Ohio (a longer place name
+        # was tried first, and a cue such as "in" was taken above)
+        return None
     nxt = doc.tokens[span[-1].i + 1] if span[-1].i + 1 < len(doc.tokens) else None
     institution = nxt is not None and key(nxt.text) in _INSTITUTION
     if in_other_entity:
@@ -875,7 +882,13 @@ def _score(
         a1 = f"{cc}.{gaz.admin1_code[i]}"
         if kind != 0 and gaz.admin1_code[i] and ctx.admin1.get(a1):
             s += 2.0
-        if kind != 0 and gaz.admin1_code[i] and ctx.regions.get(a1, 0) >= 2:
+        # A town a hundredth the size of a city of millions that has its name ("London",
+        # Ohio) gets no pull from the region alone: England's London beside "Greenwich" and
+        # "Alliance", which Ohio also has, stays in England; "London, Ohio" (containment) or
+        # other names placed in Ohio still take it there.
+        shadowed = kind == 3 and biggest >= 1_000_000 and pop * 100 < biggest
+        if (kind != 0 and gaz.admin1_code[i] and ctx.regions.get(a1, 0) >= 2
+                and not shadowed):
             s += 2.5  # the one region that holds most of the article's other names
         elif (kind in (2, 3, 4) and gaz.admin1_code[i] and not ctx.regions
               and not ctx.admin1.get(a1) and ctx.support.get(a1, 0) >= 1
