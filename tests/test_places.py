@@ -396,6 +396,7 @@ def test_the_last_word_of_an_unmarked_name_is_no_town(parse):
     assert "Reserve" not in _by_text(doc)
     doc = parse("A judge on the New Jersey Superior Court for Monmouth County granted the motion.")
     assert "Superior" not in _by_text(doc) and "Monmouth County" in _by_text(doc)
+    assert "Jersey" not in _by_text(doc)  # nor is "New Jersey" there the island of Jersey
     doc = parse("The offer is subject to clearances from\nthe staff of the Interstate Commerce "
                 "Commission.")
     assert "Commerce" not in _by_text(doc)

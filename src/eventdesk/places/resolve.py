@@ -647,6 +647,10 @@ def _scan_match(
         # Alliance", "Lake Superior" are no towns of Louisiana or Ohio (a longer place name
         # was tried first, and a cue such as "in" was taken above)
         return None
+    if (len(span) == 1 and prev is not None and prev.text[:1].isupper()
+            and gaz.lookup_strict(f"{prev.text} {lookup}")):
+        return None  # the end of a longer place's name kept out above: "New Jersey" in an
+        # organisation's name ("the New Jersey Superior Court") is not the island of Jersey
     nxt = doc.tokens[span[-1].i + 1] if span[-1].i + 1 < len(doc.tokens) else None
     institution = nxt is not None and key(nxt.text) in _INSTITUTION
     if in_other_entity:
