@@ -422,3 +422,14 @@ def test_a_namesake_of_a_city_of_millions_needs_more_than_its_region():
     resolve_mod.resolve(doc, g, mentions)
     london = mentions[2].chosen
     assert (g.cc[london], g.population[london] > 1_000_000) == ("GB", True)
+
+
+def test_a_list_of_towns_is_no_chain_of_containment(parse):
+    """"Springfield, Sangamon County, Illinois" is one place inside two; "Columbus, Ohio, Dallas,
+    Greensboro, N.C." is a list, and Dallas is not a village of North Carolina."""
+    doc = parse("Sears will consolidate its distribution under regional management in Columbus, "
+                "Ohio, Dallas, Greensboro, N.C., Jacksonville, Fla., and Los Angeles.")
+    got = _by_text(doc)
+    assert got["Dallas"].admin1 == "Texas" and got["Greensboro"].admin1 == "North Carolina"
+    doc = parse("The fair opened in Springfield, Sangamon County, Illinois, on Friday.")
+    assert _by_text(doc)["Springfield"].admin1 == "Illinois"

@@ -787,10 +787,12 @@ def _link_containment(doc: Document, mentions: list[Mention]) -> None:
         gap = text[m.end : nxt.start]
         if re.fullmatch(r"\s*,\s*|\s+in\s+(the\s+)?|\s*,\s+in\s+(the\s+)?", gap):
             m.within.append(a + 1)
-            if a + 2 < len(mentions) and re.fullmatch(
+            if nxt.hint == "county" and a + 2 < len(mentions) and re.fullmatch(
                 r"\s*,\s*", text[nxt.end : mentions[a + 2].start]
             ):
-                m.within.append(a + 2)  # "Springfield, Sangamon County, Illinois"
+                # "Springfield, Sangamon County, Illinois"; but in a list, "Columbus, Ohio,
+                # Dallas, Greensboro, N.C.", Dallas is not in North Carolina
+                m.within.append(a + 2)
 
 
 # ---------------------------------------------------------------------------------------------
