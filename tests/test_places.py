@@ -433,3 +433,13 @@ def test_a_list_of_towns_is_no_chain_of_containment(parse):
     assert got["Dallas"].admin1 == "Texas" and got["Greensboro"].admin1 == "North Carolina"
     doc = parse("The fair opened in Springfield, Sangamon County, Illinois, on Friday.")
     assert _by_text(doc)["Springfield"].admin1 == "Illinois"
+
+
+def test_a_name_before_a_company_word_is_a_company(parse):
+    """"Harvard Industries Inc", "Federal Express Corp", "Argo Petroleum" were towns of Illinois,
+    Argentina and Alabama; a company's name says nothing of where anything happened."""
+    doc = parse("Shareholders will vote on its merger into Harvard Industries Inc, and backup "
+                "service was granted to Federal Express Corp and Argo Petroleum Corp.")
+    assert not {"Harvard", "Federal", "Argo"} & set(_by_text(doc))
+    assert _by_text(parse("The plant in Harvard, Illinois, will close."))["Harvard"].admin1 == (
+        "Illinois")

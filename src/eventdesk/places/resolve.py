@@ -118,6 +118,15 @@ _DIRECTIONS = re.compile(
 )
 # Words after a place name that make the name a modifier of an institution ("Oakland Police"),
 # where the place is still named (and gold sets count it).
+# Words after a name that make it a company's: "Harvard Industries Inc", "Cypress Semiconductor",
+# "Peabody Holding Co" are no towns of Illinois, California or Massachusetts.
+_CORPORATE_WORDS = (
+    "inc inc. corp corp. co co. cos cos. plc ltd ltd. llc lp l.p. ag sa nv industries securities "
+    "holding holdings semiconductor petroleum resources express airlines bancorp bancshares "
+    "financial capital partners associates systems technologies electronics mining motors "
+    "chemical chemicals foods stores communications laboratories pharmaceuticals insurance"
+)
+_CORPORATE = frozenset(key(w) for w in _CORPORATE_WORDS.split())
 _INSTITUTION = frozenset(
     key(w)
     for w in [
@@ -600,6 +609,9 @@ def _scan_match(
         if not hits or _place_cue(gaz, doc, span) != "preposition":
             return None
     kinds = {gaz.kind[i] for i, _ in hits}
+    nxt_tok = doc.tokens[span[-1].i + 1] if span[-1].i + 1 < len(doc.tokens) else None
+    if nxt_tok is not None and key(nxt_tok.text) in _CORPORATE:
+        return None  # a company's name: "Harvard Industries", "Federal Express", "Argo Petroleum"
     # Curated sites (points, and towns the packages lack) are specific names: trust any tokens.
     if _curated(gaz, lookup):
         return Mention(s, e, doc.article.text[s:e], "gazetteer", lookup, hint)
