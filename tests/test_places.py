@@ -443,3 +443,11 @@ def test_a_name_before_a_company_word_is_a_company(parse):
     assert not {"Harvard", "Federal", "Argo"} & set(_by_text(doc))
     assert _by_text(parse("The plant in Harvard, Illinois, will close."))["Harvard"].admin1 == (
         "Illinois")
+
+
+def test_a_list_of_countries_is_no_containment(parse):
+    """"Mexico, Philippines" in a list of countries was the town of Mexico, Pampanga ("X, Y" as
+    X in Y); a country by its own name lies in no other."""
+    doc = parse("The trade teams would visit seven countries: Mexico, Philippines, Indonesia, "
+                "India, Bangladesh, Senegal and Nigeria.")
+    assert _by_text(doc)["Mexico"].country == "MEX"

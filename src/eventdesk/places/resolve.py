@@ -921,10 +921,16 @@ def _score(
             lat, lon = gaz.lat[i], gaz.lon[i]
             if any(_km(lat, lon, p[0], p[1]) < 150 for p in ctx.points):
                 s += 1.0
+    # "X, Y" says X lies in Y, but not when both are countries by their own names: "seven
+    # countries: Mexico, Philippines, ..." is a list, not the town of Mexico in the Philippines
+    # ("Mexico, Pampanga" still is)
+    country_name = any(gaz.kind[c] == 0 and not a for c, a, _ in m.candidates)
     for w in m.within:
         c = mentions[w].chosen
         if c is None or kind == 0 or alt or gaz.kind[c] not in (0, 1) or gaz.kind[c] >= kind:
             continue  # only a finer place by its own name sits in a country or region
+        if country_name and gaz.kind[c] == 0:
+            continue
         ck = gaz.kind[c]
         if (ck == 0 and gaz.cc[c] == cc) or (
             ck == 1 and gaz.cc[c] == cc and gaz.admin1_code[c] == gaz.admin1_code[i]
