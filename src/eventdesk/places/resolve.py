@@ -923,7 +923,6 @@ def _score(
                 s += 1.0
     # "X, Y" says X lies in Y, but not when both are countries by their own names: "seven
     # countries: Mexico, Philippines, ..." is a list, not the town of Mexico in the Philippines
-    # ("Mexico, Pampanga" still is)
     country_name = any(gaz.kind[c] == 0 and not a for c, a, _ in m.candidates)
     for w in m.within:
         c = mentions[w].chosen
