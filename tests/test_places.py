@@ -451,3 +451,14 @@ def test_a_list_of_countries_is_no_containment(parse):
     doc = parse("The trade teams would visit seven countries: Mexico, Philippines, Indonesia, "
                 "India, Bangladesh, Senegal and Nigeria.")
     assert _by_text(doc)["Mexico"].country == "MEX"
+
+
+def test_a_sea_is_a_sea_in_an_american_article(parse):
+    """"North Sea" was the hamlet of North Sea, New York, when the article also named New York;
+    a name that is foremost a sea is the sea unless the text puts it in a state."""
+    doc = parse("The company agreed to sell its working interest in its North Sea properties, "
+                "it said in New York.")
+    sea = _by_text(doc)["North Sea"]
+    assert (sea.country, sea.feature) == (None, "sea") and 50 < sea.lat < 62
+    doc = parse("Storms hit Atlantic, Iowa, and Des Moines on Monday.")
+    assert _by_text(doc)["Atlantic"].admin1 == "Iowa"

@@ -829,6 +829,11 @@ def _candidates(gaz: Gazetteer, m: Mention, fuzzy_ccs: list[str]) -> list[tuple[
     if not hits and m.hint == "admin":
         hits = gaz.lookup_strict(m.lookup + " Province")
     if hits:
+        if not m.within and _supranational(gaz, m.lookup):
+            # "North Sea" is the sea, not the hamlet of North Sea, New York, however much of
+            # the article is in New York (no country or city of 100,000 has the name); the
+            # town only where the text puts it in a state ("Atlantic, Iowa")
+            hits = [(i, alt) for i, alt in hits if gaz.kind[i] == 0 and not gaz.cc[i]]
         return [(i, alt, False) for i, alt in hits if not (alt and short and gaz.kind[i] != 0)]
     if len(m.lookup) >= 5:
         # NER's places may be any spelling; a scanned name only a large place's (_scan_match)
