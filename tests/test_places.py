@@ -462,3 +462,11 @@ def test_a_sea_is_a_sea_in_an_american_article(parse):
     assert (sea.country, sea.feature) == (None, "sea") and 50 < sea.lat < 62
     doc = parse("Storms hit Atlantic, Iowa, and Des Moines on Monday.")
     assert _by_text(doc)["Atlantic"].admin1 == "Iowa"
+
+
+def test_world_regions_are_regions(parse):
+    """"Latin America" was Lathen, Germany plus the United States; "South East Asia" a district
+    of Botswana plus Asia. World regions are curated places of no country."""
+    got = _by_text(parse("Banks are refusing to lend to Latin America and South East Asia."))
+    assert (got["Latin America"].country, got["Latin America"].feature) == (None, "region")
+    assert got["South East Asia"].name == "Southeast Asia"
