@@ -116,8 +116,6 @@ _DIRECTIONS = re.compile(
     r"north-?west|south-?east|south-?west|northeast|northwest|southeast|southwest|upstate|"
     r"downstate|greater|downtown)\s+"
 )
-# Words after a place name that make the name a modifier of an institution ("Oakland Police"),
-# where the place is still named (and gold sets count it).
 # Words after a name that make it a company's: "Harvard Industries Inc", "Cypress Semiconductor",
 # "Peabody Holding Co" are no towns of Illinois, California or Massachusetts.
 _CORPORATE_WORDS = (
@@ -127,6 +125,8 @@ _CORPORATE_WORDS = (
     "chemical chemicals foods stores communications laboratories pharmaceuticals insurance"
 )
 _CORPORATE = frozenset(key(w) for w in _CORPORATE_WORDS.split())
+# Words after a place name that make the name a modifier of an institution ("Oakland Police"),
+# where the place is still named (and gold sets count it).
 _INSTITUTION = frozenset(
     key(w)
     for w in [
@@ -609,8 +609,8 @@ def _scan_match(
         if not hits or _place_cue(gaz, doc, span) != "preposition":
             return None
     kinds = {gaz.kind[i] for i, _ in hits}
-    nxt_tok = doc.tokens[span[-1].i + 1] if span[-1].i + 1 < len(doc.tokens) else None
-    if nxt_tok is not None and key(nxt_tok.text) in _CORPORATE:
+    nxt = doc.tokens[span[-1].i + 1] if span[-1].i + 1 < len(doc.tokens) else None
+    if nxt is not None and key(nxt.text) in _CORPORATE:
         return None  # a company's name: "Harvard Industries", "Federal Express", "Argo Petroleum"
     # Curated sites (points, and towns the packages lack) are specific names: trust any tokens.
     if _curated(gaz, lookup):
@@ -663,7 +663,6 @@ def _scan_match(
             and gaz.lookup_strict(f"{prev.text} {lookup}")):
         return None  # the end of a longer place's name kept out above: "New Jersey" in an
         # organisation's name ("the New Jersey Superior Court") is not the island of Jersey
-    nxt = doc.tokens[span[-1].i + 1] if span[-1].i + 1 < len(doc.tokens) else None
     institution = nxt is not None and key(nxt.text) in _INSTITUTION
     if in_other_entity:
         ok = (
