@@ -470,3 +470,10 @@ def test_world_regions_are_regions(parse):
     got = _by_text(parse("Banks are refusing to lend to Latin America and South East Asia."))
     assert (got["Latin America"].country, got["Latin America"].feature) == (None, "region")
     assert got["South East Asia"].name == "Southeast Asia"
+
+
+def test_the_soviet_union_is_not_a_tajik_town(parse):
+    """"the collapse of the Soviet Union" was Sovet, a town in Tajikistan."""
+    got = _by_text(parse("Ukraine declared independence after the collapse of the Soviet Union "
+                         "in 1991."))
+    assert got["Soviet Union"].name == "Soviet Union" and got["Soviet Union"].country is None
