@@ -477,3 +477,14 @@ def test_the_soviet_union_is_not_a_tajik_town(parse):
     got = _by_text(parse("Ukraine declared independence after the collapse of the Soviet Union "
                          "in 1991."))
     assert got["Soviet Union"].name == "Soviet Union" and got["Soviet Union"].country is None
+
+
+def test_frankfurt_is_the_german_city_in_an_american_article(parse):
+    """GeoNames lists "Frankfurt" as an alternate name of Frankfort, Kentucky and of Frankfort,
+    New York; with New York in the article, "Frankfurt" went to a village of 2,500 there."""
+    for text in ("Shares fell in Frankfurt and New York.",
+                 "The U.S. company said the bonds will be listed in Frankfurt beginning in May."):
+        assert _by_text(parse(text))["Frankfurt"].country == "DEU"
+    # the text can still place the American one
+    got = _by_text(parse("The distillery in Frankfort, Ky., will close."))
+    assert got["Frankfort"].admin1 == "Kentucky"

@@ -868,7 +868,7 @@ def _score(
     biggest: int = 0,
 ) -> float:
     i, alt, fuzzy = cand
-    if alt and fold(gaz.names[i]) == fold(m.lookup):
+    if alt and (fold(gaz.names[i]) == fold(m.lookup) or _qualified(gaz.names[i], m.lookup)):
         alt = False  # "Basra" for "Basrah": a spelling of the main name, not an old or foreign one
     kind = gaz.kind[i]
     pop = gaz.population[i]
@@ -942,6 +942,41 @@ def _score(
     return s
 
 
+# What follows a town's everyday name in its full one: "Frankfurt am Main", "Newcastle upon Tyne",
+# "Halle (Saale)", "Mülheim an der Ruhr", "Châlons-en-Champagne".
+_QUALIFIER = re.compile(
+    r"(?i)^(?:\s+(?:am|an der|an|im|in der|ob der|upon|on|sur)\s|\s*\(|"
+    r"-(?:am|an|upon|on|sur|en|le|la)-)"
+)
+
+
+def _qualified(name: str, said: str) -> bool:
+    """Whether ``name`` is ``said`` with a qualifier after it ("Frankfurt am Main" for
+    "Frankfurt"): the everyday name of the place, not an old or foreign alternate one, so
+    Frankfurt is not Frankfort, Kentucky, where GeoNames also lists "Frankfurt"."""
+    return (len(name) > len(said) and name[: len(said)].casefold() == said.casefold()
+            and bool(_QUALIFIER.match(name[len(said):])))
+
+
+def _own_name_first(gaz: Gazetteer, m: Mention) -> list[tuple[int, bool, bool]]:
+    """``m``'s candidates less the towns that have its name only as an other spelling when a
+    larger town bears it as its own.
+
+    "Frankfurt" is GeoNames' alternate name of Frankfort, Kentucky (and of six more Frankforts)
+    and the everyday name of Frankfurt am Main: however American the article, the name means the
+    German city, unless the text places it ("Frankfort, Ky."). Alternates that begin with the
+    name ("Avondale" for Avondale Estates, Georgia) stay: local news shortens names that way.
+    """
+    own = max((gaz.population[i] for i, alt, _ in m.candidates if gaz.kind[i] == 3
+               and (not alt or _qualified(gaz.names[i], m.lookup))), default=0)
+    if not own or m.within:
+        return m.candidates
+    said = key(m.lookup)
+    return [c for c in m.candidates if not (
+        c[1] and gaz.kind[c[0]] == 3 and gaz.population[c[0]] < own
+        and not key(gaz.names[c[0]]).startswith(said))]
+
+
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in km."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
@@ -960,6 +995,7 @@ def _choose(gaz: Gazetteer, mentions: list[Mention], ctxs: list[_Context | None]
         if not m.candidates:
             m.chosen = None
             continue
+        m.candidates = _own_name_first(gaz, m)
         regions = {gaz.cc[i] for i, _, _ in m.candidates if gaz.kind[i] == 1}
         same = {gaz.cc[i] for i, _, _ in m.candidates if gaz.kind[i] == 3 and gaz.cc[i] in regions}
         biggest = max(gaz.population[i] for i, _, _ in m.candidates)
