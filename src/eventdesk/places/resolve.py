@@ -958,21 +958,23 @@ def _qualified(name: str, said: str) -> bool:
             and bool(_QUALIFIER.match(name[len(said):])))
 
 
-def _own_name_first(gaz: Gazetteer, m: Mention) -> list[tuple[int, bool, bool]]:
-    """``m``'s candidates less the towns that have its name only as an other spelling when a
-    larger town bears it as its own.
+def _own_name_first(
+    gaz: Gazetteer, m: Mention, candidates: list[tuple[int, bool, bool]]
+) -> list[tuple[int, bool, bool]]:
+    """``candidates`` for ``m`` less the towns that have its name only as an other spelling
+    when a larger town bears it as its own.
 
     "Frankfurt" is GeoNames' alternate name of Frankfort, Kentucky (and of six more Frankforts)
     and the everyday name of Frankfurt am Main: however American the article, the name means the
     German city, unless the text places it ("Frankfort, Ky."). Alternates that begin with the
     name ("Avondale" for Avondale Estates, Georgia) stay: local news shortens names that way.
     """
-    own = max((gaz.population[i] for i, alt, _ in m.candidates if gaz.kind[i] == 3
+    own = max((gaz.population[i] for i, alt, _ in candidates if gaz.kind[i] == 3
                and (not alt or _qualified(gaz.names[i], m.lookup))), default=0)
     if not own or m.within:
-        return m.candidates
+        return candidates
     said = key(m.lookup)
-    return [c for c in m.candidates if not (
+    return [c for c in candidates if not (
         c[1] and gaz.kind[c[0]] == 3 and gaz.population[c[0]] < own
         and not key(gaz.names[c[0]]).startswith(said))]
 
@@ -995,7 +997,6 @@ def _choose(gaz: Gazetteer, mentions: list[Mention], ctxs: list[_Context | None]
         if not m.candidates:
             m.chosen = None
             continue
-        m.candidates = _own_name_first(gaz, m)
         regions = {gaz.cc[i] for i, _, _ in m.candidates if gaz.kind[i] == 1}
         same = {gaz.cc[i] for i, _, _ in m.candidates if gaz.kind[i] == 3 and gaz.cc[i] in regions}
         biggest = max(gaz.population[i] for i, _, _ in m.candidates)
@@ -1099,20 +1100,20 @@ def _dominant_region(names_in: dict[str, set[str]], own: str) -> dict[str, int]:
 def resolve(doc: Document, gaz: Gazetteer, mentions: list[Mention]) -> None:
     """Choose each mention's gazetteer entry, using the article as context (see module doc)."""
     for m in mentions:
-        m.candidates = _candidates(gaz, m, [])
+        m.candidates = _own_name_first(gaz, m, _candidates(gaz, m, []))
     _choose(gaz, mentions, [None] * len(mentions))
     names_in = _region_votes(gaz, mentions)
     for _ in range(2):
         by_name = _contexts(gaz, mentions, Counter())
+        for name, c in by_name.items():  # one context per name, shared by its mentions
+            c.regions = _dominant_region(names_in, name)
+            c.support = {a1: len(ns) - (name in ns) for a1, ns in names_in.items()}
         ctxs = [by_name[key(m.lookup)] for m in mentions]
-        for m, c in zip(mentions, ctxs, strict=True):
-            c.regions = _dominant_region(names_in, key(m.lookup))
-            own = key(m.lookup)
-            c.support = {a1: len(ns) - (own in ns) for a1, ns in names_in.items()}
         top = [c.countries.most_common(3) for c in ctxs]
         for m, t in zip(mentions, top, strict=True):
             if not m.candidates:
-                m.candidates = _candidates(gaz, m, [cc for cc, _ in t])
+                m.candidates = _own_name_first(gaz, m,
+                                               _candidates(gaz, m, [cc for cc, _ in t]))
         _choose(gaz, mentions, ctxs)
 
 
