@@ -9,7 +9,10 @@ is our reading of the five seed articles):
 - the Iraqi parliament's vote to expel foreign troops is ONE event (REQUEST, SANCTION or REJECT)
   with 002, 003, 004;
 - the coalition's suspension of training/operations is ONE event (SANCTION or RETREAT) with 001,
-  002, 003, 004;
+  002, 004 (003's "Their activities were suspended" are the NATO trainers', below);
+- NATO's suspension of its training mission is ONE event (SANCTION) with 002 ("NATO stopped
+  training activities"), 003 ("Their activities were suspended", the NATO trainers') and 004
+  ("NATO had previously announced that it would also suspend the training");
 
 An article counts for an event only through one of the event's source passages in that article
 that is about the expected event (the passage pattern), and only for an event of an expected
@@ -61,12 +64,17 @@ EXPECTED = (
     Expect(
         "coalition suspends training",
         re.compile(
-            r"(coalition|activities)[^.]*(paused|halted|suspended|suspends)|"
-            r"suspends Iraqi forces training",
+            r"coalition[^.]*(paused|halted|suspended|suspends)|suspends Iraqi forces training",
             re.I,
         ),
-        frozenset({"001", "002", "003", "004"}),
+        frozenset({"001", "002", "004"}),
         frozenset({"SANCTION", "RETREAT"}),
+    ),
+    Expect(
+        "NATO suspends training",
+        re.compile(r"NATO[^.]*(stopped|suspend)|activities were suspended", re.I),
+        frozenset({"002", "003", "004"}),
+        frozenset({"SANCTION"}),
     ),
 )
 FIGURE_ARTICLES = frozenset({"001", "002", "004"})

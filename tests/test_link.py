@@ -11,7 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from eventdesk.link.events import ActorKey, EventMention, PlaceKey, evidence, link_events
+from eventdesk.link.events import (
+    SECTOR_CODES,
+    ActorKey,
+    EventMention,
+    PlaceKey,
+    evidence,
+    link_events,
+    names_body,
+)
 from eventdesk.store import Store, StoryUpdate, schema
 from eventdesk.store import migrations as migrations_mod
 from eventdesk.types import Actor, Article, Document, Event, Figure, Place, Span
@@ -183,6 +191,85 @@ def test_an_undated_member_from_another_story_does_not_shut_a_group() -> None:
     assert link_events([bare, clash])["c1"] == "a1"
     links = link_events([bare, undated, clash])
     assert links["a2"] == "a1" and links["c1"] == "c1"
+
+
+COALITION = ActorKey("US-led coalition", "IGOCOA", None, "MIL")
+IRQ_MIL = ActorKey("Iraqi forces", "IRQMIL", "IRQ", "MIL")
+
+
+def _suspension_reports(published: str = "2020-02-12") -> list[EventMention]:
+    """The 5 January report (headline, undated, and dated body) and a February story's undated
+    recollections of it ("the coalition paused operations", "halted its campaign")."""
+    return [
+        mention("r1", "early", 1, event="RETREAT", actor=COALITION, recipient=IRQ_MIL,
+                place=IRAQ, story_id="s1"),  # an article without a publication date
+        mention("r2", "feb", 2, event="RETREAT", mode="ceasefire", actor=COALITION,
+                place=IRAQ, story_id="s1", published=published),
+        mention("h1", "jan", 3, event="SANCTION", mode="discontinue",
+                actor=ActorKey("US", "USA", "USA", None), recipient=IRQ_MIL, place=IRAQ,
+                story_id="s2", published="2020-01-05"),  # the headline: "US suspends ..."
+        mention("d1", "jan", 3, event="SANCTION", mode="discontinue", actor=COALITION,
+                recipient=IRQ_MIL, place=IRAQ, date="2020-01-05", date_precision="day",
+                story_id="s2", published="2020-01-05"),
+    ]
+
+
+def test_an_undated_recollection_joins_the_one_dated_event_it_recalls() -> None:
+    reports = _suspension_reports()
+    links = link_events(reports)
+    # the headline and the dated sentence of 5 January are one group first; the February
+    # story's group joins it, whatever the order
+    assert set(links.values()) == {"r1"}
+    assert link_events(list(reversed(reports))) == links
+
+
+def test_a_recollection_needs_its_article_published_within_the_window() -> None:
+    late = _suspension_reports(published="2020-06-01")  # five months on: not "recent weeks"
+    assert link_events(late)["r1"] != link_events(late)["d1"]
+    undated_article = _suspension_reports(published="")  # no publication date at all
+    assert link_events(undated_article)["r1"] != link_events(undated_article)["d1"]
+
+
+def test_a_recollection_that_fits_two_dated_events_joins_neither() -> None:
+    reports = _suspension_reports()
+    again = mention("d2", "jan20", 4, event="SANCTION", mode="discontinue", actor=COALITION,
+                    recipient=IRQ_MIL, place=IRAQ, date="2020-01-20", date_precision="day",
+                    story_id="s3", published="2020-01-20")
+    links = link_events([*reports, again])
+    assert links["r2"] == "r1" and links["h1"] == links["d1"] != "r1" and links["d2"] == "d2"
+
+
+def test_a_recollection_by_an_actor_that_stands_for_many_joins_nothing() -> None:
+    officials = ActorKey("US officials", "USAGOV", "USA", "GOV")
+    dated = mention("d1", "jan", 1, event="SANCTION", mode="discontinue", actor=officials,
+                    place=IRAQ, date="2020-01-05", date_precision="day", story_id="s1",
+                    published="2020-01-05")
+    recalled = mention("r1", "feb", 2, event="SANCTION", mode="discontinue", actor=officials,
+                       place=IRAQ, story_id="s2", published="2020-02-12")
+    assert link_events([dated, recalled]) == {"d1": "d1", "r1": "r1"}
+    # the same pair with a body's code is one event
+    coalition = [m.__class__(**{**{f: getattr(m, f) for f in m.__slots__},
+                                "actor": COALITION}) for m in (dated, recalled)]
+    assert link_events(coalition) == {"d1": "d1", "r1": "d1"}
+
+
+def test_names_body_tells_a_body_from_a_country_and_sectors() -> None:
+    assert names_body(COALITION) and names_body(ActorKey("NATO", "IGONATO", None, "IGO"))
+    assert names_body(ActorKey("Kataib Hezbollah", "IRQREBKH", "IRQ", "REB"))
+    assert not names_body(ActorKey("US officials", "USAGOV", "USA", "GOV"))
+    assert not names_body(ActorKey("police", "USACOPGOV", "USA", "GOV"))
+    assert not names_body(ActorKey("Iraq", "IRQ", "IRQ", None))
+    assert not names_body(ActorKey("the UN", "IGO", None, "IGO"))
+    assert not names_body(ActorKey("someone")) and not names_body(None)
+
+
+def test_sector_codes_cover_the_actor_dictionarys_sectors() -> None:
+    from importlib.resources import files
+
+    rows = files("eventdesk.data.actors").joinpath("sectors.tsv").read_text().splitlines()
+    codes = {r.split("\t")[1] for r in rows[1:] if r and not r.startswith("#")}
+    codes -= {"sector", ""}
+    assert codes and codes <= SECTOR_CODES
 
 
 # -- the store: one record per real-world event ---------------------------------------------

@@ -11,8 +11,11 @@ all of these hold:
   never merged with a report that it happened);
 - **date**: equal days; a day inside a month- or year-precision date; one day apart only between
   different articles whose places and actors also agree (outlets in other time zones, "last
-  night"); an unknown date only within one article or story and with strong agreement otherwise
-  (two of place, actor and recipient);
+  night"); an unknown date within one article or story with strong agreement otherwise (two of
+  place, actor and recipient), and in another story only as *background*: the dated report falls
+  in the :data:`BACKGROUND_DAYS` before the undated one's article was published, actor (same
+  code) and place agree and recipients do not conflict ("the coalition halted its campaign",
+  undated in a February report, is the coalition's suspension of 5 January);
 - **place**: unknown on either side, the same gazetteer entry or within :data:`NEAR_KM`, or one is
   the country or first-level region containing the other. Two different towns are two events:
   rocket attacks on two bases the same evening stay apart;
@@ -42,6 +45,11 @@ from datetime import date, timedelta
 
 NEAR_KM = 25.0  # two places this close are one place (a base and the town beside it)
 MIN_EVIDENCE = 1.0  # positive agreement a merge needs (see :func:`evidence`)
+# An undated mention is background of its article: what it reports happened at most this long
+# before the article was published ("the coalition paused operations" in a report of February
+# recalls January). Two months: news recalls the last weeks' events without a date; older ones
+# it dates ("last year", "in 2019").
+BACKGROUND_DAYS = 60
 
 # One act, two codes: the type follows the object of the verb, and outlets word one decision
 # differently. The coalition that "paused operations and re-positioned troops" (RETREAT) is the
@@ -119,6 +127,7 @@ class EventMention:
     negated: bool = False
     hypothetical: bool = False
     story_id: str | None = None
+    published: str | None = None  # the article's publication date (ISO), for background
 
 
 # -- dates ----------------------------------------------------------------------------------
@@ -161,6 +170,30 @@ def _dates_fit(a: _When, b: _When) -> tuple[bool, bool]:
         return a.first == b.first, False
     fine, coarse = (a, b) if a.last - a.first < b.last - b.first else (b, a)
     return coarse.first <= fine.first and fine.last <= coarse.last, False
+
+
+def _published_day(m: EventMention) -> date | None:
+    """The day ``m``'s article was published, or None."""
+    if not m.published or len(m.published) < 10:
+        return None
+    try:
+        return date.fromisoformat(m.published[:10])
+    except ValueError:
+        return None
+
+
+def _background(a: EventMention, b: EventMention) -> bool:
+    """Whether one of ``a``, ``b`` is undated and the other's date lies in the
+    :data:`BACKGROUND_DAYS` before the undated one's article was published (see
+    :data:`BACKGROUND_DAYS`); month precision counts when the whole month could."""
+    wa, wb = _when(a.date, a.date_precision), _when(b.date, b.date_precision)
+    if (wa is None) == (wb is None):
+        return False
+    undated, dated = (a, wb) if wa is None else (b, wa)
+    day = _published_day(undated)
+    if day is None or dated is None or dated.precision == "year":
+        return False
+    return day - timedelta(days=BACKGROUND_DAYS) <= dated.first and dated.last <= day
 
 
 # -- places and actors ----------------------------------------------------------------------
@@ -224,17 +257,40 @@ def actor_relation(a: ActorKey | None, b: ActorKey | None) -> str:
     return "compatible"
 
 
+# The sectors of the actor dictionary (data/actors/sectors.tsv, and IGO for international
+# bodies): a code made of a country and these alone stands for many actors.
+SECTOR_CODES = frozenset({
+    "BUS", "COP", "CRM", "CVL", "EDU", "GOV", "IGO", "JUD", "LAB", "MED", "MIL", "NGO", "OPP",
+    "PTY", "REB", "SPY",
+})
+
+
+def names_body(a: ActorKey | None) -> bool:
+    """Whether ``a``'s code names one body (NATO: IGONATO, the coalition: IGOCOA, an armed
+    group: IRQREBKH) rather than a country and sectors that stand for many (USAGOV is any US
+    official, EGYCVL any Egyptian civilian)."""
+    if a is None or not a.code:
+        return False
+    rest = a.code[3:] if a.country and a.code.startswith(a.country) else a.code
+    parts = [rest[k:k + 3] for k in range(0, len(rest), 3)]
+    return not (len(rest) % 3 == 0 and all(p in SECTOR_CODES for p in parts))
+
+
 # -- pairs ----------------------------------------------------------------------------------
 
 
-def evidence(a: EventMention, b: EventMention, *, undated_ok: bool = False) -> float | None:
+def evidence(a: EventMention, b: EventMention, *, undated_ok: bool = False,
+             recall: bool = False) -> float | None:
     """How strongly ``a`` and ``b`` report one event, or None when they cannot.
 
     The score counts positive agreement: same place 1 (a containing region 0.5), agreeing actor 1,
     agreeing recipient 1, same article or story 1. A merge needs :data:`MIN_EVIDENCE`.
     An undated mention is judged only within its article or story; elsewhere there is no basis
     and the answer is None, or with ``undated_ok`` 0.0 where nothing else rules the pair out
-    (see :func:`_unjudged`).
+    (see :func:`_unjudged`). With ``recall`` (the recall pass, :func:`_recall_pass`), an
+    undated mention is also judged against a report it may recall (:func:`_recalls`), and
+    another wording of one act without the same actor is no ground rather than a veto where
+    the pair cannot be judged.
     """
     if a.ontology != b.ontology:
         return None
@@ -259,11 +315,14 @@ def evidence(a: EventMention, b: EventMention, *, undated_ok: bool = False) -> f
     agreeing = (place in ("same", "contains")) + (actor == "agree") + (recipient == "agree")
     wa, wb = _when(a.date, a.date_precision), _when(b.date, b.date_precision)
     if mode_clash and actor != "agree":
-        return None
+        # Another wording of one act needs the same actor to be judged one event; in the
+        # recall pass, a pair nothing can judge (undated, apart) is no ground either way.
+        return 0.0 if (undated_ok and recall) else None
     if wa is None or wb is None:
         if not (same_article or same_story):
-            return 0.0 if undated_ok else None
-        if agreeing < 2:
+            if not (recall and _recalls(a, b, place, actor, recipient)):
+                return 0.0 if undated_ok else None
+        elif agreeing < 2:
             return None
     else:
         fits, next_day = _dates_fit(wa, wb)
@@ -276,6 +335,23 @@ def evidence(a: EventMention, b: EventMention, *, undated_ok: bool = False) -> f
     score = {"same": 1.0, "contains": 0.5}.get(place, 0.0)
     score += (actor == "agree") + (recipient == "agree") + (same_article or same_story)
     return score
+
+
+def _recalls(a: EventMention, b: EventMention, place: str, actor: str,
+             recipient: str) -> bool:
+    """Whether an undated ``a`` or ``b`` may recall the other: background
+    (:func:`_background`) with firm agreement: the same actor by a code that names one body
+    (:func:`names_body`), the same or a containing place, recipients not in conflict (a
+    recalled event is often told shorter: "the coalition halted its campaign"). Nothing
+    weaker tells a recalled event from a new one: "US officials" (USAGOV) act every day."""
+    return (
+        _background(a, b)
+        and actor == "agree"
+        and a.actor is not None and b.actor is not None
+        and names_body(a.actor) and a.actor.code == b.actor.code
+        and recipient != "conflict"
+        and place in ("same", "contains")
+    )
 
 
 # -- groups ---------------------------------------------------------------------------------
@@ -311,12 +387,24 @@ class _Block:
         else:
             self.by_day[when.first].append(i)
 
-    def candidates(self, m: EventMention, when: _When | None) -> set[int]:
+    def candidates(self, m: EventMention, when: _When | None, recall: bool = False) -> set[int]:
+        """Mentions ``m`` may be one event with: of its article and story, those whose dates
+        can match, and with ``recall`` (an undated ``m``) the dated ones its article may recall
+        (:func:`_background`)."""
         out: set[int] = set(self.by_article.get(m.article_id, ()))
         if m.story_id:
             out.update(self.by_story.get(m.story_id, ()))
         if when is None:
-            return out  # an undated mention links within its article or story only
+            day = _published_day(m) if recall else None
+            if day is not None:
+                months: set[tuple[int, int]] = set()
+                for back in range(BACKGROUND_DAYS + 1):
+                    d = day - timedelta(days=back)
+                    out.update(self.by_day.get(d, ()))
+                    months.add((d.year, d.month))
+                for month in months:
+                    out.update(self.coarse_month.get(month, ()))
+            return out
         y, mo = when.first.year, when.first.month
         out.update(self.coarse_year.get(y, ()))
         if when.precision == "year":
@@ -371,10 +459,76 @@ def _link_block(ms: list[EventMention]) -> dict[str, str]:
         groups[best].append(i)
         group_of.append(best)
         index.add(i, m, when)
+    _recall_pass(ms, index, groups, group_of)
     return {m.event_id: ms[groups[group_of[i]][0]].event_id for i, m in enumerate(ms)}
 
 
-def _unjudged(a: EventMention, b: EventMention) -> bool:
+def _dated(m: EventMention) -> bool:
+    return _when(m.date, m.date_precision) is not None
+
+
+def _recall_pass(ms: list[EventMention], index: _Block, groups: list[list[int]],
+                 group_of: list[int]) -> None:
+    """Join each group of undated mentions to the one dated event it recalls, if exactly one.
+
+    A later story often recalls an event without its date ("the coalition halted its campaign
+    in response", in a report of February) and is clustered apart from the reports of the day
+    (5 January: "the coalition has suspended training"). Mentions are placed one by one in
+    ingest order, so the recollection cannot be judged there. Afterwards, a group whose
+    mentions are all undated joins a group holding a dated report when (1) some mention
+    recalls it (:func:`_recalls`: published in the :data:`BACKGROUND_DAYS` after it, the same
+    actor by code, the same or a containing place, recipients not in conflict), (2) every
+    pair across the two groups allows it (complete linkage, as for one mention) with enough
+    evidence on the judged pairs, and (3) no other dated group qualifies: in a long crisis,
+    "protesters rallied in Cairo" recalls any of a dozen days and joins none.
+    Groups are visited in order of their first mention, so the result is deterministic.
+    """
+    for g in range(len(groups)):
+        members = groups[g]
+        if not members or any(_dated(ms[i]) for i in members):
+            continue
+        near: set[int] = set()
+        for i in members:
+            if _published_day(ms[i]) is not None:
+                near.update(group_of[j] for j in index.candidates(ms[i], None, recall=True))
+        passing = []
+        for h in sorted(near - {g}):
+            if groups[h] and any(_dated(ms[j]) for j in groups[h]):
+                score = _recall_score(ms, members, groups[h])
+                if score is not None and score >= MIN_EVIDENCE:
+                    passing.append(h)
+        if len(passing) != 1:
+            continue
+        h = passing[0]
+        keep, gone = (g, h) if groups[g][0] < groups[h][0] else (h, g)
+        groups[keep] = sorted(groups[keep] + groups[gone])
+        for i in groups[gone]:
+            group_of[i] = keep
+        groups[gone] = []
+
+
+def _recall_score(ms: list[EventMention], undated: list[int], dated: list[int]) -> float | None:
+    """Mean evidence over the judged pairs across an undated group and a dated one (recall
+    rules, :func:`evidence`); None when a pair rules the merge out or no pair is a
+    recollection (:func:`_recalls`)."""
+    total, judged, recalled = 0.0, 0, False
+    for i in undated:
+        for j in dated:
+            a, b = ms[i], ms[j]
+            unjudged = _unjudged(a, b, recall=True)
+            score = evidence(a, b, undated_ok=unjudged, recall=True)
+            if score is None:
+                return None
+            if not unjudged:
+                total += score
+                judged += 1
+                recalled = recalled or (
+                    a.article_id != b.article_id
+                    and (a.story_id is None or a.story_id != b.story_id))
+    return total / judged if recalled else None
+
+
+def _unjudged(a: EventMention, b: EventMention, recall: bool = False) -> bool:
     """Whether nothing can say if ``a`` and ``b`` are one event: one is undated and they share
     neither article nor story.
 
@@ -382,10 +536,17 @@ def _unjudged(a: EventMention, b: EventMention) -> bool:
     in an undated mention from its own story would otherwise shut out every report of the same
     event from another story (another outlet, clustered apart) although its dated members agree.
     Such a member neither vetoes nor counts; conflicts it shows (type, place, actors) still veto.
+    In the recall pass (``recall``), a recollection (:func:`_recalls`) is judged.
     """
     if a.article_id == b.article_id or (a.story_id is not None and a.story_id == b.story_id):
         return False
-    return (_when(a.date, a.date_precision) is None) or (_when(b.date, b.date_precision) is None)
+    if _dated(a) and _dated(b):
+        return False
+    if not (recall and _background(a, b)):
+        return True
+    place = place_relation(a.place, b.place)
+    return not _recalls(a, b, place, actor_relation(a.actor, b.actor),
+                        actor_relation(a.recipient, b.recipient))
 
 
 def groups_of(links: dict[str, str]) -> dict[str, list[str]]:

@@ -747,9 +747,9 @@ class Store:
         with self._write("link events") as conn:
             mentions: list[EventMention] = []
             current: dict[str, str | None] = {}
-            base = select(events, articles.c.seq.label("a_seq")).join(
-                articles, articles.c.id == events.c.article_id
-            )
+            base = select(
+                events, articles.c.seq.label("a_seq"), articles.c.published.label("a_published")
+            ).join(articles, articles.c.id == events.c.article_id)
             stmts = [base.where(events.c.ontology == o, events.c.event == e) for o, e in wanted]
             for stmt in stmts:
                 for r in conn.execute(stmt, execution_options={"yield_per": _YIELD_PER}):
@@ -1822,6 +1822,7 @@ def _mention(row: Row[Any]) -> EventMention:
         negated=bool(row.negated),
         hypothetical=bool(row.hypothetical),
         story_id=row.story_id,
+        published=getattr(row, "a_published", None),
     )
 
 
