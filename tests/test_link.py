@@ -573,3 +573,35 @@ def test_a_saved_batch_flags_its_stories_until_their_views_are_rebuilt(store: St
     assert a is not None
     store.save_documents([Document(a)], "k")
     assert store.stories_due_views() == ["st1"]
+
+
+def test_the_store_links_a_recollection_by_its_articles_publication_date(store: Store) -> None:
+    jan = Article("jan", "The US-led coalition suspended training of Iraqi forces on Sunday.",
+                  published="2020-01-05")
+    feb = Article("feb", "The coalition halted its campaign in response.",
+                  published="2020-02-12")
+    store.add_articles([jan, feb])
+    who = Actor("coalition", code="IGOCOA", sector="MIL")
+    iraq = PlaceKey("Iraq", 99237, 33.0, 44.0, "IRQ", None, "country")
+
+    def event(art: Article, etype: str, mode: str | None, trigger: str, date: str | None,
+              where: str) -> Event:
+        return Event(etype, _span(art, art.text), mode=mode, trigger=_span(art, trigger),
+                     actor=who, date=date, date_precision="day" if date else None,
+                     location=_place(art, where, iraq))
+
+    feb_doc = Document(feb, events=[event(feb, "RETREAT", "ceasefire", "halted", None,
+                                          "campaign")])
+    store.save_documents([feb_doc], "k",
+                         story_update=StoryUpdate(members=[("s2", "feb")],
+                                                  titles={"s2": "Feb"}))
+    jan_doc = Document(jan, events=[event(jan, "SANCTION", "discontinue", "suspended",
+                                          "2020-01-05", "Iraqi")])
+    store.save_documents([jan_doc], "k",
+                         story_update=StoryUpdate(members=[("s1", "jan")],
+                                                  titles={"s1": "Jan"}))
+    store.link_events()
+    records = list(store.iter_events())
+    assert len(records) == 1
+    assert {s["article_id"] for s in records[0]["sources"]} == {"jan", "feb"}
+    assert records[0]["date"] == "2020-01-05"
