@@ -184,3 +184,39 @@ def test_clean_sentence_drops_furniture(line):
 def test_is_boilerplate_leaves_news_alone():
     assert is_boilerplate("Comments are closed.")
     assert not is_boilerplate("The minister commented on the strike on Monday.")
+
+
+def test_an_article_unlike_the_others_gets_no_lead_bonus():
+    """Relevance scales the position bonus: three articles about one thing and a fourth about
+    another (an unrelated page clustered in): the fourth's lead loses its bonus, the others'
+    leads keep theirs."""
+    import numpy as np
+
+    from eventdesk.summarize.summary import SummaryOptions, _relevance, _scores
+    from eventdesk.summarize.units import Unit
+
+    rng = np.random.default_rng(7)
+    topic, other = rng.normal(size=384), rng.normal(size=384)
+
+    def vec(base, noise=0.3):
+        v = base + noise * rng.normal(size=384)
+        return v / np.linalg.norm(v)
+
+    units, vecs = [], []
+    for d in range(4):
+        for pos in range(2):
+            units.append(Unit(d, f"a{d}", pos, pos, f"sentence {d}.{pos}", None, 12))
+            vecs.append(vec(other if d == 3 else topic))
+    vecs = np.array(vecs, dtype=np.float32)
+    support = [0] * len(units)
+    doc_means = [vecs[2 * d: 2 * d + 2].mean(axis=0) for d in range(4)]
+    rel = _relevance([m / np.linalg.norm(m) for m in doc_means], 2.0)
+    assert rel[3] < 0.1 and min(rel[:3]) > 0.9
+    with_rel = _scores(units, vecs, support, 4, SummaryOptions())
+    without = _scores(units, vecs, support, 4, SummaryOptions(relevance_power=0.0))
+    off_lead, on_leads = 6, [0, 2, 4]
+    bonus = SummaryOptions().position_weight  # a lead's position bonus
+    assert with_rel[off_lead] < without[off_lead] - 0.9 * bonus
+    assert all(with_rel[i] > without[i] - 0.1 * bonus for i in on_leads)
+    # two articles are as like each other as they can be: no scaling
+    assert _relevance(doc_means[2:], 2.0) == [1.0, 1.0]
