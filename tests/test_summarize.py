@@ -174,6 +174,10 @@ def test_clean_sentence_strips_heads_and_credits(line, expected):
         "BREAKING NEWS FROM THE CAPITAL TONIGHT",
         "Long Story Short",
         "This material may not be published, broadcast, rewritten or redistributed.",
+        # a web archive's notice on an archived page, and a sign-up form
+        "These crawls are part of an effort to archive pages as they are created.",
+        "Flowing in every day, these data are added to the Wayback Machine after a delay.",
+        "Fill in your details in the form below to join our mailing list.",
         "",
     ],
 )
@@ -184,6 +188,8 @@ def test_clean_sentence_drops_furniture(line):
 def test_is_boilerplate_leaves_news_alone():
     assert is_boilerplate("Comments are closed.")
     assert not is_boilerplate("The minister commented on the strike on Monday.")
+    assert not is_boilerplate("Traffic on the bridge slowed to a crawl after the accident.")
+    assert not is_boilerplate("The Internet Archive lost its appeal in a New York court on Monday.")
 
 
 def test_an_article_unlike_the_others_gets_no_lead_bonus():

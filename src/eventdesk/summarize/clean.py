@@ -62,6 +62,9 @@ _FURNITURE = re.compile(
     r"|\bthis (?:story|article) (?:has been|was) (?:updated|corrected)\b"
     r"|\bcontributed (?:to )?(?:this )?report(?:ing)?\b|\breporting by\b|\bediting by\b"
     r"|\bwritten by\b"
+    r"|\bwayback machine\b|\barchived pages\b|\barchive-it\b|\bcrawl data\b|\bthese crawls\b"
+    r"|\bcrawls of\b|\bno more 404\b|\bbroken links?\b|\bmailing list\b"
+    r"|\bbrowser to (?:see|view|watch)\b"
     r")",
     re.IGNORECASE,
 )
