@@ -488,3 +488,18 @@ def test_frankfurt_is_the_german_city_in_an_american_article(parse):
     # the text can still place the American one
     got = _by_text(parse("The distillery in Frankfort, Ky., will close."))
     assert got["Frankfort"].admin1 == "Kentucky"
+
+
+def test_a_states_official_name_tagged_as_an_organisation_is_a_place(parse):
+    """spaCy tags "the Democratic People's Republic of Korea" ORG; it is the country."""
+    got = _by_text(parse("The Democratic People's Republic of Korea fired a missile on Monday."))
+    assert got["Democratic People's Republic of Korea"].country == "PRK"
+
+
+def test_a_place_ner_cut_short_is_widened_to_the_gazetteers_name(parse):
+    """NER takes "U.S." of "U.S. Virgin Islands"; but "the U.S. Is pressing" (a sentence
+    after the abbreviation's full stop) is not a place called "U.S. Is"."""
+    got = _by_text(parse("The storm hit the U.S. Virgin Islands on Monday."))
+    assert got["U.S. Virgin Islands"].country == "VIR"
+    got = _by_text(parse("Tokyo said it would buy more from the U.S. Is pressing for more."))
+    assert "U.S. Is" not in got and got["U.S."].country == "USA"

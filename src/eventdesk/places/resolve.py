@@ -491,9 +491,11 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     # 0. Curated sites first: "Baghdad airport" is the airport, not Baghdad plus a word.
     scan(curated_only=True, known=set())
 
-    # 1. NER places, split at commas ("Springfield, Illinois" is two places).
+    # 1. NER places, split at commas ("Springfield, Illinois" is two places); and a state's
+    # official name NER took for an organisation ("the Democratic People's Republic of Korea").
     for ent in doc.entities:
-        if ent.kind not in PLACE_LABELS:
+        if ent.kind not in PLACE_LABELS and not (
+                ent.kind == "ORG" and _names_country(gaz, _clean(ent.span.text, 0)[2])):
             continue
         offset = ent.span.start
         for part in re.finditer(r"[^,;]+", ent.span.text):
@@ -508,7 +510,12 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
                 narrowed = _narrow(gaz, text, s, e)
                 if narrowed is not None:
                     s, e, lookup, hint = narrowed
-            add(Mention(s, e, text[s:e], "ner", lookup, hint, label=ent.kind))
+            elif part.end() == len(ent.span.text):
+                longer = _widen(gaz, text, s, e)
+                if longer is not None:
+                    s, e, lookup = longer
+            label = ent.kind if ent.kind in PLACE_LABELS else "GPE"
+            add(Mention(s, e, text[s:e], "ner", lookup, hint, label=label))
 
     # 2. Gazetteer scan over proper-noun runs (and any tokens for curated sites).
     known = {key(m.lookup) for m in mentions if gaz.lookup(m.lookup)}
@@ -555,6 +562,30 @@ def _narrow(
             if gaz.lookup(lookup):
                 return cs, ce, lookup, hint
     return None
+
+
+_NEXT_WORDS = re.compile(r"(?:[ \t]+[A-Z][\w'’.-]*){1,3}")
+
+
+def _widen(gaz: Gazetteer, text: str, start: int, end: int) -> tuple[int, int, str] | None:
+    """A longer gazetteer name that NER's place begins: NER took "U.S." of "U.S. Virgin
+    Islands" and "Kansas" of "Kansas City". Up to three capitalised words after it, the longest
+    run the gazetteer knows by its own name, exactly spelt (the folded key would read "U.S. Is"
+    at a sentence's start as Ossès)."""
+    m = _NEXT_WORDS.match(text, end)
+    if m is None:
+        return None
+    ends = [end + w.end() for w in re.finditer(r"\S+", text[end:m.end()])]
+    for stop in reversed(ends):
+        name = text[start:stop].rstrip(".,;:")
+        if any(not alternate for _, alternate in gaz.lookup_strict(name)):
+            return start, start + len(name), name
+    return None
+
+
+def _names_country(gaz: Gazetteer, name: str) -> bool:
+    """Whether ``name`` is a country's name (its own or an official one the gazetteer keeps)."""
+    return bool(name) and any(gaz.entry(i).kind == "country" for i, _ in gaz.lookup(name))
 
 
 def _joined_region(gaz: Gazetteer, name: str) -> bool:
