@@ -503,3 +503,13 @@ def test_a_place_ner_cut_short_is_widened_to_the_gazetteers_name(parse):
     assert got["U.S. Virgin Islands"].country == "VIR"
     got = _by_text(parse("Tokyo said it would buy more from the U.S. Is pressing for more."))
     assert "U.S. Is" not in got and got["U.S."].country == "USA"
+
+
+def test_a_name_the_text_placed_once_is_that_place_throughout(parse):
+    """"Parkland, Florida" once, then "Parkland" beside "Washington" (the capital, which could
+    also be the state that has another Parkland): every mention is the Florida city."""
+    doc = parse("Students from Parkland, Florida, marched in Washington on Saturday. "
+                "In Washington, the Parkland students met lawmakers from Washington state. "
+                "Back in Parkland, the school reopened.")
+    parks = [p for p in doc.places if p.span.text == "Parkland"]
+    assert len(parks) == 3 and {p.admin1 for p in parks} == {"Florida"}

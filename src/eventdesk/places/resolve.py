@@ -1146,6 +1146,31 @@ def resolve(doc: Document, gaz: Gazetteer, mentions: list[Mention]) -> None:
                 m.candidates = _own_name_first(gaz, m,
                                                _candidates(gaz, m, [cc for cc, _ in t]))
         _choose(gaz, mentions, ctxs)
+    _one_sense(mentions)
+
+
+def _one_sense(mentions: list[Mention]) -> None:
+    """A bare mention of a name takes the place the text put that name in elsewhere.
+
+    "Parkland, Florida" in the lead, then "Parkland" three times further on: the later
+    mentions have no words of their own to place them, and the article's other names
+    ("Washington", the capital, which could also be the state) may pull them to another
+    Parkland. One name in one article is one place, unless the text says otherwise: only
+    mentions without a containing place of their own follow, and only when the placed
+    mentions of the name agree on one entry.
+    """
+    placed: dict[str, set[int]] = {}
+    for m in mentions:
+        if m.within and m.chosen is not None:
+            placed.setdefault(key(m.lookup), set()).add(m.chosen)
+    for m in mentions:
+        if m.within or m.hint is not None:
+            continue
+        chosen = placed.get(key(m.lookup))
+        if chosen and len(chosen) == 1:
+            (entry,) = chosen
+            if entry != m.chosen and any(i == entry for i, _, _ in m.candidates):
+                m.chosen = entry
 
 
 def keep_unresolved(m: Mention) -> bool:
