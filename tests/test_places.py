@@ -513,3 +513,12 @@ def test_a_name_the_text_placed_once_is_that_place_throughout(parse):
                 "Back in Parkland, the school reopened.")
     parks = [p for p in doc.places if p.span.text == "Parkland"]
     assert len(parks) == 3 and {p.admin1 for p in parks} == {"Florida"}
+
+
+def test_gaza_is_in_palestine_and_darfur_in_sudan(parse):
+    """"Gaza" alone was Mozambique's Gaza province (a region of 385,000 outscored a city of
+    410,000); Darfur was no place at all. The province stays where the text says so."""
+    assert _by_text(parse("Israeli jets struck Gaza on Monday."))["Gaza"].country == "PSE"
+    assert _by_text(parse("Fighting in Darfur displaced thousands."))["Darfur"].country == "SDN"
+    got = _by_text(parse("Gaza, Mozambique, was flooded."))
+    assert got["Gaza"].country == "MOZ"
