@@ -522,3 +522,23 @@ def test_gaza_is_in_palestine_and_darfur_in_sudan(parse):
     assert _by_text(parse("Fighting in Darfur displaced thousands."))["Darfur"].country == "SDN"
     got = _by_text(parse("Gaza, Mozambique, was flooded."))
     assert got["Gaza"].country == "MOZ"
+
+
+@pytest.mark.parametrize(("name", "iso3"), [
+    ("Jenin", "PSE"),  # GeoNames: Janīn; a Polish village has "Jenin" as its own name
+    ("Khan Younis", "PSE"),  # Khān Yūnis
+    ("Avdiivka", "UKR"),  # Avdiyivka
+    ("Gao", "MLI"),  # three letters: a town only where the text says so ("in Gao")
+    ("Palmyra", "SYR"),  # Tadmur's English name, not Palmyra, Western Australia
+])
+def test_conflict_towns_spelt_as_the_news_spells_them(parse, name, iso3):
+    got = _by_text(parse(f"Fighting was reported in {name} on Tuesday."))
+    assert got[name].country == iso3
+
+
+def test_another_transliteration_is_a_spelling_only_where_names_are_transliterated():
+    from eventdesk.places.resolve import _spelling
+
+    assert _spelling("Janīn", "Jenin", "PS") and _spelling("Avdiyivka", "Avdiivka", "UA")
+    assert not _spelling("Centreville", "Centerville", "US")  # two towns in Latin script
+    assert not _spelling("Tadmur", "Palmyra", "SY")  # an old name is no spelling

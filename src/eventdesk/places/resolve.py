@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from ..types import Document, Place, Token
-from .gazetteer import Entry, Gazetteer
+from .gazetteer import ARABIC_CCS, Entry, Gazetteer
 from .normalize import fold, key
 
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -661,8 +661,15 @@ def _scan_match(
         return Mention(s, e, doc.article.text[s:e], "gazetteer", lookup, hint)
     if key(lookup) in known:  # NER called this name a place elsewhere in the article
         return Mention(s, e, doc.article.text[s:e], "gazetteer", lookup, hint)
-    if len(lookup) < 4 and not (lookup.isupper() and any(gaz.kind[i] == 0 for i, _ in hits)):
-        return None
+    best_pop = max(
+        (gaz.population[i] for i, alt in hits
+         if (not alt or _spelling(gaz.names[i], lookup, gaz.cc[i])) and gaz.kind[i] == 3),
+        default=0,
+    )
+    cue = _place_cue(gaz, doc, span)
+    if len(lookup) < 4 and not (lookup.isupper() and any(gaz.kind[i] == 0 for i, _ in hits)) \
+            and not (cue == "preposition" and best_pop >= 100_000):
+        return None  # a short capitalised word is a town only where the text says so: "in Gao"
     sentence_initial = span[0].i == 0 or doc.tokens[span[0].i - 1].text in '.!?\n"“'
     after = doc.article.text[span[-1].end : span[-1].end + 4].lstrip(" ")
     dateline = (
@@ -672,10 +679,6 @@ def _scan_match(
     )  # "ALBUQUERQUE, N.M. —", "COLUMBUS --", "BEIRUT:": the place the story was filed from
     if dateline and any(gaz.kind[i] == 3 and gaz.population[i] >= 1000 for i, _ in hits):
         return Mention(s, e, doc.article.text[s:e], "gazetteer", lookup, hint)
-    best_pop = max(
-        (gaz.population[i] for i, alt in hits if not alt and gaz.kind[i] == 3), default=0
-    )
-    cue = _place_cue(gaz, doc, span)
     if cue == "counties" and 2 in kinds:
         hint = "county"
     if cue and (best_pop >= 1_000 or hint == "county" or kinds & {0, 1}):
@@ -899,7 +902,7 @@ def _score(
     biggest: int = 0,
 ) -> float:
     i, alt, fuzzy = cand
-    if alt and (fold(gaz.names[i]) == fold(m.lookup) or _qualified(gaz.names[i], m.lookup)):
+    if alt and _spelling(gaz.names[i], m.lookup, gaz.cc[i]):
         alt = False  # "Basra" for "Basrah": a spelling of the main name, not an old or foreign one
     kind = gaz.kind[i]
     pop = gaz.population[i]
@@ -979,6 +982,39 @@ _QUALIFIER = re.compile(
     r"(?i)^(?:\s+(?:am|an der|an|im|in der|ob der|upon|on|sur)\s|\s*\(|"
     r"-(?:am|an|upon|on|sur|en|le|la)-)"
 )
+
+
+_VOWELS = re.compile(r"[aeiouy]|[^a-z]")
+# Countries whose place names reach English news transliterated from another script (Arabic,
+# Persian, Hebrew, Cyrillic, Greek, Georgian, Armenian, Ethiopic, Indic, East Asian), where
+# the vowels an outlet writes vary: only there is "Jenin" the same name as "Janīn". In Latin
+# scripts, Centerville and Centreville are two towns.
+TRANSLITERATED_CCS = ARABIC_CCS | frozenset({
+    "IR", "AF", "PK", "IL", "RU", "UA", "BY", "BG", "RS", "MK", "KZ", "KG", "TJ", "MN", "GR",
+    "GE", "AM", "ET", "ER", "IN", "BD", "NP", "LK", "MM", "TH", "KH", "LA", "CN", "TW", "JP",
+    "KR", "KP",
+})
+
+
+def _spelling(name: str, said: str, cc: str = "") -> bool:
+    """Whether ``said`` spells the place's main ``name`` (rather than being an old or foreign
+    name of it): equal when folded ("Basra", "Basrah"), the everyday part of a qualified name
+    ("Frankfurt" of "Frankfurt am Main"), or another transliteration, the same consonants in
+    the same order with other vowels ("Jenin" for Janīn, "Khan Younis" for Khān Yūnis,
+    "Avdiivka" for Avdiyivka; at least three consonants, the same first letter), in a country
+    whose names are transliterated (:data:`TRANSLITERATED_CCS`).
+
+    Why it matters: an alternate name is trusted less (a town has many old and foreign ones),
+    and a transliteration is no such name: "Jenin" went to a village of 1,100 in Poland that
+    has the name as its own, rather than the West Bank city of 35,000.
+    """
+    if fold(name) == fold(said) or _qualified(name, said):
+        return True
+    if cc not in TRANSLITERATED_CCS:
+        return False
+    a, b = key(name), key(said)
+    ca, cb = _VOWELS.sub("", a), _VOWELS.sub("", b)
+    return len(ca) >= 3 and ca == cb and a[:1] == b[:1]
 
 
 def _qualified(name: str, said: str) -> bool:
