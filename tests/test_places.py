@@ -530,6 +530,10 @@ def test_gaza_is_in_palestine_and_darfur_in_sudan(parse):
     ("Avdiivka", "UKR"),  # Avdiyivka
     ("Gao", "MLI"),  # three letters: a town only where the text says so ("in Gao")
     ("Palmyra", "SYR"),  # Tadmur's English name, not Palmyra, Western Australia
+    ("Derna", "LBY"),  # Darnah; Derna, Romania has the name as its own
+    ("Shabwa", "YEM"),  # Shabwah governorate
+    ("Nagorno-Karabakh", "AZE"), ("Transnistria", "MDA"), ("North Waziristan", "PAK"),
+    ("Ghouta", "SYR"),  # curated regions the packages lack
 ])
 def test_conflict_towns_spelt_as_the_news_spells_them(parse, name, iso3):
     got = _by_text(parse(f"Fighting was reported in {name} on Tuesday."))
