@@ -12,10 +12,12 @@ all of these hold:
 - **date**: equal days; a day inside a month- or year-precision date; one day apart only between
   different articles whose places and actors also agree (outlets in other time zones, "last
   night"); an unknown date within one article or story with strong agreement otherwise (two of
-  place, actor and recipient), and in another story only as *background*: the dated report falls
-  in the :data:`BACKGROUND_DAYS` before the undated one's article was published, actor (same
-  code) and place agree and recipients do not conflict ("the coalition halted its campaign",
-  undated in a February report, is the coalition's suspension of 5 January);
+  place, actor and recipient), and in another story only as a *recollection*, in a pass after
+  every mention is placed (:func:`_recall_pass`): the dated report falls in the
+  :data:`BACKGROUND_DAYS` before the undated one's article was published, the actor is the same
+  named body and the place agrees, recipients do not conflict, and no other dated event
+  qualifies ("the coalition halted its campaign", undated in a February report, is the
+  coalition's suspension of 5 January);
 - **place**: unknown on either side, the same gazetteer entry or within :data:`NEAR_KM`, or one is
   the country or first-level region containing the other. Two different towns are two events:
   rocket attacks on two bases the same evening stay apart;
@@ -37,6 +39,7 @@ grows with the size of each day's news, not with the square of the archive.
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -387,24 +390,13 @@ class _Block:
         else:
             self.by_day[when.first].append(i)
 
-    def candidates(self, m: EventMention, when: _When | None, recall: bool = False) -> set[int]:
-        """Mentions ``m`` may be one event with: of its article and story, those whose dates
-        can match, and with ``recall`` (an undated ``m``) the dated ones its article may recall
-        (:func:`_background`)."""
+    def candidates(self, m: EventMention, when: _When | None) -> set[int]:
         out: set[int] = set(self.by_article.get(m.article_id, ()))
         if m.story_id:
             out.update(self.by_story.get(m.story_id, ()))
         if when is None:
-            day = _published_day(m) if recall else None
-            if day is not None:
-                months: set[tuple[int, int]] = set()
-                for back in range(BACKGROUND_DAYS + 1):
-                    d = day - timedelta(days=back)
-                    out.update(self.by_day.get(d, ()))
-                    months.add((d.year, d.month))
-                for month in months:
-                    out.update(self.coarse_month.get(month, ()))
-            return out
+            return out  # an undated mention links within its article or story (and see
+            # _recall_pass)
         y, mo = when.first.year, when.first.month
         out.update(self.coarse_year.get(y, ()))
         if when.precision == "year":
@@ -459,7 +451,7 @@ def _link_block(ms: list[EventMention]) -> dict[str, str]:
         groups[best].append(i)
         group_of.append(best)
         index.add(i, m, when)
-    _recall_pass(ms, index, groups, group_of)
+    _recall_pass(ms, groups, group_of)
     return {m.event_id: ms[groups[group_of[i]][0]].event_id for i, m in enumerate(ms)}
 
 
@@ -467,8 +459,7 @@ def _dated(m: EventMention) -> bool:
     return _when(m.date, m.date_precision) is not None
 
 
-def _recall_pass(ms: list[EventMention], index: _Block, groups: list[list[int]],
-                 group_of: list[int]) -> None:
+def _recall_pass(ms: list[EventMention], groups: list[list[int]], group_of: list[int]) -> None:
     """Join each group of undated mentions to the one dated event it recalls, if exactly one.
 
     A later story often recalls an event without its date ("the coalition halted its campaign
@@ -481,16 +472,31 @@ def _recall_pass(ms: list[EventMention], index: _Block, groups: list[list[int]],
     pair across the two groups allows it (complete linkage, as for one mention) with enough
     evidence on the judged pairs, and (3) no other dated group qualifies: in a long crisis,
     "protesters rallied in Cairo" recalls any of a dozen days and joins none.
-    Groups are visited in order of their first mention, so the result is deterministic.
+    Groups are visited in order of their first mention, so the result is deterministic. The
+    dated mentions are indexed by actor code and first day, so a recollection is compared only
+    with its own actor's events of the window, however large the archive.
     """
+    by_code: dict[str, list[tuple[date, int]]] = defaultdict(list)
+    for j, m in enumerate(ms):
+        when = _when(m.date, m.date_precision)
+        if when is not None and when.precision != "year" and m.actor is not None \
+                and names_body(m.actor):
+            by_code[m.actor.code or ""].append((when.first, j))
+    for rows in by_code.values():
+        rows.sort()
     for g in range(len(groups)):
         members = groups[g]
         if not members or any(_dated(ms[i]) for i in members):
             continue
         near: set[int] = set()
         for i in members:
-            if _published_day(ms[i]) is not None:
-                near.update(group_of[j] for j in index.candidates(ms[i], None, recall=True))
+            m, day = ms[i], _published_day(ms[i])
+            if day is None or m.actor is None or not names_body(m.actor):
+                continue
+            rows = by_code.get(m.actor.code or "", [])
+            lo = bisect.bisect_left(rows, (day - timedelta(days=BACKGROUND_DAYS), -1))
+            hi = bisect.bisect_right(rows, (day, len(ms)))
+            near.update(group_of[j] for _, j in rows[lo:hi] if _background(m, ms[j]))
         passing = []
         for h in sorted(near - {g}):
             if groups[h] and any(_dated(ms[j]) for j in groups[h]):
