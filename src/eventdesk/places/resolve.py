@@ -1197,18 +1197,19 @@ def _one_sense(mentions: list[Mention]) -> None:
     mentions without a containing place of their own follow, and only when the placed
     mentions of the name agree on one entry.
     """
-    placed: dict[str, set[int]] = {}
+    placed: dict[str, dict[int, float]] = {}  # name -> {entry: best score of a placed mention}
     for m in mentions:
         if m.within and m.chosen is not None:
-            placed.setdefault(key(m.lookup), set()).add(m.chosen)
+            entries = placed.setdefault(key(m.lookup), {})
+            entries[m.chosen] = max(m.score, entries.get(m.chosen, m.score))
     for m in mentions:
         if m.within or m.hint is not None:
             continue
         chosen = placed.get(key(m.lookup))
         if chosen and len(chosen) == 1:
-            (entry,) = chosen
+            ((entry, score),) = chosen.items()
             if entry != m.chosen and any(i == entry for i, _, _ in m.candidates):
-                m.chosen = entry
+                m.chosen, m.score = entry, score  # as sure as the text that placed it
 
 
 def keep_unresolved(m: Mention) -> bool:
