@@ -10,6 +10,8 @@ is our reading of the five seed articles):
   with 002, 003, 004;
 - the coalition's suspension of training/operations is ONE event (SANCTION or RETREAT) with 001,
   002, 004 (003's "Their activities were suspended" are the NATO trainers', below);
+- NATO's decision to expand its training mission (12 Feb 2020) is ONE event (AGREE) with 002
+  and 003;
 - NATO's suspension of its training mission is ONE event (SANCTION) with 002 ("NATO stopped
   training activities"), 003 ("Their activities were suspended", the NATO trainers') and 004
   ("NATO had previously announced that it would also suspend the training");
@@ -69,6 +71,12 @@ EXPECTED = (
         ),
         frozenset({"001", "002", "004"}),
         frozenset({"SANCTION", "RETREAT"}),
+    ),
+    Expect(
+        "NATO agrees to expand its mission",
+        re.compile(r"NATO[^.]*agree[sd]? (today |on \w+ )?to expand", re.I),
+        frozenset({"002", "003"}),
+        frozenset({"AGREE"}),
     ),
     Expect(
         "NATO suspends training",

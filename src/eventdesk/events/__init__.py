@@ -724,8 +724,9 @@ class EventComponent:
         done to. Only the trigger's own phrase is searched (its dependents, not the clauses
         joined to it: :func:`_own_phrase`): a speaker ("..., added Caggins") or a party in
         another clause is not the recipient; nor is the actor, a place or a party named as where
-        ("outside the Iraqi bases"), a name written as opposed, or a party named in what the act
-        answers ("in response to threats of Iranian retaliation"). A named recipient the
+        ("outside the Iraqi bases"), a name written as opposed, a party named in what the act
+        answers ("in response to threats of Iranian retaliation"), or one named as who leads or
+        backs what follows ("the Canadian-led training mission"). A named recipient the
         dictionary does not know ("Allawi") is kept, not replaced. It is a guess, so its span's
         confidence is lowered as the fallback actor's is.
         """
@@ -746,7 +747,8 @@ class EventComponent:
                 head = tree.head(head)  # "Iranian" in "threats of Iranian retaliation"
             if _is_setting(tree, ent.span.start, ent.span.end) or _opposed(
                     doc.article.text, ent.span.start) or in_response_phrase(tree, head, limit=6) \
-                    or _under_place_prep(tree, head, k):
+                    or _under_place_prep(tree, head, k) \
+                    or _leads_something(doc.article.text, ent.span.end):
                 continue
             found = self._entity_actor(doc, ent)
             if not (found.country or found.code):
@@ -866,6 +868,20 @@ OPPOSING_PREFIXES = ("anti-", "counter-", "anti ", "counter ")
 
 
 _AGAINST = re.compile(r"\b(?:against|versus|vs\.?)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+# "Canadian-led mission", "Iranian-backed militia", "Paris-based group": the name says who
+# leads, backs or hosts the thing, not that the thing is that party.
+_LEADER_SUFFIX = re.compile(
+    r"\s*[-–]\s*(?:led|backed|based|funded|sponsored|owned|run|brokered|aligned|allied)\b",
+    re.IGNORECASE)
+
+
+def _leads_something(text: str, end: int) -> bool:
+    """Whether the name ending at ``end`` is the first half of "X-led", "X-backed", ...: it
+    names who leads or backs what follows, so it is not the party an act is done to ("agreed
+    to expand the Canadian-led training mission in Iraq" is not done to Canada)."""
+    return _LEADER_SUFFIX.match(text, end) is not None
 
 
 def _opposed(text: str, start: int) -> bool:
