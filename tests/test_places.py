@@ -546,3 +546,20 @@ def test_another_transliteration_is_a_spelling_only_where_names_are_transliterat
     assert _spelling("Janīn", "Jenin", "PS") and _spelling("Avdiyivka", "Avdiivka", "UA")
     assert not _spelling("Centreville", "Centerville", "US")  # two towns in Latin script
     assert not _spelling("Tadmur", "Palmyra", "SY")  # an old name is no spelling
+
+
+def test_the_site_an_attack_is_aimed_at_is_where_it_happened(parse):
+    """"rockets landed near Balad Air Base": the base is the recipient and the place; a
+    country attacked or a party's place in a non-violent act stays out (who, not where)."""
+    doc = parse("Two rockets hit the Balad Air Base on Saturday.")
+    hit = _event(doc, "hit", "ASSAULT")
+    start = doc.article.text.index("Balad")
+    hit.recipient = Actor(entity_text="Balad Air Base", span=doc.span(start, start + 14))
+    EventLocator()(doc)
+    assert hit.location is not None and hit.location.name == "Balad Air Base"
+    doc = parse("The minister sent a letter to Baghdad on Saturday.")
+    sent = _event(doc, "sent", "CONSULT")
+    start = doc.article.text.index("Baghdad")
+    sent.recipient = Actor(entity_text="Baghdad", span=doc.span(start, start + 7))
+    EventLocator()(doc)
+    assert sent.location is None or sent.location.name != "Baghdad"

@@ -162,8 +162,17 @@ def _path_to_root(doc: Document, tok: Token) -> set[int]:
     return out
 
 
+# Attacks whose target may be a site: "rockets hit the Balad Air Base" is an attack at the base.
+ATTACKS = frozenset({"ASSAULT", "BATTLES", "EXPLOSIONS_REMOTE_VIOLENCE",
+                     "VIOLENCE_AGAINST_CIVILIANS"})
+
+
 def _overlaps(place: Place, event: Event) -> bool:
-    for actor in (event.actor, event.recipient):
+    """Whether ``place`` lies in the event's actor or recipient span (it names a party) --
+    except a site or town an attack is aimed at, which is where it happened ("rockets hit
+    the Balad Air Base", "fired at the Baghdad Green Zone")."""
+    target_site = event.event in ATTACKS and place.level in ("point", "city")
+    for actor in (event.actor, None if target_site else event.recipient):
         if (
             actor is not None
             and actor.span is not None
