@@ -543,3 +543,19 @@ def test_a_negated_apposition_is_not_part_of_the_actor(nlp, events):
     doc = run(nlp, events, "The Pentagon, not the Coalition, launched the strike on the airport.")
     ev = first(doc)
     assert ev.actor is not None and ev.actor.entity_text in ("Pentagon", "The Pentagon")
+
+
+@pytest.mark.parametrize(("text", "actor", "recipient"), [
+    ("France and Germany signed a new trade deal on Monday.", "FRA", "DEU"),
+    ("Putin and Erdogan met in Sochi on Monday.", "RUS", "TUR"),
+    ("Iraq, UK sign anti-ISIS military cooperation MoU", "GBR", "IRQ"),  # a headline
+])
+def test_an_act_two_parties_do_together_has_the_other_as_recipient(text, actor, recipient):
+    """"France and Germany signed a deal": each with the other; and "an anti-ISIS pact" is
+    not signed with ISIS."""
+    from eventdesk.pipeline import Options, Pipeline
+
+    doc = Pipeline.from_options(Options())(Article(id="s", text=text))
+    ev = doc.events[0]
+    assert ev.actor is not None and ev.actor.country == actor
+    assert ev.recipient is not None and ev.recipient.country == recipient

@@ -578,6 +578,11 @@ class EventComponent:
                 e.kind in ACTOR_KINDS for e in _entities_in(doc, recipient))):
             # (a named recipient the dictionary does not know, "Allawi", stays)
             recipient = self._later_actor(doc, tree, c.k, actor) or recipient
+        if etype in SYMMETRIC and recipient is not None and _only_opposed(doc, recipient):
+            recipient = None  # "signed an anti-ISIS pact" is not done to ISIS
+        if etype in SYMMETRIC and recipient is None and a_tok is not None:
+            # "Iraq and Britain signed a pact": each does it with the other
+            recipient = self._co_subject(doc, tree, a_tok, actor)
         if etype == "COERCE" and tree.lemma(c.k) in OBSTRUCT_VERBS and actor is not None and \
                 actor.sector in CIVIC_SECTORS:
             # PLOVER: civilians obstructing passage protest (PROTEST/obstruct); security forces
@@ -713,6 +718,24 @@ class EventComponent:
                           sector=ent.sector,
                           span=doc.span(ent.span.start, ent.span.end, component=NAME))
         return found
+
+    def _co_subject(self, doc: Document, tree: Tree, a_tok: int,
+                    actor: Actor | None) -> Actor | None:
+        """The party joined to the subject ("Iraq and Britain signed"; in a headline "Iraq, UK
+        sign", where the parser hangs the first name on the verb), resolved, when it is another
+        party than the actor: in an act two parties do together, the other one."""
+        verb = tree.head(a_tok)
+        joined = [c for c in tree.children[a_tok] if tree.tokens[c].dep == "conj"]
+        joined += [c for c in tree.children[verb] if verb != a_tok and c < a_tok
+                   and tree.tokens[c].dep == "dep" and tree.tokens[c].pos == "PROPN"]
+        for c in joined:
+            other = self._actor(doc, tree, c)
+            if other is None or not (other.country or other.code):
+                continue
+            if actor is not None and (other.code, other.country) == (actor.code, actor.country):
+                continue
+            return other
+        return None
 
     def _later_actor(self, doc: Document, tree: Tree, k: int,
                      actor: Actor | None) -> Actor | None:
@@ -882,6 +905,18 @@ def _leads_something(text: str, end: int) -> bool:
     names who leads or backs what follows, so it is not the party an act is done to ("agreed
     to expand the Canadian-led training mission in Iraq" is not done to Canada)."""
     return _LEADER_SUFFIX.match(text, end) is not None
+
+
+# Acts two parties do with each other: where the parse names no recipient, the subject's other
+# conjunct is it ("Iraq and Britain signed a pact").
+SYMMETRIC = frozenset({"AGREE", "CONSULT", "COOPERATE"})
+
+
+def _only_opposed(doc: Document, actor: Actor) -> bool:
+    """Whether every party named in ``actor``'s span is written as opposed ("anti-ISIS
+    military cooperation MoU"): the phrase names what the act is against, not who with."""
+    parties = [e for e in _entities_in(doc, actor) if e.code or e.country]
+    return bool(parties) and all(_opposed(doc.article.text, e.span.start) for e in parties)
 
 
 def _opposed(text: str, start: int) -> bool:
