@@ -563,3 +563,23 @@ def test_the_site_an_attack_is_aimed_at_is_where_it_happened(parse):
     sent.recipient = Actor(entity_text="Baghdad", span=doc.span(start, start + 7))
     EventLocator()(doc)
     assert sent.location is None or sent.location.name != "Baghdad"
+
+
+def test_a_state_is_not_a_namesake_town_elsewhere_in_the_country(parse):
+    """"Snow fell in Wyoming" was Wyoming, Michigan (a town of 76,000 got the bonus meant for
+    a city in the province of its name, "Kirkuk"); Washington the capital stays the city."""
+    assert _by_text(parse("Snow fell in Wyoming on Monday."))["Wyoming"].level == "admin1"
+    assert _by_text(parse("Voters in Delaware went to the polls."))["Delaware"].level == "admin1"
+    got = _by_text(parse("Officials in Washington said the talks failed."))
+    assert got["Washington"].admin1 == "District of Columbia"
+    assert _by_text(parse("Gunmen attacked a checkpoint in Kirkuk."))["Kirkuk"].level == "city"
+
+
+def test_us_regions_are_regions_in_american_news(parse):
+    """"the West Coast" was New Zealand's West Coast region beside Texas; "the Gulf Coast" a
+    province of Papua New Guinea; "New England" a hamlet of North Dakota."""
+    got = _by_text(parse("Storms battered the West Coast and Texas, and the Gulf Coast braced."))
+    assert got["West Coast"].country == "USA" and got["Gulf Coast"].country == "USA"
+    assert _by_text(parse("A heat wave hit New England."))["New England"].level == "admin1"
+    got = _by_text(parse("Floods hit Greymouth on the West Coast, New Zealand."))
+    assert got["West Coast"].country == "NZL"

@@ -55,7 +55,6 @@ _GENERIC = frozenset(
         "northwest",
         "southeast",
         "southwest",
-        "midwest",
         "city",
         "county",
         "police",
@@ -898,7 +897,7 @@ def _score(
     cand: tuple[int, bool, bool],
     ctx: _Context | None,
     mentions: list[Mention],
-    same_name_city: set[str],
+    same_name_city: dict[str, set[str]],
     biggest: int = 0,
 ) -> float:
     i, alt, fuzzy = cand
@@ -915,9 +914,15 @@ def _score(
         s = 3.0
     elif kind == 3:
         s = 1.2 * math.log10(pop + 10)
-        if cc in same_name_city and pop >= 20_000:
-            s += 2.0  # "Kirkuk", "Basra": the city, unless the text says "province"
-        elif cc in same_name_city:
+        own_region = cc in same_name_city and (
+            gaz.admin1_code[i] in same_name_city[cc] or pop >= 500_000)
+        if own_region and pop >= 20_000:
+            # "Kirkuk", "Basra": the city in the province of its name, or a city of half a
+            # million ("Washington", the capital), unless the text says "province"; not a
+            # smaller namesake elsewhere in the country ("snow fell in Wyoming" is the state,
+            # not Wyoming, Michigan; "Delaware" not Delaware, Ohio)
+            s += 2.0
+        elif cc in same_name_city and pop < 20_000:
             s -= 3.0  # "Kansas" alone is the state, not the village of Kansas, Illinois
         if pop >= 1_000_000 and not alt:
             s += 1.5  # a city of millions by its own name: one namesake in the context won't do
@@ -1066,8 +1071,12 @@ def _choose(gaz: Gazetteer, mentions: list[Mention], ctxs: list[_Context | None]
         if not m.candidates:
             m.chosen = None
             continue
-        regions = {gaz.cc[i] for i, _, _ in m.candidates if gaz.kind[i] == 1}
-        same = {gaz.cc[i] for i, _, _ in m.candidates if gaz.kind[i] == 3 and gaz.cc[i] in regions}
+        regions: dict[str, set[str]] = {}  # country -> admin-1 codes of same-named regions
+        for i, _, _ in m.candidates:
+            if gaz.kind[i] == 1:
+                regions.setdefault(gaz.cc[i], set()).add(gaz.admin1_code[i])
+        same = {cc: codes for cc, codes in regions.items()
+                if any(gaz.kind[i] == 3 and gaz.cc[i] == cc for i, _, _ in m.candidates)}
         biggest = max(gaz.population[i] for i, _, _ in m.candidates)
         scored = [(_score(gaz, m, c, ctx, mentions, same, biggest), c[0])
                   for c in m.candidates]
