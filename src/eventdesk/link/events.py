@@ -432,19 +432,12 @@ def _link_block(ms: list[EventMention]) -> dict[str, str]:
         when = _when(m.date, m.date_precision)
         best, best_score = -1, 0.0
         for g in sorted({group_of[j] for j in index.candidates(m, when)}):
-            total, judged = 0.0, 0
-            for j in groups[g]:
-                unjudged = _unjudged(m, ms[j])
-                score = evidence(m, ms[j], undated_ok=unjudged)
-                if score is None:
-                    break
-                if not unjudged:
-                    total += score
-                    judged += 1
-            else:
-                mean = total / judged if judged else 0.0
-                if mean >= MIN_EVIDENCE and mean > best_score:
-                    best, best_score = g, mean
+            judged = _judge(ms, [i], groups[g])
+            if judged is None:
+                continue
+            mean = judged[0]
+            if mean >= MIN_EVIDENCE and mean > best_score:
+                best, best_score = g, mean
         if best < 0:
             best = len(groups)
             groups.append([])
@@ -517,21 +510,33 @@ def _recall_score(ms: list[EventMention], undated: list[int], dated: list[int]) 
     """Mean evidence over the judged pairs across an undated group and a dated one (recall
     rules, :func:`evidence`); None when a pair rules the merge out or no pair is a
     recollection (:func:`_recalls`)."""
-    total, judged, recalled = 0.0, 0, False
-    for i in undated:
-        for j in dated:
+    judged = _judge(ms, undated, dated, recall=True)
+    if judged is None or not judged[1]:
+        return None
+    return judged[0]
+
+
+def _judge(ms: list[EventMention], left: list[int], right: list[int],
+           recall: bool = False) -> tuple[float, bool] | None:
+    """Complete linkage between two sets of mentions: None when any pair rules them out as one
+    event, else (mean evidence over the pairs that can be judged, 0.0 if none; whether a
+    judged pair lies across articles and stories). Pairs nothing can judge (:func:`_unjudged`)
+    neither veto nor count."""
+    total, judged, across = 0.0, 0, False
+    for i in left:
+        for j in right:
             a, b = ms[i], ms[j]
-            unjudged = _unjudged(a, b, recall=True)
-            score = evidence(a, b, undated_ok=unjudged, recall=True)
+            unjudged = _unjudged(a, b, recall=recall)
+            score = evidence(a, b, undated_ok=unjudged, recall=recall)
             if score is None:
                 return None
             if not unjudged:
                 total += score
                 judged += 1
-                recalled = recalled or (
+                across = across or (
                     a.article_id != b.article_id
                     and (a.story_id is None or a.story_id != b.story_id))
-    return total / judged if recalled else None
+    return (total / judged if judged else 0.0), across
 
 
 def _unjudged(a: EventMention, b: EventMention, recall: bool = False) -> bool:

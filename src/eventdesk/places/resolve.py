@@ -584,7 +584,7 @@ def _widen(gaz: Gazetteer, text: str, start: int, end: int) -> tuple[int, int, s
 
 def _names_country(gaz: Gazetteer, name: str) -> bool:
     """Whether ``name`` is a country's name (its own or an official one the gazetteer keeps)."""
-    return bool(name) and any(gaz.entry(i).kind == "country" for i, _ in gaz.lookup(name))
+    return bool(name) and any(gaz.kind[i] == 0 for i, _ in gaz.lookup(name))
 
 
 def _joined_region(gaz: Gazetteer, name: str) -> bool:

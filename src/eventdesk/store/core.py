@@ -1822,7 +1822,7 @@ def _mention(row: Row[Any]) -> EventMention:
         negated=bool(row.negated),
         hypothetical=bool(row.hypothetical),
         story_id=row.story_id,
-        published=getattr(row, "a_published", None),
+        published=row.a_published,
     )
 
 
