@@ -559,3 +559,31 @@ def test_an_act_two_parties_do_together_has_the_other_as_recipient(text, actor, 
     ev = doc.events[0]
     assert ev.actor is not None and ev.actor.country == actor
     assert ev.recipient is not None and ev.recipient.country == recipient
+
+
+@pytest.mark.parametrize(("text", "role", "main", "others"), [
+    ("A US drone strike killed Abu Mahdi al-Muhandis and Qassem Soleimani in Baghdad.",
+     "recipient", "IRQ", ["IRN"]),
+    ("Britain, France and Germany imposed new sanctions on Iran on Monday.",
+     "actor", "GBR", ["FRA", "DEU"]),
+])
+def test_parties_joined_in_one_role_are_kept_with_it(text, role, main, others):
+    """"killed Muhandis and Soleimani": both were killed; linking needs the second to see that
+    a report naming only Soleimani is of the same strike."""
+    from eventdesk.pipeline import Options, Pipeline
+
+    doc = Pipeline.from_options(Options())(Article(id="j", text=text))
+    party = getattr(doc.events[0], role)
+    assert party is not None and party.country == main
+    assert sorted(a.country for a in party.also) == sorted(others)
+    assert [a["country"] for a in party.to_dict()["also"]] == [a.country for a in party.also]
+
+
+def test_a_second_act_joined_to_the_first_is_no_second_party():
+    from eventdesk.pipeline import Options, Pipeline
+
+    doc = Pipeline.from_options(Options())(Article(
+        id="k", text="Israeli troops raided Jenin and arrested three Palestinians on Monday."))
+    for ev in doc.events:
+        for party in (ev.actor, ev.recipient):
+            assert party is None or not party.also

@@ -89,3 +89,21 @@ def test_a_street_placed_at_its_town_has_the_towns_acled_precision() -> None:
                         "admin1": "Louisiana", "feature": APPROX_FEATURE, "text": "Royal Street"},
            "date": "2020-01-05", "date_precision": "day"}
     assert acled_row(rec)["geo_precision"] == 1
+
+
+def test_other_parties_are_acleds_associated_actors() -> None:
+    from eventdesk.export import acled_row
+
+    rec = {"event": "ASSAULT", "mode": "aerial", "ontology": "plover",
+           "actor": {"entity_text": "US", "code": "USA", "country": "USA", "sector": None,
+                     "also": []},
+           "recipient": {"entity_text": "Muhandis", "code": "IRQMILPMF", "country": "IRQ",
+                         "sector": "MIL", "also": [
+                             {"entity_text": "Soleimani", "code": "IRNMIL", "country": "IRN",
+                              "sector": "MIL"},
+                             {"entity_text": "guards", "code": None, "country": None,
+                              "sector": None}]},
+           "date": "2020-01-03", "date_precision": "day"}
+    row = acled_row(rec)
+    assert (row["actor2"], row["assoc_actor_2"]) == ("Muhandis", "Soleimani; guards")
+    assert row["assoc_actor_1"] is None

@@ -16,6 +16,7 @@ from eventdesk.link.events import (
     ActorKey,
     EventMention,
     PlaceKey,
+    actor_relation,
     evidence,
     link_events,
     names_body,
@@ -191,6 +192,39 @@ def test_an_undated_member_from_another_story_does_not_shut_a_group() -> None:
     assert link_events([bare, clash])["c1"] == "a1"
     links = link_events([bare, undated, clash])
     assert links["a2"] == "a1" and links["c1"] == "c1"
+
+
+MUHANDIS = ActorKey("Abu Mahdi al-Muhandis", "IRQMILPMF", "IRQ", "MIL")
+
+
+def test_a_report_naming_one_of_two_killed_links_through_its_article() -> None:
+    # Outlet b: "the drone strike that killed Muhandis and Soleimani" (undated), and "Muhandis
+    # was killed in a US airstrike on Friday" (3 January). Outlet a, another story: "the strike
+    # of 3 January that killed Soleimani". One strike: b's dated mention names only Muhandis
+    # (Iraqi), but its own article says the strike killed Soleimani (Iranian) too.
+    both = ActorKey("Muhandis", "IRQMILPMF", "IRQ", "MIL", also=(IRN_MIL,))
+    a1 = mention("a1", "a", 1, date="2020-01-03", date_precision="day", story_id="s1",
+                 actor=USA_MIL, recipient=IRN_MIL, place=BAGHDAD)
+    b1 = mention("b1", "b", 2, story_id="s2", actor=USA_MIL, recipient=both, place=IRAQ)
+    b2 = mention("b2", "b", 3, date="2020-01-03", date_precision="day", story_id="s2",
+                 actor=USA_MIL, recipient=MUHANDIS, place=IRAQ)
+    assert link_events([a1, b1, b2]) == {"a1": "a1", "b1": "a1", "b2": "a1"}
+    # The same words in another article are no ground: its Muhandis-only report stays apart
+    c2 = mention("c2", "c", 4, date="2020-01-03", date_precision="day", story_id="s3",
+                 actor=USA_MIL, recipient=MUHANDIS, place=IRAQ)
+    assert link_events([a1, b1, c2])["c2"] == "c2"
+    # Parties of one country are not one party: an article's strike on the K1 base (Iraqi)
+    # does not take the strike's other dead from a passage about Muhandis
+    k1 = mention("b2", "b", 3, date="2020-01-03", date_precision="day", story_id="s2",
+                 actor=USA_MIL, recipient=ActorKey("K1 base", "IRQ", "IRQ"), place=IRAQ)
+    assert link_events([a1, b1, k1])["b2"] != "a1"
+
+
+def test_either_side_naming_several_parties_agrees_on_a_shared_one() -> None:
+    both = ActorKey("Muhandis", "IRQMILPMF", "IRQ", "MIL", also=(IRN_MIL,))
+    assert actor_relation(both, IRN_MIL) == "agree"
+    assert actor_relation(IRN_MIL, both) == "agree"
+    assert actor_relation(MUHANDIS, IRN_MIL) == "conflict"
 
 
 COALITION = ActorKey("US-led coalition", "IGOCOA", None, "MIL")
@@ -605,3 +639,42 @@ def test_the_store_links_a_recollection_by_its_articles_publication_date(store: 
     assert len(records) == 1
     assert {s["article_id"] for s in records[0]["sources"]} == {"jan", "feb"}
     assert records[0]["date"] == "2020-01-05"
+
+
+def test_other_parties_are_stored_exported_and_linked_on(store: Store, tmp_path: Path) -> None:
+    text = "A US drone strike killed Muhandis and Soleimani in Baghdad."
+    a = Article("m", text, published="2020-01-04")
+    store.add_articles([a])
+    ev = _strike(a, "2020-01-03", "day", "Baghdad", BAGHDAD)
+    ev.recipient = Actor("Muhandis", code="IRQMILPMF", country="IRQ", sector="MIL",
+                         also=(Actor("Soleimani", code="IRNMIL", country="IRN", sector="MIL"),))
+    store.save_documents([Document(a, events=[ev])], "k")
+    store.link_events()
+    (rec,) = store.iter_events()
+    assert rec["recipient"]["also"] == [
+        {"entity_text": "Soleimani", "code": "IRNMIL", "country": "IRN", "sector": "MIL"}]
+    assert rec["actor"]["also"] == []
+    # a cell edited by hand into something that is not JSON: the main party still stands
+    with sqlite3.connect(tmp_path / "link.db") as conn:
+        conn.execute("UPDATE events SET recipient_also = 'not json'")
+    (rec,) = store.iter_events()
+    assert rec["recipient"]["entity_text"] == "Muhandis" and rec["recipient"]["also"] == []
+
+
+def test_migration_0007_adds_the_other_parties_to_an_older_store(tmp_path: Path) -> None:
+    db = tmp_path / "old6.db"
+    Store(f"sqlite:///{db}").close()
+    with sqlite3.connect(db) as conn:  # a store from before 0007: without its columns
+        conn.execute("ALTER TABLE events DROP COLUMN actor_also")
+        conn.execute("ALTER TABLE events DROP COLUMN recipient_also")
+        conn.execute("DELETE FROM schema_migrations WHERE name = '0007_co_parties'")
+    with Store(f"sqlite:///{db}") as s:
+        a = Article("m", "A US drone strike killed Soleimani in Baghdad.")
+        s.add_articles([a])
+        s.save_documents([Document(a, events=[_strike(a, "2020-01-03", "day", "Baghdad",
+                                                      BAGHDAD)])], "k")
+        (rec,) = s.iter_events()
+        assert rec["recipient"]["also"] == []
+    with sqlite3.connect(db) as conn:
+        cols = {r[1] for r in conn.execute("PRAGMA table_info(events)")}
+    assert {"actor_also", "recipient_also"} <= cols

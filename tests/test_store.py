@@ -577,6 +577,7 @@ def test_iter_events_has_the_export_events_shape(store: Store) -> None:
         "code": None,
         "country": None,
         "sector": None,
+        "also": [],
     }
     assert first["story_id"] is None
     src = first["sources"]

@@ -115,6 +115,9 @@ def test_events_table_filters_sorts_and_links(page: Any, base: str, shots: Path)
     _open(page, base, "/events?sort=-date")
     dates = page.locator("#events tbody tr td:first-child").all_inner_texts()
     assert dates == sorted(dates, reverse=True)
+    # the other parties in a role are shown with it
+    assert "Government forces (AFGMIL) with Afghan police (AFGCOP)" in page.inner_text(
+        "#events tbody")
     _shot(page, shots / "events.png", full_page=True)
     page.click("#events tbody tr >> nth=-1 >> td:last-child a >> nth=0")
     page.wait_for_selector("main[data-page=article]")

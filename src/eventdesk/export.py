@@ -187,6 +187,13 @@ ACLED_INTER = {"GOV": 1, "MIL": 1, "COP": 1, "JUD": 1, "SPY": 1, "REB": 2, "CVL"
 ACLED_TIME_PRECISION = {"day": 1, "month": 3, "year": 3}
 
 
+def _associated(party: dict[str, Any]) -> str | None:
+    """ACLED's associated actors: the other parties in the same role, joined with "; " as
+    ACLED writes them ("Muhandis" killed with "Soleimani")."""
+    names = [p.get("entity_text") for p in party.get("also") or [] if p.get("entity_text")]
+    return "; ".join(names) or None
+
+
 def _acled_name(code: str | None) -> str | None:
     """ACLED's own name for an upper-snake code, from the bundled ontology; other codes (PLOVER
     types and modes) are written as they are."""
@@ -258,10 +265,10 @@ def acled_row(rec: dict[str, Any]) -> dict[str, Any]:
         "event_type": _acled_name(rec.get("event")),
         "sub_event_type": _acled_name(rec.get("mode")),
         "actor1": actor.get("entity_text"),
-        "assoc_actor_1": None,
+        "assoc_actor_1": _associated(actor),
         "inter1": inter1,
         "actor2": recipient.get("entity_text"),
-        "assoc_actor_2": None,
+        "assoc_actor_2": _associated(recipient),
         "inter2": inter2,
         "interaction": interaction,
         "iso": numeric,

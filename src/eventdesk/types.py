@@ -194,6 +194,11 @@ class Actor:
     country: str | None = None
     sector: str | None = None
     span: Span | None = None
+    # Other parties in the same role, joined to this one in the text ("the strike that killed
+    # Muhandis and Soleimani": Muhandis is the recipient, Soleimani is also one). Why keep them:
+    # another report of the same strike may name only Soleimani, and linking must see that the
+    # two reports share a party rather than name different ones.
+    also: tuple[Actor, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -201,6 +206,11 @@ class Actor:
             "code": self.code,
             "country": self.country,
             "sector": self.sector,
+            "also": [
+                {"entity_text": a.entity_text, "code": a.code, "country": a.country,
+                 "sector": a.sector}
+                for a in self.also
+            ],
         }
 
 

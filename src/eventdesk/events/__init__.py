@@ -583,6 +583,16 @@ class EventComponent:
         if etype in SYMMETRIC and recipient is None and a_tok is not None:
             # "Iraq and Britain signed a pact": each does it with the other
             recipient = self._co_subject(doc, tree, a_tok, actor)
+        # the other parties joined to the actor's and the recipient's words ("the strike that
+        # killed Muhandis and Soleimani"), where those words are what the parse named
+        if actor is not None and a_tok is not None and actor.span is not None and \
+                tree.tokens[a_tok].start >= actor.span.start and \
+                tree.tokens[a_tok].end <= actor.span.end:
+            actor.also = self._joined(doc, tree, a_tok, actor, recipient)
+        if recipient is not None and r_tok is not None and recipient.span is not None and \
+                tree.tokens[r_tok].start >= recipient.span.start and \
+                tree.tokens[r_tok].end <= recipient.span.end:
+            recipient.also = self._joined(doc, tree, r_tok, recipient, actor)
         if etype == "COERCE" and tree.lemma(c.k) in OBSTRUCT_VERBS and actor is not None and \
                 actor.sector in CIVIC_SECTORS:
             # PLOVER: civilians obstructing passage protest (PROTEST/obstruct); security forces
@@ -736,6 +746,37 @@ class EventComponent:
                 continue
             return other
         return None
+
+    def _joined(self, doc: Document, tree: Tree, k: int, main: Actor,
+                other: Actor | None) -> tuple[Actor, ...]:
+        """The resolved parties coordinated with the word ``k`` ("Muhandis and Qassem
+        Soleimani", "Britain, France and Germany"), other than ``main`` itself and the other
+        role's party ``other``: they share ``main``'s role in the act."""
+        seen = {(main.code, main.country, main.entity_text.casefold())}
+        if other is not None:
+            seen.add((other.code, other.country, other.entity_text.casefold()))
+        out: list[Actor] = []
+        stack = list(tree.kids(k, "conj"))
+        while stack:
+            c = stack.pop(0)
+            stack.extend(tree.kids(c, "conj"))
+            if tree.tokens[c].pos not in ("PROPN", "NOUN"):
+                continue  # "killed five and wounded ten": a second act, not a second party
+            party = self._actor(doc, tree, c)
+            if party is None or not (party.country or party.code):
+                continue
+            if not (party.sector or tree.tokens[c].pos == "PROPN" or any(
+                    e.kind in ACTOR_KINDS for e in _entities_in(doc, party))):
+                continue  # "250 anti-aircraft guns", "the seizure of 220 tanks": things, which
+                # the context gave a country, not parties
+            key = (party.code, party.country, party.entity_text.casefold())
+            if key in seen or (other is not None and other.span is not None
+                               and party.span is not None
+                               and other.span.start <= party.span.start < other.span.end):
+                continue
+            seen.add(key)
+            out.append(party)
+        return tuple(out)
 
     def _later_actor(self, doc: Document, tree: Tree, k: int,
                      actor: Actor | None) -> Actor | None:

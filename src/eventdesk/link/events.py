@@ -41,9 +41,10 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 NEAR_KM = 25.0  # two places this close are one place (a base and the town beside it)
@@ -89,6 +90,11 @@ class ActorKey:
     code: str | None = None
     country: str | None = None
     sector: str | None = None
+    also: tuple[ActorKey, ...] = ()  # other parties in the same role (see :func:`parties`)
+
+    def parties(self) -> tuple[ActorKey, ...]:
+        """This party and the others joined to it in the text ("Muhandis and Soleimani")."""
+        return (self, *self.also)
 
 
 @dataclass(slots=True, frozen=True)
@@ -243,10 +249,25 @@ def place_relation(a: PlaceKey | None, b: PlaceKey | None) -> str:
     return "apart"
 
 
+_RELATION_RANK = {"agree": 3, "compatible": 2, "conflict": 0}
+
+
 def actor_relation(a: ActorKey | None, b: ActorKey | None) -> str:
-    """ "unknown" (either missing), "agree", "conflict" or "compatible" (no identity known)."""
+    """ "unknown" (either missing), "agree", "conflict" or "compatible" (no identity known).
+
+    Where a side names several parties ("the strike that killed Muhandis and Soleimani"), the
+    best relation of any two of them counts: a report naming only Soleimani shares a party with
+    it and does not conflict with it.
+    """
     if a is None or b is None:
         return "unknown"
+    if not (a.also or b.also):
+        return _party_relation(a, b)
+    return max((_party_relation(x, y) for x in a.parties() for y in b.parties()),
+               key=_RELATION_RANK.__getitem__)
+
+
+def _party_relation(a: ActorKey, b: ActorKey) -> str:
     if a.country and b.country and a.country != b.country:
         return "conflict"
     if a.sector and b.sector and a.sector != b.sector:
@@ -424,18 +445,81 @@ def link_events(mentions: Sequence[EventMention]) -> dict[str, str]:
     return out
 
 
+def _share_parties(ms: list[EventMention]) -> list[EventMention]:
+    """Within one article, a mention that names one of another mention's several parties takes
+    the others too, where the two may report one event.
+
+    Why: "Muhandis was killed in a US airstrike on Friday" and, later in the same article,
+    "the drone strike that killed Muhandis and Soleimani" are one strike; the first names only
+    Muhandis (Iraqi), and another outlet's "the strike that killed Soleimani" (Iranian) would
+    conflict with it although the article says the strike killed both. The article's own words
+    are the evidence: nothing is taken across articles.
+    """
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for i, m in enumerate(ms):
+        by_article[m.article_id].append(i)
+    out = list(ms)
+    for idx in by_article.values():
+        for role in ("actor", "recipient"):
+            for n in idx:
+                many: ActorKey | None = getattr(ms[n], role)
+                if many is None or not many.also:
+                    continue
+                for i in idx:
+                    one: ActorKey | None = getattr(out[i], role)
+                    if i == n or one is None or not any(_same_party(one, p)
+                                                        for p in many.parties()):
+                        continue
+                    if evidence(ms[i], ms[n]) is None:
+                        continue
+                    have = {(p.code, p.country, p.text.casefold()) for p in one.parties()}
+                    more = tuple(p for p in many.parties()
+                                 if (p.code, p.country, p.text.casefold()) not in have)
+                    if more:
+                        out[i] = replace(out[i], **{role: replace(one, also=one.also + more)})
+    return out
+
+
+_NAME_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|bin|ibn|abu)[-‐]", re.I)
+
+
+def _surname(text: str) -> str:
+    """The last word of a name, without an Arabic article or a possessive: "commander Abu Mahdi
+    al-Muhandis" and "Muhandis's" give "muhandis"."""
+    words = text.replace("’", "'").split()
+    last = words[-1] if words else ""
+    last = re.sub(r"'s?$", "", last)
+    return _NAME_PREFIX.sub("", last).casefold()
+
+
+def _same_party(a: ActorKey, b: ActorKey) -> bool:
+    """Whether ``a`` and ``b`` name the very same party, not merely one of its country or
+    sector ("Iraqi forces" and "Muhandis" are both Iraqi, not one party): the same text, the
+    same named body's code (:func:`names_body`), or one person's surname."""
+    if a.text.casefold() == b.text.casefold():
+        return True
+    if a.code and a.code == b.code and names_body(a):
+        return True
+    sa, sb = _surname(a.text), _surname(b.text)
+    return bool(sa) and sa == sb and len(sa) > 3 and a.country == b.country
+
+
 def _link_block(ms: list[EventMention]) -> dict[str, str]:
+    ms = _share_parties(ms)
     index = _Block()
     group_of: list[int] = []  # mention position -> group number
     groups: list[list[int]] = []
     for i, m in enumerate(ms):
         when = _when(m.date, m.date_precision)
         best, best_score = -1, 0.0
+        fitting: list[tuple[float, int]] = []
         for g in sorted({group_of[j] for j in index.candidates(m, when)}):
             judged = _judge(ms, [i], groups[g])
             if judged is None:
                 continue
             mean = judged[0]
+            if mean >= MIN_EVIDENCE:
+                fitting.append((-mean, g))
             if mean >= MIN_EVIDENCE and mean > best_score:
                 best, best_score = g, mean
         if best < 0:
@@ -444,8 +528,36 @@ def _link_block(ms: list[EventMention]) -> dict[str, str]:
         groups[best].append(i)
         group_of.append(best)
         index.add(i, m, when)
+        if when is not None and all(ms[j].article_id == m.article_id for j in groups[best]):
+            for _, h in sorted(fitting):
+                if h != best and groups[h]:
+                    best = _bridge(ms, groups, group_of, best, h)
     _recall_pass(ms, groups, group_of)
     return {m.event_id: ms[groups[group_of[i]][0]].event_id for i, m in enumerate(ms)}
+
+
+def _bridge(ms: list[EventMention], groups: list[list[int]], group_of: list[int], g: int,
+            h: int) -> int:
+    """Merge groups ``g`` and ``h`` when the dated mention just added to ``g`` (a group of its
+    own article's mentions) fitted ``h`` too and the two groups pass complete linkage together;
+    returns the surviving group.
+
+    Why: mentions are placed one by one, so two groups of one event can form before the mention
+    that ties them arrives: an outlet's undated "the drone strike that killed Muhandis and
+    Soleimani" starts a group of its own article, then its dated "Muhandis was killed in a US
+    airstrike on Friday" fits both that group and the other outlets' strike of 3 January. Only
+    an article's own group is bridged, by a dated mention: bridging groups that already span
+    articles on undated evidence chained a story's loosely alike mentions into one.
+    """
+    judged = _judge(ms, groups[g], groups[h])
+    if judged is None or judged[0] < MIN_EVIDENCE:
+        return g
+    keep, gone = (g, h) if groups[g][0] < groups[h][0] else (h, g)
+    groups[keep] = sorted(groups[keep] + groups[gone])
+    for k in groups[gone]:
+        group_of[k] = keep
+    groups[gone] = []
+    return keep
 
 
 def _dated(m: EventMention) -> bool:

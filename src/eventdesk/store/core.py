@@ -1490,12 +1490,27 @@ class _ResultRows:
 
 
 def _actor_values(prefix: str, actor: Any) -> dict[str, Any]:
+    also = getattr(actor, "also", ()) if actor else ()
     return {
         f"{prefix}_entity_text": actor.entity_text if actor else None,
         f"{prefix}_code": actor.code if actor else None,
         f"{prefix}_country": actor.country if actor else None,
         f"{prefix}_sector": actor.sector if actor else None,
+        f"{prefix}_also": json.dumps(actor.to_dict()["also"]) if also else None,
     }
+
+
+def _also(row: Row[Any], prefix: str) -> list[dict[str, Any]]:
+    """The stored other parties of ``prefix`` (actor, recipient); [] for none or a row stored
+    before the column existed."""
+    raw = getattr(row, f"{prefix}_also", None)
+    if not raw:
+        return []
+    try:
+        parties = json.loads(raw)
+    except ValueError:
+        return []  # a hand-edited cell: the main party still stands
+    return [p for p in parties if isinstance(p, dict) and p.get("entity_text")]
 
 
 def _event_values(eid: str, aid: str, rank: int, ev: Event) -> dict[str, Any]:
@@ -1794,6 +1809,9 @@ def _mention(row: Row[Any]) -> EventMention:
             code=getattr(row, f"{prefix}_code"),
             country=getattr(row, f"{prefix}_country"),
             sector=getattr(row, f"{prefix}_sector"),
+            also=tuple(ActorKey(text=p["entity_text"], code=p.get("code"),
+                                country=p.get("country"), sector=p.get("sector"))
+                       for p in _also(row, prefix)),
         )
 
     place = None
@@ -1867,6 +1885,7 @@ def _actor_record(row: Row[Any], prefix: str) -> dict[str, Any] | None:
         "code": getattr(row, f"{prefix}_code"),
         "country": getattr(row, f"{prefix}_country"),
         "sector": getattr(row, f"{prefix}_sector"),
+        "also": _also(row, prefix),
     }
 
 

@@ -93,6 +93,13 @@ def _story_views_due(conn: Connection) -> None:
     _add_column(conn, schema.stories, schema.stories.c.views_due)
 
 
+def _co_parties(conn: Connection) -> None:
+    """``events.actor_also``/``recipient_also``: the other parties joined to an event's actor
+    or recipient in the text ("killed Muhandis and Soleimani"), which linking compares."""
+    _add_column(conn, schema.events, schema.events.c.actor_also)
+    _add_column(conn, schema.events, schema.events.c.recipient_also)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration("0001_initial", _initial),
     Migration("0002_linking", _linking),
@@ -100,6 +107,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration("0004_sentences", _sentences),
     Migration("0005_query_indexes", _query_indexes),
     Migration("0006_story_views_due", _story_views_due),
+    Migration("0007_co_parties", _co_parties),
 )
 
 

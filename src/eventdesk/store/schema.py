@@ -265,6 +265,10 @@ events = Table(
     # The event_id of the real-world event this mention reports (NULL: itself). Not a foreign
     # key: groups are recomputed after every run, and a group's first mention may be replaced.
     Column("linked_to", String),
+    # Other parties in the actor's and the recipient's role (JSON lists of {entity_text, code,
+    # country, sector}; NULL: none): "the strike that killed Muhandis and Soleimani".
+    Column("actor_also", Text),
+    Column("recipient_also", Text),
     _span_check("events"),
     Index("ix_events_article_id", "article_id"),
     Index("ix_events_event", "event"),

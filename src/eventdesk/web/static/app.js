@@ -58,7 +58,13 @@ function cites(sources) {
   }));
 }
 
-function actorText(a) { return a ? a.entity_text + (a.code ? " (" + a.code + ")" : "") : ""; }
+function partyText(a) { return a.entity_text + (a.code ? " (" + a.code + ")" : ""); }
+// The party, then the others in the same role ("Muhandis (IRQMILPMF) with Soleimani (IRNMIL)").
+function actorText(a) {
+  if (!a) return "";
+  const also = (a.also || []).map(partyText);
+  return partyText(a) + (also.length ? " with " + also.join(", ") : "");
+}
 
 function describeEvent(ev) {
   const loc = ev.location || {};
