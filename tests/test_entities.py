@@ -557,3 +557,33 @@ def test_spacy_capital_as_subject_is_the_government(pipeline) -> None:
     doc = pipeline(Article(id="b", text="Tehran rejected the proposal on Monday."))
     tehran = [e for e in doc.entities if e.span.text == "Tehran"]
     assert tehran and (tehran[0].country, tehran[0].sector) == ("IRN", "GOV")
+
+
+@pytest.mark.parametrize(("text", "iso"), [
+    ("Ethopia has agreed to re-open its borders.", "ETH"),
+    ("Quatar's emir launched a mediation effort.", "QAT"),
+    ("Both the Phillippines military and the rebels were accused.", "PHL"),
+    ("Troops entered Afganistan on Monday.", "AFG"),
+])
+def test_a_country_misspelt_by_one_letter_is_that_country(text: str, iso: str) -> None:
+    doc = linked(text)
+    assert iso in {e.country for e in doc.entities}, [(e.span.text, e.country)
+                                                      for e in doc.entities]
+
+
+@pytest.mark.parametrize("text", [
+    "Columbia Gas said the pipeline was shut.",  # a US city and company, spelt right
+    "Frances Smith said the talks had ended.",  # a first name, not France's plural
+    "Hollande met the ministers on Monday.",  # one letter from Holland, a name, not a country
+    "Lichtenstein said the deal was off.",  # a town in Saxony and a surname
+])
+def test_names_one_letter_from_a_country_are_not_read_as_it(text: str) -> None:
+    doc = linked(text)
+    assert {e.country for e in doc.entities} <= {None}, [(e.span.text, e.country)
+                                                          for e in doc.entities]
+
+
+def test_the_european_community_is_the_eus_predecessor(d: ActorDictionary) -> None:
+    for name in ("European Community", "the European Economic Community", "EEC"):
+        info = d.lookup(name)
+        assert info is not None and info.code == "IGOEU", name

@@ -587,3 +587,16 @@ def test_a_second_act_joined_to_the_first_is_no_second_party():
     for ev in doc.events:
         for party in (ev.actor, ev.recipient):
             assert party is None or not party.also
+
+
+@pytest.mark.parametrize(("text", "role", "code"), [
+    ("Troops from Chad attacked rebel positions on Monday.", "actor", "TCDMIL"),
+    ("The minister met officials from the World Bank in Washington.", "recipient", "IGOWB"),
+])
+def test_people_from_a_body_belong_to_it(text, role, code):
+    """"troops from Chad": whose troops they are is in the "from" phrase."""
+    from eventdesk.pipeline import Options, Pipeline
+
+    doc = Pipeline.from_options(Options())(Article(id="f", text=text))
+    party = getattr(doc.events[0], role)
+    assert party is not None and party.code == code

@@ -159,6 +159,37 @@ class Mention:
     org: ActorInfo | None = None  # the named body inside a compound ("NATO" in "NATO troops")
 
 
+MISSPELT_MIN = 6  # letters a word needs before it is read as a misspelt country
+
+
+def _names_a_place(word: str, entries: list[_Entry]) -> bool:
+    """Whether the gazetteer knows ``word`` as a place other than the country it is close to:
+    "Columbia" (South Carolina, Missouri) and "Lichtenstein" (Saxony) are spelt right."""
+    from ..places.gazetteer import gazetteer
+
+    iso3 = {e.info.country for e in entries if e.info is not None}
+    gaz = gazetteer()
+    return any(gaz.entry(i).iso3 not in iso3 or gaz.entry(i).kind != "country"
+               for i, _ in gaz.lookup_strict(word))
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:k] + word[k + 1:] for k in range(len(word))}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` differ by one inserted, dropped or changed letter, or two
+    adjacent letters swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [k for k in range(len(a)) if a[k] != b[k]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:k] + long_[k + 1:] == short for k in range(len(long_)))
+
+
 def fold(text: str) -> str:
     """Strip accents and unify apostrophes so that spellings meet ("Erdoğan" -> "Erdogan")."""
     text = text.replace("’", "'").replace("‘", "'")
@@ -247,6 +278,9 @@ class ActorDictionary:
     table: dict[str, list[_Entry]] = field(default_factory=dict)
     countries: dict[str, str] = field(default_factory=dict)  # ISO3 -> name
     anaphora: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # one-letter-off forms of one-word country names and first demonyms -> the table key they
+    # misspell ("ethopia" -> "ethiopia"); see :meth:`misspelt`
+    near: dict[str, set[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._load_countries()
@@ -286,6 +320,10 @@ class ActorDictionary:
             gov = ActorInfo(name, iso + "GOV", iso, "GOV", "country")
             # a country's people named as a group act as its civilians ("Iraqis protested")
             people_info = ActorInfo(name, iso + "CVL", iso, "CVL", "country")
+            for word in [name, *_split(row["demonyms"])[:1]]:
+                if " " not in word and len(word) >= MISSPELT_MIN - 1:
+                    for variant in _deletions(word.lower()) | {word.lower()}:
+                        self.near.setdefault(variant, set()).add(word.lower())
             for cap in _split(row["capitals"]):
                 self._add(cap, _Entry("capital", gov))
             for dem in _split(row["demonyms"]):
@@ -424,12 +462,41 @@ class ActorDictionary:
                 if ok:
                     found = Match(toks[i].start, toks[j - 1].end, i, j, ok)
                     break
+            if found is None and strict_case:
+                key = self.misspelt(toks[i])
+                if key is not None:
+                    found = Match(toks[i].start, toks[i].end, i, i + 1, self.table[key])
             if found:
                 out.append(found)
                 i = found.j
             else:
                 i += 1
         return out
+
+    def misspelt(self, tok: Tok) -> str | None:
+        """The country name or demonym a capitalised unknown word misspells by one letter
+        ("Ethopia", "Quatar", "Phillippines"), if exactly one; else None.
+
+        Why: reports typed in a hurry and analysts' own notes misspell countries, and a missed
+        country loses an event's actor. Only words of six letters or more, with the same first
+        letter, one letter added, dropped, changed or two swapped; never a plural or possessive
+        of the name ("Frances" is a first name), a word the dictionary knows, or a place the
+        gazetteer knows ("Columbia").
+        """
+        word = tok.lower
+        if len(word) < MISSPELT_MIN or not tok.surface[:1].isupper() or not word.isalpha() \
+                or word in self.table:
+            return None
+        found = set()
+        for variant in _deletions(word) | {word}:
+            for key in self.near.get(variant, ()):
+                if key[0] == word[0] and word not in (key + "s", key + "es") and \
+                        _one_edit(word, key):
+                    found.add(key)
+        if len(found) != 1:
+            return None
+        key = found.pop()
+        return key if not _names_a_place(tok.surface, self.table[key]) else None
 
     def lookup(self, text: str, context_country: str | None = None) -> ActorInfo | None:
         """The actor ``text`` names, or None when nothing in it is known (nothing is invented).

@@ -146,8 +146,12 @@ class Tree:
     def np_span(self, k: int) -> tuple[int, int]:
         """Character span of the noun phrase headed by ``k``, without clauses and appositions.
 
-        "of" phrases stay ("the government of Iraq"); other prepositional phrases, relative
-        clauses and conjuncts are left out so the span names one participant.
+        "of" phrases stay ("the government of Iraq"), and so does "from" after a noun for
+        people sent or belonging somewhere (:data:`PEOPLE_FROM`: "doctors from two American aid
+        groups", "troops from Chad": whose they are; "credits from the National Bank" are no
+        party); other
+        prepositional phrases, relative clauses and conjuncts are left out so the span names one
+        participant.
         """
         keep = [k]
         stack = [k]
@@ -155,7 +159,9 @@ class Tree:
             n = stack.pop()
             for c in self.children[n]:
                 t = self.tokens[c]
-                if t.dep in NP_EXCLUDE and not (t.dep == "prep" and t.lemma.lower() == "of"):
+                if t.dep in NP_EXCLUDE and not (t.dep == "prep" and (
+                        t.lemma.lower() == "of" or (t.lemma.lower() == "from" and n == k
+                                                    and self.lemma(k) in PEOPLE_FROM))):
                     continue
                 keep.append(c)
                 stack.append(c)
@@ -169,6 +175,15 @@ class Tree:
             hi -= 1
         # the span must be contiguous and inside the sentence of k
         return toks[lo].start, toks[hi].end
+
+
+# Nouns for people whose "from" phrase says whose they are ("officials from the World Bank").
+PEOPLE_FROM = frozenset({
+    "delegate", "delegation", "diplomat", "doctor", "envoy", "expert", "fighter", "force",
+    "inspector", "journalist", "lawmaker", "leader", "legislator", "member", "militant",
+    "minister", "monitor", "negotiator", "observer", "official", "representative", "soldier",
+    "team", "troop", "volunteer", "worker",
+})
 
 
 def _has_neg(tree: Tree, k: int) -> bool:
