@@ -185,7 +185,12 @@ class LocalEngine:
     """The pipeline in this process (``--engine local``)."""
 
     def __init__(self, options: Options):
+        from . import embed_service
+
         self.options = options
+        # MiniLM in a helper process, working while this one parses (two cores or more; it
+        # loads its model while spaCy loads here)
+        self.helper = embed_service.start()
         self.pipeline = Pipeline.from_options(options)
         self.names = self.pipeline.names
         self.chunk = max(options.batch_size * 4, 64)
@@ -193,6 +198,13 @@ class LocalEngine:
     def run(
         self, batch: list[Article], failed: set[str], report: RunReport
     ) -> Iterator[list[Document]]:
+        if self.helper is not None:
+            from .embed import prefetch
+            from .embed_service import LATER
+            from .link.stories import story_text
+
+            # the story step embeds these leads once the batch is parsed: start on them now
+            prefetch([story_text(a.title, a.text) for a in batch], LATER)
         yield _run_guarded(self.pipeline, batch, self.options, failed, report)
 
 

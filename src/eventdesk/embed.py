@@ -76,7 +76,20 @@ def precision(setting: str | None = None) -> str:
 
 @lru_cache(maxsize=1)
 def _bf16_units() -> bool:
-    """Whether this CPU has bfloat16 matrix units (AMX tiles or AVX512-BF16)."""
+    """Whether this CPU has bfloat16 matrix units (AMX tiles or AVX512-BF16).
+
+    Read from the kernel's CPU flags where it lists them, so that a process that only asks the
+    embedding helper (:mod:`eventdesk.embed_service`) never loads torch (a quarter of a GB);
+    elsewhere torch is asked.
+    """
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    return bool(flags & {"amx_tile", "avx512_bf16"})
+    except OSError:
+        pass
     try:
         import torch
     except ImportError:
@@ -212,21 +225,82 @@ def embed(texts: list[str], batch_size: int | None = None) -> numpy.ndarray:
                 _cache.move_to_end((mode, t))
                 out[i] = row
     if missing:
-        model = load_model()
         todo = list(missing)
-        vecs = _encode(model, todo, batch_size or BATCH_SIZES[mode], mode)
-        with _cache_lock:
-            for t, row in zip(todo, vecs, strict=True):
-                out[missing[t]] = row
-                _cache[(mode, t)] = row.copy()
-                _cache.move_to_end((mode, t))
-            while len(_cache) > CACHE_SIZE:
-                _cache.popitem(last=False)
+        service = _service()
+        if service is not None:
+            # the helper process computes (or has computed) them: wait, then read the cache
+            got: dict[str, numpy.ndarray] = {}
+
+            def keep(key: tuple[str, str], row: numpy.ndarray) -> None:
+                _store(key, row)
+                if key[0] == mode and key[1] in missing:
+                    got[key[1]] = row
+
+            service.wait(mode, batch_size or BATCH_SIZES[mode], todo, keep)
+            with _cache_lock:
+                for t in todo:
+                    row = got.get(t)
+                    if row is None:
+                        row = _cache[(mode, t)]  # came back earlier, with another request
+                    out[missing[t]] = row
+        else:
+            model = load_model()
+            vecs = _encode(model, todo, batch_size or BATCH_SIZES[mode], mode)
+            with _cache_lock:
+                for t, row in zip(todo, vecs, strict=True):
+                    out[missing[t]] = row
+                    _cache[(mode, t)] = row.copy()
+                    _cache.move_to_end((mode, t))
+                while len(_cache) > CACHE_SIZE:
+                    _cache.popitem(last=False)
     rows = getattr(_journals, "rows", None)
     if rows is not None:
         for i, t in enumerate(clean):
             rows[(mode, t)] = out[i].copy()
     return out
+
+
+def prefetch(texts: list[str], priority: int | None = None) -> None:
+    """Ask the helper process (:mod:`eventdesk.embed_service`), where one runs, to embed
+    ``texts`` now, for an :func:`embed` call to come; returns at once. Without a helper it does
+    nothing: :func:`embed` computes them when asked.
+
+    Why: the next batch's story leads and this batch's classifier sentences can be embedded on
+    the second core while this process parses; they then come from the cache.
+    """
+    service = _service()
+    if service is None or not texts:
+        return
+    from .embed_service import SOON
+
+    mode = precision()
+    clean = [normalise(t if isinstance(t, str) else str(t)) for t in texts]
+
+    def known(key: tuple[str, str]) -> bool:
+        with _cache_lock:
+            return key in _cache
+
+    service.prefetch(mode, BATCH_SIZES[mode], clean, SOON if priority is None else priority,
+                     known)
+
+
+def _service() -> Any:
+    """The running embedding helper, unless this thread must compute itself (a journal is kept
+    for a Ray worker, or float32 is forced for training, which the helper is not told)."""
+    if getattr(_journals, "rows", None) is not None or getattr(_forced, "mode", None):
+        return None
+    from .embed_service import active
+
+    return active()
+
+
+def _store(key: tuple[str, str], row: numpy.ndarray) -> None:
+    """Put one vector in the cache (most recent last), keeping it bounded."""
+    with _cache_lock:
+        _cache[key] = row.copy()
+        _cache.move_to_end(key)
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
 
 
 @contextlib.contextmanager

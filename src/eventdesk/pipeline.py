@@ -124,20 +124,59 @@ class Pipeline:
         return next(iter(self.pipe([article])))
 
     def pipe(self, articles: Iterable[Article], batch_size: int = 32) -> Iterator[Document]:
-        """Run every component over ``articles`` in batches; yields documents in input order."""
+        """Run every component over ``articles`` in batches; yields documents in input order.
+
+        A component with ``begin(docs) -> state`` and ``end(docs, state) -> docs`` (the events
+        stage) is run in two halves: a batch's first half runs before the previous batch's
+        second half. Why: ``begin`` hands work to a helper process (the classifier's sentence
+        embeddings, :func:`eventdesk.embed.prefetch`), which does it while this process parses
+        the next batch. Results are the same; only the order of the work changes.
+        """
+        pending: tuple[list[Document], Any] | None = None
         batch: list[Document] = []
         for art in articles:
             batch.append(Document(article=art))
             if len(batch) >= batch_size:
-                yield from self._run_batch(batch)
-                batch = []
+                started = self._begin(batch)
+                if pending is not None:
+                    yield from self._end(*pending)
+                pending, batch = started, []
         if batch:
-            yield from self._run_batch(batch)
+            started = self._begin(batch)
+            if pending is not None:
+                yield from self._end(*pending)
+            pending = started
+        if pending is not None:
+            yield from self._end(*pending)
 
-    def _run_batch(self, docs: list[Document]) -> list[Document]:
-        for comp in self.components:
-            batch_fn = getattr(comp, "pipe", None)
-            docs = list(batch_fn(docs)) if batch_fn else [comp(d) for d in docs]
+    def _split(self) -> int:
+        """The index of the first component run in halves (len(components) if none)."""
+        for i, comp in enumerate(self.components):
+            if hasattr(comp, "begin") and hasattr(comp, "end"):
+                return i
+        return len(self.components)
+
+    def _begin(self, docs: list[Document]) -> tuple[list[Document], Any]:
+        split = self._split()
+        for comp in self.components[:split]:
+            docs = _run(comp, docs)
+        state = self.components[split].begin(docs) if split < len(self.components) else None
+        return docs, state
+
+    def _end(self, docs: list[Document], state: Any) -> list[Document]:
+        split = self._split()
+        if split < len(self.components):
+            docs = list(self.components[split].end(docs, state))
+            for comp in self.components[split + 1:]:
+                docs = _run(comp, docs)
         for d in docs:
             d.nlp = None  # the spaCy Doc is transient: free it once all stages have run
         return docs
+
+    def _run_batch(self, docs: list[Document]) -> list[Document]:
+        return self._end(*self._begin(docs))
+
+
+def _run(comp: Component, docs: list[Document]) -> list[Document]:
+    batch_fn = getattr(comp, "pipe", None)
+    return list(batch_fn(docs)) if batch_fn else [comp(d) for d in docs]

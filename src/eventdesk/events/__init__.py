@@ -372,8 +372,23 @@ class EventComponent:
         than a call per article.
         """
         docs = list(docs)
+        return self.end(docs, self.begin(docs))
+
+    def begin(self, docs: list[Document]) -> Any:
+        """The rules' part of :meth:`pipe`, up to the sentences the classifier must see, which
+        are handed to the embedding helper where one runs (:func:`eventdesk.embed.prefetch`):
+        the pipeline parses the next batch meanwhile, then calls :meth:`end`."""
+        from ..embed import prefetch
+
         works = [self._prepare(d) for d in docs]
         asks = [(w, s) for w in works if w is not None for s in self._needs(w)]
+        if asks:
+            prefetch([w.doc.sentences[s].text for w, s in asks])
+        return works, asks
+
+    def end(self, docs: list[Document], state: Any) -> list[Document]:
+        """The classifier's part of :meth:`pipe` and the events themselves."""
+        works, asks = state
         probs: list[dict[str, float]] = []
         if asks:
             try:

@@ -1,0 +1,93 @@
+"""The embedding helper process (``eventdesk.embed_service``): a real spawned process with the
+real MiniLM model, asked ahead of time and waited on, as ``process`` uses it."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from eventdesk import embed as emb
+from eventdesk import embed_service
+from eventdesk.pipeline import Options, Pipeline
+from eventdesk.types import Article
+
+TEXTS = [
+    "Rockets landed near Balad Air Base on Saturday.",
+    "NATO suspended its training mission in Iraq.",
+    "The central bank raised interest rates by half a point.",
+    "Protesters marched through the capital on Sunday.",
+]
+
+
+@pytest.fixture
+def helper(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("EVENTDESK_EMBED_HELPER", "1")
+    emb.clear_cache()
+    svc = embed_service.start()
+    assert svc is not None, "a helper needs two cores; this machine has them"
+    yield svc
+    embed_service.stop()
+    emb.clear_cache()
+
+
+def test_prefetched_texts_come_back_alike_and_are_not_asked_twice(helper) -> None:
+    emb.prefetch(TEXTS)
+    deadline = time.monotonic() + 60
+    while helper._pending and time.monotonic() < deadline:  # the helper works meanwhile
+        time.sleep(0.2)
+        helper._drain()
+    assert not helper._pending
+    asked: list[object] = []
+    put = helper._requests.put
+    helper._requests.put = lambda msg: (asked.append(msg), put(msg))[1]
+    got = emb.embed(TEXTS)
+    assert asked == []  # all four came from what was fetched ahead
+    embed_service.stop()  # now the same texts in this process
+    emb.clear_cache()
+    here = emb.embed(TEXTS)
+    assert got.shape == here.shape == (4, emb.DIM)
+    assert float((got * here).sum(axis=1).min()) > 0.999
+    assert np.allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-4)
+
+
+def test_texts_not_asked_for_ahead_are_computed_on_demand(helper) -> None:
+    emb.prefetch(TEXTS[:2])
+    got = emb.embed(TEXTS)  # two pending, two never asked: all four come back
+    assert got.shape == (4, emb.DIM) and not helper._pending
+    assert float(np.abs(got).sum(axis=1).min()) > 0
+
+
+def test_a_stopped_helper_is_not_waited_on(helper) -> None:
+    helper._proc.terminate()
+    helper._proc.join(timeout=10)
+    assert embed_service.active() is None
+    assert emb.embed(TEXTS[:1]).shape == (1, emb.DIM)  # computed here instead
+
+
+def test_the_helper_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVENTDESK_EMBED_HELPER", "0")
+    embed_service.stop()
+    assert embed_service.start() is None and embed_service.active() is None
+
+
+def test_batches_run_in_halves_give_the_events_of_one_by_one() -> None:
+    """The pipeline runs a batch's first half before the previous batch's second half (so the
+    helper embeds while the next batch is parsed): the events are those of one article at a
+    time, in input order."""
+    arts = [Article(id=f"a{i}", text=t) for i, t in enumerate([
+        "Rebels attacked the town of Kirkuk on Monday, killing five soldiers.",
+        "Iraq and Britain signed a military cooperation agreement in Baghdad.",
+        "Police arrested 30 protesters in Cairo on Friday.",
+        "The United States imposed new sanctions on Iran on Tuesday.",
+        "Turkey withdrew its ambassador from the Netherlands.",
+    ])]
+    pipe = Pipeline.from_options(Options())
+    halves = list(pipe.pipe(arts, batch_size=2))
+    assert [d.article.id for d in halves] == [a.id for a in arts]
+    for d, a in zip(halves, arts, strict=True):
+        alone = pipe(a)
+        assert [(e.event, e.mode, e.trigger.text if e.trigger else None) for e in d.events] \
+            == [(e.event, e.mode, e.trigger.text if e.trigger else None) for e in alone.events]
+        assert d.nlp is None
