@@ -600,3 +600,21 @@ def test_people_from_a_body_belong_to_it(text, role, code):
     doc = Pipeline.from_options(Options())(Article(id="f", text=text))
     party = getattr(doc.events[0], role)
     assert party is not None and party.code == code
+
+
+@pytest.mark.parametrize(("text", "actor", "recipient"), [
+    ("World News - Baghdad Desk\n\nIraq, UK sign anti-ISIS military cooperation MoU\n\n"
+     "Ali Hassan\nIraqi defence minister with his British counterpart\n"
+     "Iraq signed a memorandum of understanding with Britain on Thursday.", "GBR", "IRQ"),
+    ("Jordan, France sign anti-ISIS military cooperation MoU", "FRA", "JOR"),
+])
+def test_a_headline_pair_parsed_apart_still_has_the_other_party(text, actor, recipient):
+    """A headline "Iraq, UK sign ..." may parse with "Iraq" as a fragment of its own, or as an
+    adverbial ("Jordan, France sign"); it is still the party the other signs with."""
+    from eventdesk.pipeline import Options, Pipeline
+
+    doc = Pipeline.from_options(Options())(Article(id="h", text=text))
+    line = text.index("sign")
+    head = [e for e in doc.events if e.span.start <= line < e.span.end]
+    assert head and head[0].actor is not None and head[0].actor.country == actor
+    assert head[0].recipient is not None and head[0].recipient.country == recipient

@@ -753,6 +753,14 @@ class EventComponent:
         joined = [c for c in tree.children[a_tok] if tree.tokens[c].dep == "conj"]
         joined += [c for c in tree.children[verb] if verb != a_tok and c < a_tok
                    and tree.tokens[c].dep == "dep" and tree.tokens[c].pos == "PROPN"]
+        # or hangs it elsewhere (a fragment of its own, an adverbial): a headline's opening
+        # name and a comma before the subject ("Jordan, France sign ...")
+        before = a_tok - 2
+        if before >= 0 and tree.sent_of[before] == tree.sent_of[a_tok] and \
+                (before == 0 or tree.sent_of[before - 1] != tree.sent_of[before]) and \
+                tree.tokens[a_tok - 1].text == "," and tree.tokens[before].pos == "PROPN" and \
+                before not in joined:
+            joined.append(before)
         for c in joined:
             other = self._actor(doc, tree, c)
             if other is None or not (other.country or other.code):
