@@ -174,12 +174,8 @@ def remember(rows: dict[tuple[str, str], numpy.ndarray]) -> None:
     A row of another precision than this process's is kept under its own key and so never
     served here: vectors are only reused where they would have been computed alike.
     """
-    with _cache_lock:
-        for k, row in rows.items():
-            _cache[k] = row
-            _cache.move_to_end(k)
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
+    for k, row in rows.items():
+        _store(k, row)
 
 
 def clear_cache() -> None:
@@ -244,15 +240,10 @@ def embed(texts: list[str], batch_size: int | None = None) -> numpy.ndarray:
                         row = _cache[(mode, t)]  # came back earlier, with another request
                     out[missing[t]] = row
         else:
-            model = load_model()
-            vecs = _encode(model, todo, batch_size or BATCH_SIZES[mode], mode)
-            with _cache_lock:
-                for t, row in zip(todo, vecs, strict=True):
-                    out[missing[t]] = row
-                    _cache[(mode, t)] = row.copy()
-                    _cache.move_to_end((mode, t))
-                while len(_cache) > CACHE_SIZE:
-                    _cache.popitem(last=False)
+            vecs = _encode(load_model(), todo, batch_size or BATCH_SIZES[mode], mode)
+            for t, row in zip(todo, vecs, strict=True):
+                out[missing[t]] = row
+                _store((mode, t), row)
     rows = getattr(_journals, "rows", None)
     if rows is not None:
         for i, t in enumerate(clean):

@@ -2,9 +2,10 @@
 
 Why: spaCy's parser uses one core; MiniLM, run in the same process between parses, takes both
 cores but leaves them idle while spaCy runs. On a two-core machine, embedding in a second process
-with one thread while the first parses the next batch costs almost nothing extra: measured here
-on 500 Reuters articles, spaCy alone 13.7 s, MiniLM alone 13.8 s at one thread (7.6 s at two),
-both at once 15.2 s.
+with one thread while the first parses the next batch costs almost nothing extra
+(``bench/embed_overlap.py``, 500 Reuters articles: spaCy alone 13.4 s, MiniLM alone 6.5 s at one
+thread and 4.1 s at two; both at once, the helper at one thread, 12.4 s; at two threads they
+contend, 16.5 s).
 
 The process is started with ``spawn`` (a fork after torch has started its threads can deadlock)
 and owns the model; this process sends it texts and reads vectors back:
@@ -46,6 +47,7 @@ def _serve(requests: Any, results: Any) -> None:
     from . import embed as emb
 
     os.environ["EVENTDESK_EMBED_HELPER"] = "0"  # the helper embeds itself, never asks another
+    os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "256")
     try:
         model = emb.load_model()
         error = None
@@ -53,6 +55,7 @@ def _serve(requests: Any, results: Any) -> None:
         model, error = None, (str(exc), exc.hint)
     import torch
 
+    trim = _trimmer()
     backlog: list[list[Any]] = []  # [priority, seq, mode, batch_size, texts]
     seq = 0
     threads = 0
@@ -86,6 +89,30 @@ def _serve(requests: Any, results: Any) -> None:
             results.put(("error", job[2], texts, (f"embedding failed: {exc}", None)))
             continue
         results.put(("ok", job[2], texts, vecs))
+        trim()
+
+
+def _trimmer() -> Any:
+    """A function giving freed heap memory back to the system (glibc's ``malloc_trim``), or a
+    no-op where there is none.
+
+    Why: every batch of texts has its own padded length, so torch allocates buffers (and oneDNN
+    compiles kernels, whose cache is capped at 256 in the helper) of ever new sizes; without
+    either, the helper reached 2.4 GB over 10,000 articles (``bench/throughput.py --only
+    linear``).
+    """
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name) if name else None
+        fn = libc.malloc_trim if libc is not None else None
+    except (OSError, AttributeError):
+        fn = None
+    if fn is None:
+        return lambda: None
+    return lambda: fn(0)
 
 
 class EmbedService:
