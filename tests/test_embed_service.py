@@ -91,3 +91,42 @@ def test_batches_run_in_halves_give_the_events_of_one_by_one() -> None:
         assert [(e.event, e.mode, e.trigger.text if e.trigger else None) for e in d.events] \
             == [(e.event, e.mode, e.trigger.text if e.trigger else None) for e in alone.events]
         assert d.nlp is None
+
+
+def _running(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie waiting to be reaped has exited)."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
+            return not any(line.startswith("State:") and "Z" in line.split()[1] for line in fh)
+    except OSError:
+        return False
+
+
+def test_a_helper_whose_parent_is_killed_exits(tmp_path) -> None:
+    """A ``process`` killed outright (SIGKILL, out of memory) leaves no helper behind."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import time\n"
+        "from eventdesk import embed, embed_service\n"
+        "if __name__ == '__main__':\n"
+        "    svc = embed_service.start()\n"
+        "    embed.embed(['the helper answers'])\n"
+        "    embed.prefetch(['a text the helper is embedding when its parent dies'] * 3)\n"
+        "    print(svc._proc.pid, flush=True)\n"
+        "    time.sleep(600)\n", encoding="utf-8")
+    env = {**os.environ, "EVENTDESK_EMBED_HELPER": "1"}
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True,
+                              env=env)
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    assert _running(child)
+    parent.kill()
+    parent.wait()
+    deadline = time.monotonic() + 60
+    while _running(child) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not _running(child)

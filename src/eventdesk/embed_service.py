@@ -59,9 +59,23 @@ def _serve(requests: Any, results: Any) -> None:
     backlog: list[list[Any]] = []  # [priority, seq, mode, batch_size, texts]
     seq = 0
     threads = 0
+    parent = os.getppid()
+    # when the parent is gone nobody reads the results: do not wait at exit to write them
+    results.cancel_join_thread()
     while True:
+        if os.getppid() != parent:
+            return  # killed without a word (SIGKILL): no orphan left behind
         try:
-            msg = requests.get(block=not backlog)
+            if backlog:
+                msg = requests.get_nowait()
+            else:
+                while True:  # idle: wait, but not past the process that started this one
+                    try:
+                        msg = requests.get(timeout=_POLL_S * 4)
+                        break
+                    except queue.Empty:
+                        if os.getppid() != parent:
+                            return  # killed without a word (SIGKILL): no orphan left behind
             while True:
                 if msg is None:
                     return
