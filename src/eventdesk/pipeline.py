@@ -110,6 +110,9 @@ class Pipeline:
                 )
             available.update(comp.assigns)
         self.components = components
+        # the first component run in halves (see :meth:`pipe`); len(components) if none
+        self._split = next((i for i, c in enumerate(components)
+                            if hasattr(c, "begin") and hasattr(c, "end")), len(components))
 
     @classmethod
     def from_options(cls, options: Options) -> Pipeline:
@@ -149,22 +152,15 @@ class Pipeline:
         if pending is not None:
             yield from self._end(*pending)
 
-    def _split(self) -> int:
-        """The index of the first component run in halves (len(components) if none)."""
-        for i, comp in enumerate(self.components):
-            if hasattr(comp, "begin") and hasattr(comp, "end"):
-                return i
-        return len(self.components)
-
     def _begin(self, docs: list[Document]) -> tuple[list[Document], Any]:
-        split = self._split()
+        split = self._split
         for comp in self.components[:split]:
             docs = _run(comp, docs)
         state = self.components[split].begin(docs) if split < len(self.components) else None
         return docs, state
 
     def _end(self, docs: list[Document], state: Any) -> list[Document]:
-        split = self._split()
+        split = self._split
         if split < len(self.components):
             docs = list(self.components[split].end(docs, state))
             for comp in self.components[split + 1:]:
@@ -172,9 +168,6 @@ class Pipeline:
         for d in docs:
             d.nlp = None  # the spaCy Doc is transient: free it once all stages have run
         return docs
-
-    def _run_batch(self, docs: list[Document]) -> list[Document]:
-        return self._end(*self._begin(docs))
 
 
 def _run(comp: Component, docs: list[Document]) -> list[Document]:

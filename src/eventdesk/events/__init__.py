@@ -600,13 +600,9 @@ class EventComponent:
             recipient = self._co_subject(doc, tree, a_tok, actor)
         # the other parties joined to the actor's and the recipient's words ("the strike that
         # killed Muhandis and Soleimani"), where those words are what the parse named
-        if actor is not None and a_tok is not None and actor.span is not None and \
-                tree.tokens[a_tok].start >= actor.span.start and \
-                tree.tokens[a_tok].end <= actor.span.end:
+        if actor is not None and _spans(actor, tree, a_tok):
             actor.also = self._joined(doc, tree, a_tok, actor, recipient)
-        if recipient is not None and r_tok is not None and recipient.span is not None and \
-                tree.tokens[r_tok].start >= recipient.span.start and \
-                tree.tokens[r_tok].end <= recipient.span.end:
+        if recipient is not None and _spans(recipient, tree, r_tok):
             recipient.also = self._joined(doc, tree, r_tok, recipient, actor)
         if etype == "COERCE" and tree.lemma(c.k) in OBSTRUCT_VERBS and actor is not None and \
                 actor.sector in CIVIC_SECTORS:
@@ -962,6 +958,14 @@ _AGAINST = re.compile(r"\b(?:against|versus|vs\.?)\s+(?:the\s+)?$", re.IGNORECAS
 _LEADER_SUFFIX = re.compile(
     r"\s*[-–]\s*(?:led|backed|based|funded|sponsored|owned|run|brokered|aligned|allied)\b",
     re.IGNORECASE)
+
+
+def _spans(party: Actor, tree: Tree, k: int | None) -> bool:
+    """Whether ``party``'s span holds the word ``k`` (the party is what the parse named there,
+    not one found elsewhere in the sentence)."""
+    if k is None or party.span is None:
+        return False
+    return party.span.start <= tree.tokens[k].start and tree.tokens[k].end <= party.span.end
 
 
 def _leads_something(text: str, end: int) -> bool:

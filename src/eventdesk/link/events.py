@@ -520,8 +520,8 @@ def _link_block(ms: list[EventMention]) -> dict[str, str]:
             mean = judged[0]
             if mean >= MIN_EVIDENCE:
                 fitting.append((-mean, g))
-            if mean >= MIN_EVIDENCE and mean > best_score:
-                best, best_score = g, mean
+                if mean > best_score:
+                    best, best_score = g, mean
         if best < 0:
             best = len(groups)
             groups.append([])
@@ -552,6 +552,12 @@ def _bridge(ms: list[EventMention], groups: list[list[int]], group_of: list[int]
     judged = _judge(ms, groups[g], groups[h])
     if judged is None or judged[0] < MIN_EVIDENCE:
         return g
+    return _merge(groups, group_of, g, h)
+
+
+def _merge(groups: list[list[int]], group_of: list[int], g: int, h: int) -> int:
+    """Make groups ``g`` and ``h`` one, under the number of the one with the earliest mention
+    (a group keeps its first mention's id); returns that number."""
     keep, gone = (g, h) if groups[g][0] < groups[h][0] else (h, g)
     groups[keep] = sorted(groups[keep] + groups[gone])
     for k in groups[gone]:
@@ -610,12 +616,7 @@ def _recall_pass(ms: list[EventMention], groups: list[list[int]], group_of: list
                     passing.append(h)
         if len(passing) != 1:
             continue
-        h = passing[0]
-        keep, gone = (g, h) if groups[g][0] < groups[h][0] else (h, g)
-        groups[keep] = sorted(groups[keep] + groups[gone])
-        for i in groups[gone]:
-            group_of[i] = keep
-        groups[gone] = []
+        _merge(groups, group_of, g, passing[0])
 
 
 def _recall_score(ms: list[EventMention], undated: list[int], dated: list[int]) -> float | None:
