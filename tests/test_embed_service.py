@@ -102,20 +102,24 @@ def _running(pid: int) -> bool:
         return False
 
 
-def test_a_helper_whose_parent_is_killed_exits(tmp_path) -> None:
-    """A ``process`` killed outright (SIGKILL, out of memory) leaves no helper behind."""
+@pytest.mark.parametrize("ready", [True, False], ids=["working", "still-loading"])
+def test_a_helper_whose_parent_is_killed_exits(tmp_path, ready: bool) -> None:
+    """A ``process`` killed outright (SIGKILL, out of memory) leaves no helper behind, whether
+    the helper was at work or still loading its model."""
     import os
     import subprocess
     import sys
 
+    work = ("    embed.embed(['the helper answers'])\n"
+            "    embed.prefetch(['a text the helper is embedding when its parent dies'] * 3)\n"
+            if ready else "")
     script = tmp_path / "parent.py"
     script.write_text(
         "import time\n"
         "from eventdesk import embed, embed_service\n"
         "if __name__ == '__main__':\n"
         "    svc = embed_service.start()\n"
-        "    embed.embed(['the helper answers'])\n"
-        "    embed.prefetch(['a text the helper is embedding when its parent dies'] * 3)\n"
+        + work +
         "    print(svc._proc.pid, flush=True)\n"
         "    time.sleep(600)\n", encoding="utf-8")
     env = {**os.environ, "EVENTDESK_EMBED_HELPER": "1"}

@@ -42,7 +42,7 @@ URGENT, SOON, LATER = 0, 1, 2  # priorities: needed now, needed after this batch
 _POLL_S = 0.5  # how often a wait checks that the helper is still alive
 
 
-def _serve(requests: Any, results: Any) -> None:
+def _serve(requests: Any, results: Any, parent: int) -> None:
     """The helper's loop: take requests, embed the most urgent slice, send it back."""
     from . import embed as emb
 
@@ -59,7 +59,8 @@ def _serve(requests: Any, results: Any) -> None:
     backlog: list[list[Any]] = []  # [priority, seq, mode, batch_size, texts]
     seq = 0
     threads = 0
-    parent = os.getppid()
+    # ``parent`` is the starting process's pid, given rather than read here: a parent killed
+    # while this one was still loading the model would otherwise be taken for init
     # when the parent is gone nobody reads the results: do not wait at exit to write them
     results.cancel_join_thread()
     while True:
@@ -136,7 +137,7 @@ class EmbedService:
         ctx = mp.get_context("spawn")
         self._requests = ctx.Queue()
         self._results = ctx.Queue()
-        self._proc = ctx.Process(target=_serve, args=(self._requests, self._results),
+        self._proc = ctx.Process(target=_serve, args=(self._requests, self._results, os.getpid()),
                                  name="eventdesk-embed", daemon=True)
         self._proc.start()
         self._pending: set[tuple[str, str]] = set()  # (mode, text) asked, not yet back
