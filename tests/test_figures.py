@@ -13,6 +13,7 @@ from eventdesk.figures import (
     extract_figures,
     interval,
     reconcile,
+    sources_disagree,
 )
 from eventdesk.pipeline import Options, Pipeline, create
 from eventdesk.types import Article, Document, Figure, Span
@@ -264,6 +265,26 @@ def test_reconcile_bounds_do_not_make_a_discrepancy(pipeline):
     groups = reconcile(_pairs(docs))
     assert len(groups) == 1 and len(groups[0].values) == 2
     assert groups[0].discrepancy is False
+
+
+def test_discrepancy_is_between_sources_not_within_one_article():
+    meta_a, meta_b = ArticleMeta("a", "Outlet A"), ArticleMeta("b", "Outlet B")
+    # one article counting two things under one name is not two sources disagreeing
+    groups = reconcile([(fig("25", 25), meta_a), (fig("71", 71), meta_a)])
+    assert len(groups) == 1 and len(groups[0].values) == 2
+    assert groups[0].discrepancy is False
+    # nor is an article agreeing with one of them
+    groups = reconcile([(fig("25", 25), meta_a), (fig("71", 71), meta_a), (fig("25", 25), meta_b)])
+    assert groups[0].discrepancy is False
+    # an article whose values agree with each other still disagrees with another source
+    groups = reconcile([
+        (fig("5,200", 5200), meta_a),
+        (fig("approximately 5,000", 5000, approximate=True), meta_b),
+        (fig("5,000", 5000), meta_b),
+    ])  # fmt: skip
+    assert groups[0].discrepancy is True
+    assert sources_disagree([(fig("5,200", 5200), "a"), (fig("5,000", 5000), "b")])
+    assert not sources_disagree([(fig("5,200", 5200), "a"), (fig("5,000", 5000), "a")])
 
 
 def test_reconcile_separates_distant_dates_and_placeless_joins_unique_group(pipeline):

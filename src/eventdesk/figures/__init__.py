@@ -5,7 +5,7 @@
 5000, unit "troops", about "US troops in Iraq", approximate True. :func:`reconcile` then groups
 the figures of many articles that count the same thing (:func:`about_key`) and marks a group's
 ``discrepancy`` where two sources' values cannot both be true given their wording
-(:func:`disagree`).
+(:func:`disagree`, :func:`sources_disagree`).
 """
 
 from __future__ import annotations
@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING
 from ..types import Document
 from .about import about_key, about_parts, country_code
 from .extract import COMPONENT, extract_figures
-from .reconcile import ArticleMeta, FigureGroup, FigureValue, disagree, interval, reconcile
+from .reconcile import (
+    ArticleMeta,
+    FigureGroup,
+    FigureValue,
+    disagree,
+    interval,
+    reconcile,
+    sources_disagree,
+)
 
 if TYPE_CHECKING:
     from ..pipeline import Options
@@ -32,6 +40,7 @@ __all__ = [
     "extract_figures",
     "interval",
     "reconcile",
+    "sources_disagree",
 ]
 
 

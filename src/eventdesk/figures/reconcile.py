@@ -17,6 +17,12 @@ its wording allows, and two figures disagree when their intervals do not overlap
 
 So "over 100,000" vs 120,000 agree, 5,200 vs "approximately 5,000" disagree, 5,000 vs 5,000 agree.
 
+A group's ``discrepancy`` (:func:`sources_disagree`) is between *sources*: two articles whose
+values cannot both be true. An article that itself gives two disagreeing values for one group
+("25 dogs were seized ... 71 dogs in all") is counting several things under one name, so its
+values are shown but prove no disagreement; "Sources differ on dogs: 25 (A); 71 (A)" would be
+false.
+
 Grouping (:func:`reconcile`): by :func:`~.about.about_key` and unit; a figure that names no place
 ("5,200 US soldiers") joins the group of the same thing with a place when there is exactly one
 such group ("US troops in Iraq"), provided it names an owner or modifier (a bare "4,000 forces"
@@ -139,6 +145,27 @@ def disagree(a: Figure, b: Figure) -> bool:
     return hi_a + eps < lo_b or hi_b + eps < lo_a
 
 
+def sources_disagree(items: Iterable[tuple[Figure, str]]) -> bool:
+    """True when two articles give values for one thing that cannot both be true.
+
+    ``items`` are (figure, article id) pairs of one group. Only articles whose own values agree
+    with each other take part (see the module docstring).
+    """
+    by_article: dict[str, list[Figure]] = defaultdict(list)
+    for fig, article_id in items:
+        by_article[article_id].append(fig)
+    single = [
+        figs for figs in by_article.values()
+        if not any(disagree(a, b) for a, b in itertools.combinations(figs, 2))
+    ]  # fmt: skip
+    return any(
+        disagree(a, b)
+        for xs, ys in itertools.combinations(single, 2)
+        for a in xs
+        for b in ys
+    )
+
+
 def _day(meta: ArticleMeta) -> date | None:
     if not meta.published:
         return None
@@ -243,7 +270,7 @@ def reconcile(figures: Iterable[tuple[Figure, ArticleMeta]]) -> list[FigureGroup
                     about=_group_about(figs, key),
                     unit=unit,
                     values=[_value(f, m) for f, m in window],
-                    discrepancy=any(disagree(a, b) for a, b in itertools.combinations(figs, 2)),
+                    discrepancy=sources_disagree((f, m.article_id) for f, m in window),
                     key=key,
                 )
             )
