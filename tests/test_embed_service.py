@@ -134,3 +134,59 @@ def test_a_helper_whose_parent_is_killed_exits(tmp_path, ready: bool) -> None:
     while _running(child) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert not _running(child)
+
+
+def test_promote_moves_queued_texts_into_one_urgent_job() -> None:
+    P = embed_service
+    backlog = [[P.LATER, 1, "fp32", 16, ["lead a", "lead b"]],
+               [P.SOON, 2, "fp32", 16, ["sent x", "lead b2"]],
+               [P.SOON, 3, "bf16", 32, ["lead a"]]]  # fmt: skip
+    P._promote(backlog, "fp32", 16, ["lead a", "sent x", "never asked"], seq=4)
+    assert backlog == [[P.LATER, 1, "fp32", 16, ["lead b"]],
+                       [P.SOON, 2, "fp32", 16, ["lead b2"]],
+                       [P.SOON, 3, "bf16", 32, ["lead a"]],  # another precision: another text
+                       [P.URGENT, 4, "fp32", 16, ["lead a", "sent x"]]]  # fmt: skip
+    backlog = [[P.SOON, 1, "fp32", 16, ["sent x"]]]
+    P._promote(backlog, "fp32", 16, ["sent x"], seq=2)
+    assert backlog == [[P.URGENT, 2, "fp32", 16, ["sent x"]]]  # the emptied job is gone
+
+
+def test_waiting_on_queued_texts_promotes_them_and_a_promotion_of_nothing_is_harmless(
+    helper,
+) -> None:
+    sent: list[tuple] = []
+    put = helper._requests.put
+    helper._requests.put = lambda msg: (sent.append(msg), put(msg))[1]
+    many = [f"Sentence number {i} about a rocket attack on a base." for i in range(300)]
+    emb.prefetch(many, embed_service.LATER)
+    got = emb.embed(many[-2:])  # queued behind the rest: asked for now, so promoted
+    assert got.shape == (2, emb.DIM)
+    promoted = [m for m in sent if m and m[0] == embed_service.PROMOTE]
+    assert promoted and set(promoted[0][3]) <= set(many[-2:])
+    assert emb.embed(many).shape == (300, emb.DIM) and not helper._pending
+    # every text is back: the helper finds nothing queued to promote
+    put((embed_service.PROMOTE, emb.precision(), 16, many[-2:]))
+    time.sleep(1.0)
+    assert helper.alive
+    assert emb.embed(["A text asked after the empty promotion."]).shape == (1, emb.DIM)
+
+
+def test_exit_does_not_wait_on_a_helper_that_died_with_requests_unread(tmp_path) -> None:
+    """A helper gone (killed, crashed) with megabytes of requests it never read: the pipe is
+    full, and Python's exit would wait forever to flush it."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "from eventdesk import embed, embed_service\n"
+        "if __name__ == '__main__':\n"
+        "    svc = embed_service.start()\n"
+        "    svc._proc.kill()\n"
+        "    svc._proc.join()\n"
+        "    svc.prefetch('fp32', 16, [f'text {i} ' + 'x' * 2000 for i in range(2000)])\n"
+        "    print('done', flush=True)\n", encoding="utf-8")
+    env = {**__import__("os").environ, "EVENTDESK_EMBED_HELPER": "1"}
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                         env=env, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "done", out.stderr[-2000:]

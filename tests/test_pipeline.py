@@ -121,3 +121,38 @@ def test_no_sentence_starts_at_a_comma_after_a_heading_line() -> None:
     assert "Iraq, UK sign anti-ISIS military cooperation MoU" in texts
     assert not any(t.startswith(",") for t in texts)
     assert all(text[s.start:s.end] == s.text for s in doc.sentences)
+
+
+class _Boom:
+    """A stage with a bug that one article triggers; counts the articles it ran on."""
+
+    name = "test.boom.v1"
+    requires: tuple[str, ...] = ()
+    assigns: tuple[str, ...] = ()
+
+    def __init__(self, bad: str) -> None:
+        self.bad = bad
+        self.seen: list[str] = []
+
+    def __call__(self, doc: Document) -> Document:
+        self.seen.append(doc.article.id)
+        if doc.article.id == self.bad:
+            raise RuntimeError("stage bug")
+        return doc
+
+
+def test_a_stage_failing_on_one_article_keeps_the_documents_already_yielded() -> None:
+    from eventdesk.app import RunReport, _run_guarded
+
+    boom = _Boom("a7")
+    arts = [Article(id=f"a{i}", text=f"Text {i}.") for i in range(10)]
+    failed: set[str] = set()
+    report = RunReport()
+    got = [[d.article.id for d in docs]
+           for docs in _run_guarded(Pipeline([boom]), arts, Options(batch_size=2), failed,
+                                    report, group=2)]  # fmt: skip
+    # batches of two, each yielded once the next has run: a0-a3 are out when a7 fails
+    assert got == [["a0", "a1"], ["a2", "a3"], ["a4", "a5", "a6", "a8", "a9"]]
+    assert failed == {"a7"} and len(report.problems) == 1 and "'a7'" in report.problems[0]
+    # what was yielded is kept, not run again; the rest is retried one by one
+    assert [boom.seen.count(f"a{i}") for i in range(10)] == [1, 1, 1, 1, 2, 2, 2, 2, 1, 1]

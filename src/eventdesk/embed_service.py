@@ -14,7 +14,8 @@ and owns the model; this process sends it texts and reads vectors back:
   leads, this batch's classifier sentences) and returns at once; the helper works on them at one
   thread, most urgent first, in slices, so a more urgent request never waits long;
 - :meth:`EmbedService.wait` returns the vectors of texts this process needs now; those not yet
-  asked for are computed first, at two threads (this process is only waiting).
+  asked for, and those asked for but still queued, are computed first, at two threads (this
+  process is only waiting).
 
 :func:`eventdesk.embed.embed` uses the service when one is running (:func:`start`), so callers do
 not change; without one, everything is computed in this process as before.
@@ -37,8 +38,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SLICE = 64  # texts per step: a new, more urgent request waits at most one slice
 URGENT, SOON, LATER = 0, 1, 2  # priorities: needed now, needed after this batch, later still
+PROMOTE = -1  # a message, not a priority: these queued texts are needed now
+# Texts per step, by priority: a more urgent request waits at most one slice. Story leads
+# (LATER) are long, about 40 a second at one thread, so their slices are small: with 64 a
+# waiting batch's classifier sentences queued up to 1.5 s behind them.
+SLICE = {SOON: 64, LATER: 16}
 _POLL_S = 0.5  # how often a wait checks that the helper is still alive
 
 
@@ -81,13 +86,18 @@ def _serve(requests: Any, results: Any, parent: int) -> None:
                 if msg is None:
                     return
                 seq += 1
-                backlog.append([msg[0], seq, msg[1], msg[2], list(msg[3])])
+                if msg[0] == PROMOTE:
+                    _promote(backlog, msg[1], msg[2], msg[3], seq)
+                else:
+                    backlog.append([msg[0], seq, msg[1], msg[2], list(msg[3])])
                 msg = requests.get_nowait()
         except queue.Empty:
             pass
+        if not backlog:
+            continue  # a promotion of texts already sent back, or in flight, leaves nothing
         backlog.sort(key=lambda r: (r[0], r[1]))
         job = backlog[0]
-        size = len(job[4]) if job[0] == URGENT else SLICE
+        size = len(job[4]) if job[0] == URGENT else SLICE[job[0]]
         texts, job[4] = job[4][:size], job[4][size:]
         if not job[4]:
             backlog.pop(0)
@@ -105,6 +115,24 @@ def _serve(requests: Any, results: Any, parent: int) -> None:
             continue
         results.put(("ok", job[2], texts, vecs))
         trim()
+
+
+def _promote(backlog: list[list[Any]], mode: str, batch_size: int, texts: list[str],
+             seq: int) -> None:
+    """Move ``texts`` out of the queued jobs of ``mode`` into one urgent job (two threads):
+    the process that asked for them is now waiting for them."""
+    wanted = set(texts)
+    moved: list[str] = []
+    for job in backlog:
+        if job[0] == URGENT or job[2] != mode:
+            continue
+        keep = []
+        for t in job[4]:
+            (moved if t in wanted else keep).append(t)
+        job[4] = keep
+    backlog[:] = [job for job in backlog if job[4]]
+    if moved:
+        backlog.append([URGENT, seq, mode, batch_size, moved])
 
 
 def _trimmer() -> Any:
@@ -169,7 +197,11 @@ class EmbedService:
         (urgently), then read results until none of them is pending."""
         with self._lock:
             self._drain(store)
-            fresh = [t for t in dict.fromkeys(texts) if (mode, t) not in self._pending]
+            fresh, queued = [], []
+            for t in dict.fromkeys(texts):
+                (queued if (mode, t) in self._pending else fresh).append(t)
+            if queued:  # asked for earlier at a lower priority: needed now
+                self._requests.put((PROMOTE, mode, batch_size, queued))
             if fresh:
                 self._pending.update((mode, t) for t in fresh)
                 self._requests.put((URGENT, mode, batch_size, fresh))
@@ -180,6 +212,7 @@ class EmbedService:
                 except queue.Empty:
                     if not self._proc.is_alive():
                         self._pending.clear()
+                        self._abandon()
                         raise ModelError("the embedding helper process stopped",
                                          hint="rerun; set EVENTDESK_EMBED_HELPER=0 to embed "
                                               "in the main process") from None
@@ -214,6 +247,13 @@ class EmbedService:
         if self._proc.is_alive():
             self._proc.terminate()
             self._proc.join(timeout=5)
+        self._abandon()
+
+    def _abandon(self) -> None:
+        """Stop writing to a helper that is gone. Why: requests it never read fill the pipe, and
+        at exit Python waits for the queue's writer thread to flush them, which is forever."""
+        self._requests.cancel_join_thread()
+        self._requests.close()
 
 
 def _default_store(key: tuple[str, str], row: Any) -> None:
