@@ -40,8 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", type=Path, default=default_shared, help="the shared data folder")
     ap.add_argument("--limit", type=int, default=None, help="only the first N clusters")
     ap.add_argument("--max-per-doc", type=int, default=None,
-                    help="candidate sentences from each article's lead (the desk's stored story "
-                    "summaries use STORY_LEAD_SENTENCES)")
+                    help="candidate sentences from each article's lead (default: all, as the "
+                    "desk's stored story summaries)")
     args = ap.parse_args(argv)
     path = args.shared / "eval" / "multinews" / "validation.jsonl"
     if not path.is_file():
