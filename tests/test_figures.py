@@ -128,6 +128,7 @@ def test_qualifiers(pipeline, text, span, approximate, bound):
         "The details are on page 12 of the report.",
         "The two countries signed the agreement.",
         "The siege lasted three weeks.",
+        "Police found the car in the 3000 block of Main Street.",
     ],
 )
 def test_years_dates_ages_times_ordinals_labels_are_not_figures(pipeline, text):

@@ -45,7 +45,8 @@ _LABEL_WORDS = _words(
 )
 _AFTER_SKIP = re.compile(
     r"\s*(?:-|\s)?(?:years?|months?|weeks?|days?)[-\s]old\b"  # ages
-    r"|\s*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|hrs\b|h\b|GMT|BST|CET)",  # times
+    r"|\s*(?:a\.m\.|p\.m\.|am\b|pm\b|gmt\b|utc\b|hrs\b|h\b|GMT|BST|CET)"  # times
+    r"|\s+block\s+of\b",  # "the 3000 block of Main Street": an address (US police reports)
     re.IGNORECASE,
 )
 # Counted nouns that make the number a duration, a measure or a rank rather than a count.
