@@ -288,6 +288,31 @@ def test_discrepancy_is_between_sources_not_within_one_article():
     assert not sources_disagree([(fig("5,200", 5200), "a"), (fig("5,000", 5000), "a")])
 
 
+def test_sources_disagree_is_the_pairwise_definition() -> None:
+    import itertools
+    import random
+
+    def pairwise(items: list[tuple[Figure, str]]) -> bool:
+        by: dict[str, list[Figure]] = {}
+        for f, a in items:
+            by.setdefault(a, []).append(f)
+        single = [fs for fs in by.values()
+                  if not any(disagree(x, y) for x, y in itertools.combinations(fs, 2))]
+        return any(disagree(x, y) for xs, ys in itertools.combinations(single, 2)
+                   for x in xs for y in ys)  # fmt: skip
+
+    rng = random.Random(7)
+    kinds = [({}, "{}"), ({"approximate": True}, "about {}"), ({"bound": "lower"}, "over {}"),
+             ({"bound": "upper"}, "up to {}")]  # fmt: skip
+    for _ in range(400):
+        items = []
+        for _ in range(rng.randint(1, 7)):
+            kw, wording = rng.choice(kinds)
+            v = rng.choice([20, 25, 26, 30, 100, 103, 5000, 5200])
+            items.append((fig(wording.format(v), v, **kw), rng.choice("abc")))
+        assert sources_disagree(items) == pairwise(items), items
+
+
 def test_reconcile_separates_distant_dates_and_placeless_joins_unique_group(pipeline):
     docs = [
         run(pipeline, "There are 5,200 US troops in Iraq.", id="a", published="2019-01-01"),

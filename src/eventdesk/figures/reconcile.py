@@ -34,7 +34,6 @@ contradict a 2021 one.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -149,21 +148,23 @@ def sources_disagree(items: Iterable[tuple[Figure, str]]) -> bool:
     """True when two articles give values for one thing that cannot both be true.
 
     ``items`` are (figure, article id) pairs of one group. Only articles whose own values agree
-    with each other take part (see the module docstring).
+    with each other take part (see the module docstring). Linear in the values, however many
+    articles a group gathers: some two values disagree exactly when the lowest upper end of
+    their intervals lies below the highest lower end, and within an article that agrees with
+    itself it never does, so those two come from different articles.
     """
-    by_article: dict[str, list[Figure]] = defaultdict(list)
+    by_article: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    top = 1.0
     for fig, article_id in items:
-        by_article[article_id].append(fig)
-    single = [
-        figs for figs in by_article.values()
-        if not any(disagree(a, b) for a, b in itertools.combinations(figs, 2))
-    ]  # fmt: skip
-    return any(
-        disagree(a, b)
-        for xs, ys in itertools.combinations(single, 2)
-        for a in xs
-        for b in ys
-    )
+        by_article[article_id].append(interval(fig))
+        top = max(top, abs(float(fig.value)))
+    eps = 1e-9 * top
+
+    def split(ivs: list[tuple[float, float]]) -> bool:
+        return min(hi for _, hi in ivs) + eps < max(lo for lo, _ in ivs)
+
+    agreeing = [iv for ivs in by_article.values() if not split(ivs) for iv in ivs]
+    return bool(agreeing) and split(agreeing)
 
 
 def _day(meta: ArticleMeta) -> date | None:
