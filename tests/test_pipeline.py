@@ -156,3 +156,16 @@ def test_a_stage_failing_on_one_article_keeps_the_documents_already_yielded() ->
     assert failed == {"a7"} and len(report.problems) == 1 and "'a7'" in report.problems[0]
     # what was yielded is kept, not run again; the rest is retried one by one
     assert [boom.seen.count(f"a{i}") for i in range(10)] == [1, 1, 1, 1, 2, 2, 2, 2, 1, 1]
+
+
+@pytest.mark.parametrize("batch_size", [1, 5, 32, 100])
+def test_a_local_claim_is_whole_saved_groups(monkeypatch: pytest.MonkeyPatch,
+                                             batch_size: int) -> None:
+    """A rerun after a crash starts at a saved group's end; claims that are whole groups give
+    it the group boundaries of an uninterrupted run, on which story clustering depends."""
+    from eventdesk.app import LocalEngine
+
+    monkeypatch.setenv("EVENTDESK_EMBED_HELPER", "0")
+    engine = LocalEngine(Options(batch_size=batch_size, components=("eventdesk.nlp.v1",)))
+    assert engine.save_every >= 4 * batch_size and engine.chunk % engine.save_every == 0
+    assert engine.chunk >= 16 * batch_size
