@@ -136,15 +136,7 @@ class Pipeline:
         the next batch. Results are the same; only the order of the work changes.
         """
         pending: tuple[list[Document], Any] | None = None
-        batch: list[Document] = []
-        for art in articles:
-            batch.append(Document(article=art))
-            if len(batch) >= batch_size:
-                started = self._begin(batch)
-                if pending is not None:
-                    yield from self._end(*pending)
-                pending, batch = started, []
-        if batch:
+        for batch in _batches(articles, batch_size):
             started = self._begin(batch)
             if pending is not None:
                 yield from self._end(*pending)
@@ -168,6 +160,17 @@ class Pipeline:
         for d in docs:
             d.nlp = None  # the spaCy Doc is transient: free it once all stages have run
         return docs
+
+
+def _batches(articles: Iterable[Article], size: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for art in articles:
+        batch.append(Document(article=art))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _run(comp: Component, docs: list[Document]) -> list[Document]:
