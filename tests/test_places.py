@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from eventdesk.places import EventLocator, PlaceComponent, gazetteer, is_actor_mention
+from eventdesk.places import (
+    EventLocator,
+    PlaceComponent,
+    gazetteer,
+    is_actor_mention,
+    is_demonym_place,
+)
 from eventdesk.places.locate import names_a_party
 from eventdesk.places.normalize import fold, key
 from eventdesk.places.resolve import distance_km
@@ -68,9 +74,26 @@ def test_iraq_context_resolves_governorates_and_cities(parse):
     assert places["Iraq"].level == "country" and places["Iraq"].country == "IRQ"
 
 
-def test_demonyms_are_not_places(parse):
-    doc = parse("Iraqi and British officers met Kurdish leaders while American diplomats watched.")
-    assert not [p for p in doc.places if p.span.text in {"Iraqi", "British", "Kurdish", "American"}]
+def test_demonyms_are_their_country_marked_as_demonyms_not_places(parse):
+    doc = parse("Iraqi and British officers met Kurdish leaders while American diplomats watched "
+                "Russians in the French Quarter.")
+    dem = {p.span.text: p for p in doc.places if is_demonym_place(p)}
+    assert {t: (p.country, p.level) for t, p in dem.items()} == {
+        "Iraqi": ("IRQ", "country"), "British": ("GBR", "country"),
+        "American": ("USA", "country"), "Russians": ("RUS", "country"),
+    }  # "Kurdish" names no country; "French" is part of a place's name here
+    assert all(p.feature == "demonym" and p.lat is not None for p in dem.values())
+    iraq = gazetteer().entry(gazetteer().country_ids["IQ"])
+    assert (dem["Iraqi"].lat, dem["Iraqi"].lon) == (iraq.lat, iraq.lon)
+    assert [p.span.start for p in doc.places] == sorted(p.span.start for p in doc.places)
+
+
+def test_a_demonym_is_never_where_an_event_happened(parse):
+    doc = parse("Russian hackers attacked the computers of a bank.")
+    ev = _event(doc, "attacked")
+    EventLocator()(doc)
+    assert [p.span.text for p in doc.places] == ["Russian"]
+    assert ev.location is None
 
 
 def test_us_context_with_state(parse):
@@ -583,3 +606,4 @@ def test_us_regions_are_regions_in_american_news(parse):
     assert _by_text(parse("A heat wave hit New England."))["New England"].level == "admin1"
     got = _by_text(parse("Floods hit Greymouth on the West Coast, New Zealand."))
     assert got["West Coast"].country == "NZL"
+

@@ -676,6 +676,24 @@ def _people_forms(dem: str) -> list[str]:
     return [dem + "s"]
 
 
+@lru_cache(maxsize=1)
+def country_demonyms() -> dict[str, str]:
+    """Lower-cased demonyms and their people's plurals -> ISO-3 ("iraqi", "iraqis" -> "IRQ").
+
+    From the same countries table the actors come from, so the places stage and the actor
+    dictionary agree on what "Emirati" means. Upper-case forms ("US") are names, not demonyms,
+    and are left to the gazetteer; a form two countries share (none now) goes to the first.
+    """
+    out: dict[str, str] = {}
+    for row in _data_rows("countries.tsv"):
+        for dem in _split(row["demonyms"]):
+            if dem.isupper() or not dem[:1].isupper():
+                continue
+            for form in (dem, *_people_forms(dem)):
+                out.setdefault(form.lower(), row["iso3"])
+    return out
+
+
 def _is_patron(m: Match, toks: list[Tok], text: str) -> bool:
     """A country that backs or opposes the actor rather than being it ("Iranian-backed")."""
     if (

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError
 from ..types import Article, Document, Entity, Place
+from .demonyms import DEMONYM_FEATURE, demonym_places, is_demonym_place
 from .gazetteer import Gazetteer, gazetteer
 from .locate import Locator, dominant_place, is_actor_mention, located_copy
 from .resolve import keep_unresolved, recognise, resolve, to_place
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from ..pipeline import Options
 
 __all__ = [
+    "DEMONYM_FEATURE",
     "EventLocator",
     "Gazetteer",
     "PlaceComponent",
@@ -34,6 +36,7 @@ __all__ = [
     "gazetteer",
     "geoparse",
     "is_actor_mention",
+    "is_demonym_place",
 ]
 
 
@@ -43,7 +46,8 @@ class PlaceComponent:
     Streets, rivers and buildings (LOC/FAC) the gazetteer cannot resolve are placed at the town
     the article puts them in (:func:`approximate`), at that town's precision and marked
     ``feature="approx"``, or kept with null coordinates where the article names no town. An
-    unknown GPE is dropped: it is far more often an NER error than a missing town.
+    unknown GPE is dropped: it is far more often an NER error than a missing town. Demonyms
+    come out as their country with ``feature="demonym"`` (:mod:`eventdesk.places.demonyms`).
     """
 
     name = "eventdesk.places.v1"
@@ -56,11 +60,13 @@ class PlaceComponent:
     def __call__(self, doc: Document) -> Document:
         mentions = recognise(doc, self.gaz)
         resolve(doc, self.gaz, mentions)
-        doc.places = approximate([
+        places = approximate([
             to_place(doc, self.gaz, m, self.name)
             for m in mentions
             if m.chosen is not None or keep_unresolved(m)
         ])
+        places += demonym_places(doc, self.gaz, places, self.name)
+        doc.places = sorted(places, key=lambda p: p.span.start)
         return doc
 
     def pipe(self, docs: Iterable[Document]) -> Iterator[Document]:

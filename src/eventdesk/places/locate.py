@@ -21,6 +21,7 @@ from collections import Counter
 from dataclasses import replace
 
 from ..types import Document, Event, Place, Token
+from .demonyms import is_demonym_place
 from .resolve import specificity
 
 LOCATIVE = frozenset(
@@ -246,7 +247,8 @@ class Locator:
     def __init__(self, doc: Document):
         self.doc = doc
         self.usable = [p for p in doc.places if p.lat is not None
-                       and not is_actor_mention(doc, p) and not names_a_party(doc, p)]
+                       and not is_demonym_place(p) and not is_actor_mention(doc, p)
+                       and not names_a_party(doc, p)]
         self.heads = {id(p): _locative_head(doc, p) if doc.tokens else None
                       for p in self.usable}
         self.by_sentence: dict[int, list[Place]] = {}
