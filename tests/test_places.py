@@ -607,3 +607,18 @@ def test_us_regions_are_regions_in_american_news(parse):
     got = _by_text(parse("Floods hit Greymouth on the West Coast, New Zealand."))
     assert got["West Coast"].country == "NZL"
 
+
+def test_a_feast_day_is_no_town(parse):
+    doc = parse("Crowds filled Boston on St. Patrick's Day and again on St. Valentine's Day.")
+    assert [p.span.text for p in doc.places] == ["Boston"]
+
+
+def test_town_called_city_competes_with_the_bare_name_by_context(parse):
+    """GeoNames has "San Fernando City" only as a name of San Fernando in the Philippines; in
+    a Los Angeles story it is San Fernando, California."""
+    doc = parse("San Fernando City Councilwoman Ana Ruiz won a seat as Los Angeles officials "
+                "counted the last ballots in Los Angeles.")
+    sf = _by_text(doc)["San Fernando City"]
+    assert (sf.country, sf.admin1) == ("USA", "California")
+    doc = parse("Floods hit San Fernando City in Pampanga province on Monday.")
+    assert _by_text(doc)["San Fernando City"].country == "PHL"

@@ -124,6 +124,7 @@ _CORPORATE_WORDS = (
     "chemical chemicals foods stores communications laboratories pharmaceuticals insurance"
 )
 _CORPORATE = frozenset(key(w) for w in _CORPORATE_WORDS.split())
+_FEAST = re.compile(r"['’]s\s+(?:Day|Eve)\b")
 # Words after a place name that make the name a modifier of an institution ("Oakland Police"),
 # where the place is still named (and gold sets count it).
 _INSTITUTION = frozenset(
@@ -396,6 +397,8 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     def add(m: Mention) -> None:
         if not m.lookup or any(taken[m.start : m.end]):
             return
+        if _FEAST.match(text, m.end):
+            return  # a feast, not a town: "St. Patrick's Day", "St. Valentine's Day"
         if (person[m.start] or key(m.lookup) in name_words) and not _curated(gaz, m.lookup) \
                 and not ((m.start, m.end) in person_names and m.cue in _STRONG_CUES):
             return  # (unless NER's whole "person" is a place the words around it show:
@@ -866,7 +869,16 @@ def _candidates(gaz: Gazetteer, m: Mention, fuzzy_ccs: list[str]) -> list[tuple[
             # the article is in New York (no country or city of 100,000 has the name); the
             # town only where the text puts it in a state ("Atlantic, Iowa")
             hits = [(i, alt) for i, alt in hits if gaz.kind[i] == 0 and not gaz.cc[i]]
-        return [(i, alt, False) for i, alt in hits if not (alt and short and gaz.kind[i] != 0)]
+        out = [(i, alt, False) for i, alt in hits if not (alt and short and gaz.kind[i] != 0)]
+        words = m.lookup.split()
+        if len(words) > 1 and words[-1] == "City":
+            # "San Fernando City" may be San Fernando, California, as well as GeoNames' "San
+            # Fernando City" of the Philippines: the towns of the bare name compete, trusted as
+            # an alternate name is, so only the article's context takes the name to one
+            seen = {i for i, _, _ in out}
+            out += [(i, True, False) for i, alt in gaz.lookup_strict(" ".join(words[:-1]))
+                    if gaz.kind[i] == 3 and not alt and i not in seen]
+        return out
     if len(m.lookup) >= 5:
         # NER's places may be any spelling; a scanned name only a large place's (_scan_match)
         folded = [(i, alt, True) for i, alt in gaz.lookup(m.lookup)
