@@ -80,12 +80,21 @@ def test_demonyms_are_their_country_marked_as_demonyms_not_places(parse):
     dem = {p.span.text: p for p in doc.places if is_demonym_place(p)}
     assert {t: (p.country, p.level) for t, p in dem.items()} == {
         "Iraqi": ("IRQ", "country"), "British": ("GBR", "country"),
-        "American": ("USA", "country"), "Russians": ("RUS", "country"),
-    }  # "Kurdish" names no country; "French" is part of a place's name here
+        "Kurdish": ("IRQ", "admin1"), "American": ("USA", "country"),
+        "Russians": ("RUS", "country"),
+    }  # "French" is part of a place's name here
     assert all(p.feature == "demonym" and p.lat is not None for p in dem.values())
     iraq = gazetteer().entry(gazetteer().country_ids["IQ"])
     assert (dem["Iraqi"].lat, dem["Iraqi"].lon) == (iraq.lat, iraq.lon)
     assert [p.span.start for p in doc.places] == sorted(p.span.start for p in doc.places)
+
+
+def test_demonyms_of_continents_and_regions(parse):
+    doc = parse("Asian markets fell as Scottish and Chechen leaders met.")
+    dem = {p.span.text: p for p in doc.places if is_demonym_place(p)}
+    assert (dem["Asian"].name, dem["Asian"].country) == ("Asia", None)
+    assert (dem["Scottish"].admin1, dem["Scottish"].level) == ("Scotland", "admin1")
+    assert (dem["Chechen"].country, dem["Chechen"].admin1) == ("RUS", "Chechnya")
 
 
 def test_a_demonym_is_never_where_an_event_happened(parse):

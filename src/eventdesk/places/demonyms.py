@@ -1,10 +1,11 @@
-"""Demonyms ("Russian", "Iraqis", "South Korean") as country mentions, kept apart from places.
+"""Demonyms ("Russian", "Iraqis", "Kurdish") as mentions of their country or region, kept apart.
 
 Why emit them at all: a demonym does name a country, and the geoparsing gold standards count it
 as a toponym (GeoWebNews types it Non_Literal_Modifier, LGL lists it as any other), so an
 analyst filtering an archive by country, or a scorer of recognition, expects "Russian hackers" to
-say *Russia*. Why apart: it says whose, not where. "Russian hackers attacked a Kyiv bank" did not
-happen in Russia. So each comes out as a :class:`Place` at its country's centre with
+say *Russia* ("Kurdish fighters", the Kurdistan Region; "Asian markets", Asia). Why apart: it
+says whose, not where. "Russian hackers attacked a Kyiv bank" did not
+happen in Russia. So each comes out as a :class:`Place` at its country's or region's centre with
 ``feature = "demonym"`` (:data:`DEMONYM_FEATURE`), and nothing that decides where something
 happened (the event locator, the town that streets are set in) takes one.
 """
@@ -16,6 +17,20 @@ from .gazetteer import Gazetteer
 
 DEMONYM_FEATURE = "demonym"
 _MAX_WORDS = 3  # "Papua New Guinean"
+# Demonyms of continents, world regions and regions within countries, which the countries table
+# does not hold, with the gazetteer name of the place each names (written for eventdesk; the
+# people's plural forms are added where English makes them with "s").
+REGION_DEMONYMS: dict[str, str] = {
+    "Asian": "Asia", "African": "Africa", "European": "Europe",
+    "Latin American": "Latin America", "Scandinavian": "Scandinavia",
+    "Korean": "South Korea", "English": "England", "Scottish": "Scotland", "Scot": "Scotland",
+    "Welsh": "Wales", "Kurdish": "Kurdistan", "Kurd": "Kurdistan", "Dagestani": "Dagestan",
+    "Chechen": "Chechnya", "Abkhaz": "Abkhazia", "Abkhazian": "Abkhazia", "Tibetan": "Tibet",
+    "Kashmiri": "Kashmir", "Catalan": "Catalonia", "Crimean": "Crimea", "Sicilian": "Sicily",
+    "Bavarian": "Bavaria", "Flemish": "Flanders", "Quebecer": "Quebec", "Darfuri": "Darfur",
+    "Texan": "Texas", "Californian": "California", "Floridian": "Florida",
+}
+_NO_PLURAL = ("ish", "ese", "sh", "ch")
 _NAME_LABELS = frozenset({"PERSON", "GPE", "LOC", "FAC"})
 # Head words of place names that start with a demonym ("French Quarter", "Indian Ocean").
 _GEOGRAPHIC = frozenset({
@@ -40,8 +55,7 @@ def demonym_places(doc: Document, gaz: Gazetteer, places: list[Place],
     """
     from ..entities.dictionary import country_demonyms
 
-    table = country_demonyms()
-    cc_of = {iso3: cc for cc, iso3 in gaz.iso3.items()}
+    entries = _demonym_entries(gaz, country_demonyms())
     text = doc.article.text
     taken = sorted((p.span.start, p.span.end) for p in places)
     names = [(e.span.start, e.span.end) for e in doc.entities
@@ -61,21 +75,49 @@ def demonym_places(doc: Document, gaz: Gazetteer, places: list[Place],
             surface = text[s:e]
             if not surface[:1].isupper() or "\n" in surface or "  " in surface:
                 continue
-            iso3 = table.get(" ".join(surface.split()).lower())
-            cc = cc_of.get(iso3 or "")
-            if cc is None or cc not in gaz.country_ids:
+            entry = entries.get(" ".join(surface.split()).lower())
+            if entry is None:
                 continue
             nxt = toks[i + n] if i + n < len(toks) else None
             geographic = nxt is not None and nxt.text[:1].isupper() and \
                 nxt.text.lower() in _GEOGRAPHIC
             if free(s, e, taken) and free(s, e, names) and not geographic:
-                c = gaz.entry(gaz.country_ids[cc])
+                c = gaz.entry(entry)
                 span = doc.span(s, e, component=component)
                 span.confidence = 0.5
-                out.append(Place(span=span, name=c.name, lat=c.lat, lon=c.lon, country=c.iso3,
+                out.append(Place(span=span, name=c.name, lat=c.lat, lon=c.lon,
+                                 country=c.iso3 or None,
+                                 admin1=c.admin1 if c.kind == "admin1" else None,
                                  geonameid=c.geonameid, feature=DEMONYM_FEATURE,
-                                 level="country"))
+                                 level="admin1" if c.kind == "admin1" else "country"))
             step = n
             break
         i += step
+    return out
+
+
+_ENTRIES: dict[int, dict[str, int]] = {}
+
+
+def _demonym_entries(gaz: Gazetteer, countries: dict[str, str]) -> dict[str, int]:
+    """Lower-cased demonym -> gazetteer entry: countries from the actors' table, then the
+    regions of :data:`REGION_DEMONYMS` (a region's own name, a country or an admin-1 region)."""
+    cached = _ENTRIES.get(id(gaz))
+    if cached is not None:
+        return cached
+    cc_of = {iso3: cc for cc, iso3 in gaz.iso3.items()}
+    out: dict[str, int] = {}
+    for dem, iso3 in countries.items():
+        cc = cc_of.get(iso3)
+        if cc in gaz.country_ids:
+            out[dem] = gaz.country_ids[cc]
+    for dem, name in REGION_DEMONYMS.items():
+        hits = [i for i, alt in gaz.lookup_strict(name) if not alt and gaz.kind[i] in (0, 1)]
+        if not hits:
+            continue
+        forms = [dem] if dem.endswith(_NO_PLURAL) else [dem, dem + "s"]
+        for form in forms:
+            out.setdefault(form.lower(), hits[0])
+    _ENTRIES.clear()  # one gazetteer per process; a rebuilt one replaces it
+    _ENTRIES[id(gaz)] = out
     return out
