@@ -4,10 +4,10 @@ Why emit them at all: a demonym does name a country, and the geoparsing gold sta
 as a toponym (GeoWebNews types it Non_Literal_Modifier, LGL lists it as any other), so an
 analyst filtering an archive by country, or a scorer of recognition, expects "Russian hackers" to
 say *Russia* ("Kurdish fighters", the Kurdistan Region; "Asian markets", Asia). Why apart: it
-says whose, not where. "Russian hackers attacked a Kyiv bank" did not
-happen in Russia. So each comes out as a :class:`Place` at its country's or region's centre with
-``feature = "demonym"`` (:data:`DEMONYM_FEATURE`), and nothing that decides where something
-happened (the event locator, the town that streets are set in) takes one.
+says whose, not where. "Russian hackers attacked a Kyiv bank" did not happen in Russia. So each
+comes out as a :class:`Place` at its country's or region's centre with ``feature = "demonym"``
+(:data:`DEMONYM_FEATURE`), and nothing that decides where something happened (the event
+locator, the town that streets are set in) takes one.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ REGION_DEMONYMS: dict[str, str] = {
     "Bavarian": "Bavaria", "Flemish": "Flanders", "Quebecer": "Quebec", "Darfuri": "Darfur",
     "Texan": "Texas", "Californian": "California", "Floridian": "Florida",
 }
-_NO_PLURAL = ("ish", "ese", "sh", "ch")
+_NO_PLURAL = ("sh", "ch", "ese")  # no "Englishs", "Frenchs", "Chineses"
 _NAME_LABELS = frozenset({"PERSON", "GPE", "LOC", "FAC"})
 # Head words of place names that start with a demonym ("French Quarter", "Indian Ocean").
 _GEOGRAPHIC = frozenset({
@@ -40,13 +40,15 @@ _GEOGRAPHIC = frozenset({
 
 
 def is_demonym_place(place: Place) -> bool:
-    """Whether ``place`` is a demonym's country (see the module docstring), not a place named."""
+    """Whether ``place`` is a demonym's country or region (see the module docstring), not a
+    place the text names."""
     return place.feature == DEMONYM_FEATURE
 
 
 def demonym_places(doc: Document, gaz: Gazetteer, places: list[Place],
                    component: str) -> list[Place]:
-    """Country mentions for the capitalised demonyms of ``doc`` that overlap none of ``places``.
+    """Country and region mentions for the capitalised demonyms of ``doc`` that overlap none of
+    ``places``.
 
     Longest match first ("South Korean" before "Korean"); a demonym inside a person's name
     ("Irish Murphy") or a longer place's ("the French Quarter", "the Indian Ocean": NER's place
@@ -57,7 +59,7 @@ def demonym_places(doc: Document, gaz: Gazetteer, places: list[Place],
 
     entries = _demonym_entries(gaz, country_demonyms())
     text = doc.article.text
-    taken = sorted((p.span.start, p.span.end) for p in places)
+    taken = [(p.span.start, p.span.end) for p in places]
     names = [(e.span.start, e.span.end) for e in doc.entities
              if e.kind in _NAME_LABELS and " " in e.span.text.strip()]
 
