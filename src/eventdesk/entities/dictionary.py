@@ -330,7 +330,7 @@ class ActorDictionary:
                 self._add(dem, _Entry("demonym", info))
                 if dem.isupper():
                     continue  # "US" is no plural
-                for people in _people_forms(dem):
+                for people in people_forms(dem):
                     self._add(people, _Entry("people", people_info))
 
     def _load_named(self, rows: Iterable[dict[str, str]], source: str) -> None:
@@ -667,7 +667,7 @@ class ActorDictionary:
         return out
 
 
-def _people_forms(dem: str) -> list[str]:
+def people_forms(dem: str) -> list[str]:
     """Plural forms naming a country's people ("Iraqis", "Afghans"); none for "-ese", "-ish"."""
     if dem.endswith(("ese", "ish", "ch", "sh", "ss", "x", "men", "i Arabian")):
         return []
@@ -689,7 +689,7 @@ def country_demonyms() -> dict[str, str]:
         for dem in _split(row["demonyms"]):
             if dem.isupper() or not dem[:1].isupper():
                 continue
-            for form in (dem, *_people_forms(dem)):
+            for form in (dem, *people_forms(dem)):
                 out.setdefault(form.lower(), row["iso3"])
     return out
 

@@ -47,7 +47,8 @@ class PlaceComponent:
     the article puts them in (:func:`approximate`), at that town's precision and marked
     ``feature="approx"``, or kept with null coordinates where the article names no town. An
     unknown GPE is dropped: it is far more often an NER error than a missing town. Demonyms
-    come out as their country with ``feature="demonym"`` (:mod:`eventdesk.places.demonyms`).
+    come out as their country or region with ``feature="demonym"``
+    (:mod:`eventdesk.places.demonyms`).
     """
 
     name = "eventdesk.places.v1"

@@ -19,7 +19,7 @@ DEMONYM_FEATURE = "demonym"
 _MAX_WORDS = 3  # "Papua New Guinean"
 # Demonyms of continents, world regions and regions within countries, which the countries table
 # does not hold, with the gazetteer name of the place each names (written for eventdesk; the
-# people's plural forms are added where English makes them with "s").
+# people's plurals, "Kurds", "Asians", as the actor dictionary forms them).
 REGION_DEMONYMS: dict[str, str] = {
     "Asian": "Asia", "African": "Africa", "European": "Europe",
     "Latin American": "Latin America", "Scandinavian": "Scandinavia",
@@ -30,7 +30,6 @@ REGION_DEMONYMS: dict[str, str] = {
     "Bavarian": "Bavaria", "Flemish": "Flanders", "Quebecer": "Quebec", "Darfuri": "Darfur",
     "Texan": "Texas", "Californian": "California", "Floridian": "Florida",
 }
-_NO_PLURAL = ("sh", "ch", "ese")  # no "Englishs", "Frenchs", "Chineses"
 _NAME_LABELS = frozenset({"PERSON", "GPE", "LOC", "FAC"})
 # Head words of place names that start with a demonym ("French Quarter", "Indian Ocean").
 _GEOGRAPHIC = frozenset({
@@ -59,12 +58,13 @@ def demonym_places(doc: Document, gaz: Gazetteer, places: list[Place],
 
     entries = _demonym_entries(gaz, country_demonyms())
     text = doc.article.text
-    taken = [(p.span.start, p.span.end) for p in places]
-    names = [(e.span.start, e.span.end) for e in doc.entities
-             if e.kind in _NAME_LABELS and " " in e.span.text.strip()]
-
-    def free(s: int, e: int, spans: list[tuple[int, int]]) -> bool:
-        return not any(a < e and s < b for a, b in spans)
+    # characters already a place's, or inside a multi-word name: one mask, so a long article's
+    # thousands of demonyms are not each compared with every place
+    taken = bytearray(len(text) + 1)
+    for a, b in [(p.span.start, p.span.end) for p in places] + [
+            (e.span.start, e.span.end) for e in doc.entities
+            if e.kind in _NAME_LABELS and " " in e.span.text.strip()]:
+        taken[a:b] = b"\x01" * (b - a)
 
     toks = doc.tokens
     out: list[Place] = []
@@ -83,7 +83,7 @@ def demonym_places(doc: Document, gaz: Gazetteer, places: list[Place],
             nxt = toks[i + n] if i + n < len(toks) else None
             geographic = nxt is not None and nxt.text[:1].isupper() and \
                 nxt.text.lower() in _GEOGRAPHIC
-            if free(s, e, taken) and free(s, e, names) and not geographic:
+            if not any(taken[s:e]) and not geographic:
                 c = gaz.entry(entry)
                 span = doc.span(s, e, component=component)
                 span.confidence = 0.5
@@ -104,6 +104,8 @@ _ENTRIES: dict[int, dict[str, int]] = {}
 def _demonym_entries(gaz: Gazetteer, countries: dict[str, str]) -> dict[str, int]:
     """Lower-cased demonym -> gazetteer entry: countries from the actors' table, then the
     regions of :data:`REGION_DEMONYMS` (a region's own name, a country or an admin-1 region)."""
+    from ..entities.dictionary import people_forms
+
     cached = _ENTRIES.get(id(gaz))
     if cached is not None:
         return cached
@@ -117,8 +119,7 @@ def _demonym_entries(gaz: Gazetteer, countries: dict[str, str]) -> dict[str, int
         hits = [i for i, alt in gaz.lookup_strict(name) if not alt and gaz.kind[i] in (0, 1)]
         if not hits:
             continue
-        forms = [dem] if dem.endswith(_NO_PLURAL) else [dem, dem + "s"]
-        for form in forms:
+        for form in (dem, *people_forms(dem)):
             out.setdefault(form.lower(), hits[0])
     _ENTRIES.clear()  # one gazetteer per process; a rebuilt one replaces it
     _ENTRIES[id(gaz)] = out
