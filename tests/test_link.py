@@ -20,6 +20,7 @@ from eventdesk.link.events import (
     evidence,
     link_events,
     names_body,
+    place_relation,
 )
 from eventdesk.store import Store, StoryUpdate, schema
 from eventdesk.store import migrations as migrations_mod
@@ -72,6 +73,19 @@ def test_two_attacks_the_same_evening_on_two_bases_stay_apart() -> None:
     assert links["b1"] == "b1"
     assert len({links["a1"], links["b1"]}) == 2
     assert links["d1"] in ("a1", "b1")
+
+
+def test_one_sea_without_a_gazetteer_id_is_one_place_in_two_articles() -> None:
+    gulf = PlaceKey("Gulf of Mexico", lat=25.0, lon=-90.0, level="country")
+    caribbean = PlaceKey("Caribbean Sea", lat=15.0, lon=-75.0, level="country")
+    assert place_relation(gulf, PlaceKey("Gulf of Mexico", lat=25.0, lon=-90.0,
+                                         level="country")) == "same"
+    assert place_relation(gulf, caribbean) == "apart"
+    bp = ActorKey("BP Plc")
+    a = mention("a1", "a", 1, actor=bp, date="2010-06-16", date_precision="day", place=gulf)
+    b = mention("b1", "b", 2, actor=bp, date="2010-06-16", date_precision="day",
+                place=PlaceKey("Gulf of Mexico", lat=25.0, lon=-90.0, level="country"))
+    assert link_events([a, b]) == {"a1": "a1", "b1": "a1"}
 
 
 def test_negated_or_hypothetical_never_merge_with_factual() -> None:

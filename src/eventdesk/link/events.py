@@ -48,6 +48,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 NEAR_KM = 25.0  # two places this close are one place (a base and the town beside it)
+SAME_CENTRE_KM = 1.0  # two regions of one level whose centres lie this close are one region
 MIN_EVIDENCE = 1.0  # positive agreement a merge needs (see :func:`evidence`)
 # An undated mention is background of its article: what it reports happened at most this long
 # before the article was published ("the coalition paused operations" in a report of February
@@ -240,6 +241,10 @@ def place_relation(a: PlaceKey | None, b: PlaceKey | None) -> str:
     km = _km(a, b)
     # Near points are one place; a region's centroid near a town says nothing of containment.
     if km is not None and km <= NEAR_KM and not {a.level, b.level} & {"country", "admin1"}:
+        return "same"
+    # One region or sea without a gazetteer id (a curated "Gulf of Mexico") is the same where
+    # its level and centre are: two articles naming it must not count as two places.
+    if km is not None and km <= SAME_CENTRE_KM and a.level == b.level:
         return "same"
     if _contains(a, b) or _contains(b, a):
         return "contains"
