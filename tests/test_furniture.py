@@ -40,3 +40,17 @@ def test_a_comment_policy_reports_no_event_and_no_summary_sentence() -> None:
     assert doc.events and all(e.span.start < cut for e in doc.events)
     summary = summarize_texts([text], words=200)
     assert summary and not any("tolerate" in s.text or "moderates" in s.text for s in summary)
+
+
+def test_readers_signed_posts_open_the_section_wherever_they_start() -> None:
+    posts = (
+        "\nAt 00:45 am on 16 Jun 2010, reader_one wrote: The minister should resign now and "
+        "they should attack the problem.\n"
+        "At 00:52 am on 16 Jun 2010, Sam wrote: Get the facts right first.\n"
+    )
+    text = "What do you think of the response?\n" + NEWS[:120] + posts + NEWS[120:]
+    assert furniture_start(text) == text.index("At 00:45")  # before half-way, still the section
+    one = NEWS + "\nAt 09:00 am on 1 Jan 2020, Sam wrote: fine.\n"
+    assert furniture_start(one) is None  # one quoted post is no section
+    long = NEWS * 4 + POLICY
+    assert furniture_start(long + posts) == long.index("Comments")  # the earlier of the two

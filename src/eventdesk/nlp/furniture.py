@@ -29,6 +29,14 @@ _OPENERS = re.compile(
     r"|\byour comments? must\b|\bcomments? (?:are|is) moderated\b",
     re.IGNORECASE | re.MULTILINE,
 )
+# A reader's signed post: "At 00:45 am on 16 Jun 2010, jdd535 wrote: ...", "On 16 June,
+# Sam wrote: ...". Where a page carries two or more, the first opens the readers' section
+# wherever it stands: a "Have your say" page is mostly its readers' posts, and their "attack"
+# and "resign" are opinions, not events.
+_SIGNED = re.compile(
+    r"^[ \t]*(?:At|On)\b[^\n]{3,60}?,\s*\S{2,40}\s+wrote\s*:", re.IGNORECASE | re.MULTILINE
+)
+MIN_SIGNED = 2
 # A block this far into the text, or later, is the page's tail; an opener in the first part is
 # more likely a report about comments ("comments by the minister") than furniture.
 MIN_SHARE = 0.5
@@ -38,14 +46,19 @@ def furniture_start(text: str) -> int | None:
     """The offset where the article's trailing comment section begins, or None if it has none.
 
     The section starts at the first opener (see :data:`_OPENERS`) found in the last half of the
-    text: at its line, or, for a notice inside a line of prose, at the notice's sentence.
+    text: at its line, or, for a notice inside a line of prose, at the notice's sentence; or,
+    where the text holds two or more readers' signed posts (:data:`_SIGNED`), at the first post,
+    wherever it stands.
     """
     if not text:
         return None
+    signed = [m.start() for m in _SIGNED.finditer(text)]
+    first_post = signed[0] if len(signed) >= MIN_SIGNED else None
     floor = int(len(text) * MIN_SHARE)
     for m in _OPENERS.finditer(text, floor):
         line = text.rfind("\n", 0, m.start()) + 1
         # a notice inside a line of prose starts at its own sentence, not the paragraph's
         sentence = max(text.rfind(end, 0, m.start()) for end in (". ", "! ", "? "))
-        return max(line, sentence + 2 if sentence >= 0 else 0)
-    return None
+        start = max(line, sentence + 2 if sentence >= 0 else 0)
+        return start if first_post is None else min(start, first_post)
+    return first_post
