@@ -38,11 +38,13 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from link_seeds import _run  # one way to run the CLI for both linking evals
 
 OUTLETS = ("bbc", "foxnews", "guardian", "reuters", "washingtonpost")
 FIRST_DAY, LAST_DAY = "2010-06-15", "2010-06-17"
@@ -90,19 +92,13 @@ GOLD = (
 # Recorded floors: lowering one is a deliberate, visible change.
 # Measured: linked 0/4 before a sea named in two articles became one place, then 1/4 (0.25)
 # with merged 0; then readers' signed posts became page furniture (606 -> 470 events, the 136
-# were opinions in a "Have your say" page) and it reads linked 0/4, merged 1: a Reuters page
-# header ("WASHINGTON | Wed Jun 16") parsed as the actor of Svanberg's apology lets Barton's
-# apology of the next day join it. Four gold events flip on one link; the floors guard the
+# were opinions in a "Have your say" page), and two runs of one commit read linked 0/4 and 1/4,
+# merged 1 both times. The merge: a CONSULT of Obama's Gulf visit holds a passage about his
+# White House meeting. The flip: Barton's apology to BP links in one run; in the other, a third
+# report of it joins BP's chairman's apology of the day before, whose actor is a Reuters page
+# header ("WASHINGTON | Wed Jun 16"). Four gold events flip on one link; the floors guard the
 # merges. Target (issue 5, held-back gold): 0.90 and 0.
 FLOORS = {"linked": 0.0, "merged_max": 1}
-
-
-def _run(cmd: list[str]) -> str:
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stderr)
-        raise SystemExit(f"failed: {' '.join(cmd)}")
-    return proc.stdout
 
 
 _PTB = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}",
