@@ -52,5 +52,10 @@ def test_readers_signed_posts_open_the_section_wherever_they_start() -> None:
     assert furniture_start(text) == text.index("At 00:45")  # before half-way, still the section
     one = NEWS + "\nAt 09:00 am on 1 Jan 2020, Sam wrote: fine.\n"
     assert furniture_start(one) is None  # one quoted post is no section
+    quoting = (
+        NEWS + "\nOn Monday, Trump wrote: the deal is dead.\n"
+        "On Tuesday, Trump wrote: talks resume.\n" + NEWS
+    )
+    assert furniture_start(quoting) is None  # news quoting posts: no clock time, no section
     long = NEWS * 4 + POLICY
     assert furniture_start(long + posts) == long.index("Comments")  # the earlier of the two

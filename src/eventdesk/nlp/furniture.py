@@ -29,12 +29,14 @@ _OPENERS = re.compile(
     r"|\byour comments? must\b|\bcomments? (?:are|is) moderated\b",
     re.IGNORECASE | re.MULTILINE,
 )
-# A reader's signed post: "At 00:45 am on 16 Jun 2010, jdd535 wrote: ...", "On 16 June,
-# Sam wrote: ...". Where a page carries two or more, the first opens the readers' section
-# wherever it stands: a "Have your say" page is mostly its readers' posts, and their "attack"
-# and "resign" are opinions, not events.
+# A reader's signed post, stamped with its clock time: "At 00:45 am on 16 Jun 2010, jdd535
+# wrote: ...", "On 16 June 2010 at 9:12, Sam wrote: ...". Where a page carries two or more, the
+# first opens the readers' section wherever it stands: a "Have your say" page is mostly its
+# readers' posts, and their "attack" and "resign" are opinions, not events. The clock time is
+# what tells a post from news quoting a post ("On Monday, Trump wrote: ...").
 _SIGNED = re.compile(
-    r"^[ \t]*(?:At|On)\b[^\n]{3,60}?,\s*\S{2,40}\s+wrote\s*:", re.IGNORECASE | re.MULTILINE
+    r"^[ \t]*(?:At|On)\b[^\n]{0,40}?\b\d{1,2}:\d{2}\b[^\n]{0,30}?,\s*\S{2,40}\s+wrote\s*:",
+    re.IGNORECASE | re.MULTILINE,
 )
 MIN_SIGNED = 2
 # A block this far into the text, or later, is the page's tail; an opener in the first part is
