@@ -45,6 +45,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from link_seeds import _run  # one way to run the CLI for both linking evals
+from story_eval import load  # one way to read Timeline17's folders
 
 OUTLETS = ("bbc", "foxnews", "guardian", "reuters", "washingtonpost")
 FIRST_DAY, LAST_DAY = "2010-06-15", "2010-06-17"
@@ -121,18 +122,17 @@ def detokenize(text: str) -> str:
 def feed(shared: Path, out: Path) -> dict[str, str]:
     """Write the window's articles as a JSONL feed; returns article id -> text."""
     texts: dict[str, str] = {}
-    root = shared / "eval" / "timelines"
+    folders = {f"bpoil_{outlet}": outlet for outlet in OUTLETS}
+    # Timeline17's folders as the story evaluation reads them, in outlet, day and file order
+    items = sorted(load(shared / "eval" / "timelines", "folder", None))
     with out.open("w", encoding="utf-8") as fh:
-        for outlet in OUTLETS:
-            for f in sorted((root / f"bpoil_{outlet}" / "InputDocs").glob("*/*.txt")):
-                day = f.parent.name
-                if not FIRST_DAY <= day <= LAST_DAY:
-                    continue
-                aid = f"bpoil_{outlet}/{day}/{f.name}"
-                text = detokenize(f.read_text(encoding="utf-8", errors="replace"))
-                texts[aid] = text
-                rec = {"id": aid, "text": text, "published": day, "source": outlet}
-                fh.write(json.dumps(rec) + "\n")
+        for aid, day, raw, folder in items:
+            if folder not in folders or not FIRST_DAY <= day.isoformat() <= LAST_DAY:
+                continue
+            texts[aid] = text = detokenize(raw)
+            rec = {"id": aid, "text": text, "published": day.isoformat(),
+                   "source": folders[folder]}
+            fh.write(json.dumps(rec) + "\n")
     return texts
 
 

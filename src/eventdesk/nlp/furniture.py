@@ -13,6 +13,7 @@ Plain regular expressions over the text: cheap, and the same for every stage.
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 __all__ = ["furniture_start"]
 
@@ -54,7 +55,7 @@ def furniture_start(text: str) -> int | None:
     """
     if not text:
         return None
-    signed = [m.start() for m in _SIGNED.finditer(text)]
+    signed = [m.start() for m in islice(_SIGNED.finditer(text), MIN_SIGNED)]  # enough to tell
     first_post = signed[0] if len(signed) >= MIN_SIGNED else None
     floor = int(len(text) * MIN_SHARE)
     for m in _OPENERS.finditer(text, floor):
