@@ -618,3 +618,13 @@ def test_a_headline_pair_parsed_apart_still_has_the_other_party(text, actor, rec
     head = [e for e in doc.events if e.span.start <= line < e.span.end]
     assert head and head[0].actor is not None and head[0].actor.country == actor
     assert head[0].recipient is not None and head[0].recipient.country == recipient
+
+
+def test_a_page_header_is_not_the_actor_of_the_lead(nlp, events):
+    """A wire site's page header glued to the lead ("WASHINGTON | Wed Jun 16 ...") was parsed
+    as the lead's subject: an apology "by" "WASHINGTON | Wed Jun 16"."""
+    doc = run(nlp, events, "WASHINGTON | Wed Jun 16, 2010 9:13pm EDT WASHINGTON (Reuters) - "
+              "BP Plc's chairman met President Barack Obama at the White House on Wednesday.")
+    ev = first(doc)
+    assert ev.event == "CONSULT" and ev.actor is not None
+    assert ev.actor.entity_text == "BP Plc's chairman"

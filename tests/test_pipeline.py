@@ -95,6 +95,35 @@ def test_headline_caption_and_lead_are_separate_sentences() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("head", "lead"),
+    [
+        ("WASHINGTON | Wed Jun 16, 2010 9:13pm EDT WASHINGTON (Reuters) -",
+         "BP's chairman apologized on Wednesday to the American people for the spill."),
+        ("MEXICO CITY/GENEVA | Sat Apr 25, 2009 7:32 pm EDT",
+         "A new flu has killed up to 68 people in Mexico, officials said."),
+        ("ERBIL, Kurdistan Region-",
+         "The US-led coalition remains committed to training Iraqi forces."),
+        ("BAGHDAD (Reuters) -", "Rockets hit the Green Zone on Sunday, police said."),
+    ],
+)  # fmt: skip
+def test_a_dateline_or_page_header_is_not_part_of_the_lead_sentence(head, lead) -> None:
+    from eventdesk.nlp import dateline_starts
+
+    text = f"Headline of the story\n\n{head} {lead}\nSecond paragraph, said the police."
+    assert dateline_starts(text) == [text.index(lead)]
+    doc = SpacyComponent()(Document(Article(id="d", text=text)))
+    assert lead in [s.text.strip() for s in doc.sentences]
+
+
+def test_capitals_in_running_text_are_no_dateline() -> None:
+    from eventdesk.nlp import dateline_starts
+
+    text = "Officials - including the mayor - said the bridge will reopen.\nNATO said so."
+    assert dateline_starts(text) == []
+    assert dateline_starts("WASHINGTON (Reuters) -") == []  # nothing follows it
+
+
 def test_hard_wrapped_wire_copy_is_not_split_at_every_line() -> None:
     text = (
         "Showers continued throughout the week in\n"

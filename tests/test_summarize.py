@@ -153,6 +153,8 @@ def test_bad_input_is_a_clear_error(docs):
          "Gunmen attacked a checkpoint overnight, officials said."),
         ("The bridge reopened (Photo: City Hall) after two weeks of repairs.",
          "The bridge reopened after two weeks of repairs."),
+        ("WASHINGTON | Wed Jun 16, 2010 9:13pm EDT WASHINGTON (Reuters) - BP's chairman "
+         "apologized on Wednesday.", "BP's chairman apologized on Wednesday."),
         ("Officials - including the mayor - said the bridge will reopen.",
          "Officials - including the mayor - said the bridge will reopen."),
     ],

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelError
 from ..types import Document, Entity, Sentence, Token
+from .datelines import dateline_end
 
 if TYPE_CHECKING:
     from ..pipeline import Options
@@ -62,8 +63,33 @@ def line_breaks(text: str) -> list[int]:
     return out
 
 
+def dateline_starts(text: str) -> list[int]:
+    """Offsets where a line's news starts after its dateline or page header ("WASHINGTON |
+    Wed Jun 16, 2010 9:13pm EDT WASHINGTON (Reuters) - BP's chairman ..."): a sentence starts
+    there, so the parser does not take the header's words for the lead's subject."""
+    out: list[int] = []
+    pos = 0
+    while True:
+        end = dateline_end(text, pos)
+        if end is not None:
+            out.append(end)
+        nl = text.find("\n", pos)
+        if nl < 0:
+            return out
+        pos = nl + 1
+
+
 def _newline_sentences(doc: Any) -> Any:
-    """spaCy component (before the parser): start a sentence after a structural line break."""
+    """spaCy component (before the parser): start a sentence after a structural line break
+    and after a line's dateline."""
+    heads = dateline_starts(doc.text)
+    if heads:
+        hi = 0
+        for tok in doc:
+            while hi < len(heads) and heads[hi] < tok.idx:
+                hi += 1
+            if hi < len(heads) and heads[hi] == tok.idx and tok.i > 0:
+                tok.is_sent_start = True
     breaks = line_breaks(doc.text)
     if not breaks:
         return doc

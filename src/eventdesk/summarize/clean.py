@@ -14,29 +14,12 @@ from __future__ import annotations
 
 import re
 
+from ..nlp.datelines import DATELINE as _DATELINE
+
 __all__ = ["MIN_WORDS", "clean_sentence", "is_boilerplate"]
 
 MIN_WORDS = 5  # a shorter remainder is a heading, a caption or a fragment, not a report
 
-_MONTH = (
-    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-)
-# "BAGHDAD (Reuters) -", "NEW YORK, Jan 5 (AP) --", "LONDON, Jan 5 -", "(CNN) --",
-# "WASHINGTON —", "Kabul, Afghanistan (AP) —". The place is upper case or followed by an agency in
-# parentheses; a plain "Officials - " is not a dateline.
-_AGENCY = r"\((?:[A-Z][\w.&' ]{0,30}|[A-Z]{2,}[\w.&' ]{0,20})\)"
-_PLACE_CAPS = r"[A-Z][A-Z.'’]+(?:[ -][A-Z][A-Z.'’]+){0,3}"
-_PLACE_ANY = r"[A-Z][\w.'’]+(?:[ -][A-Z][\w.'’]+){0,3}"
-_REGION = r"(?:,\s*[A-Z][\w.'’]+(?: [A-Z][\w.'’]+){0,2})?"
-_DATEPART = rf"(?:,?\s*{_MONTH}\s+\d{{1,2}}(?:,?\s*\d{{4}})?)?"
-_DASH = r"\s*(?:-{1,3}|–|—|:)\s+"
-_DATELINE = re.compile(
-    rf"^\s*(?:"
-    rf"{_PLACE_CAPS}{_REGION}{_DATEPART}\s*(?:{_AGENCY})?{_DASH}"  # LONDON, Jan 5 (AP) -
-    rf"|{_PLACE_ANY}{_REGION}{_DATEPART}\s*{_AGENCY}{_DASH}"  # Kabul, Afghanistan (AP) -
-    rf"|{_AGENCY}{_DASH}"  # (CNN) --
-    rf")"
-)
 # "By Jane Doe, Reuters", "By JANE DOE and John Roe | Staff writers" at the start of a sentence.
 _BYLINE_HEAD = re.compile(
     r"^\s*By\s+[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){0,3}"
