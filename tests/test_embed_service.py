@@ -136,19 +136,61 @@ def test_a_helper_whose_parent_is_killed_exits(tmp_path, ready: bool) -> None:
     assert not _running(child)
 
 
-def test_promote_moves_queued_texts_into_one_urgent_job() -> None:
+def test_promote_makes_the_queued_slices_holding_the_texts_urgent_whole() -> None:
     P = embed_service
-    backlog = [[P.LATER, 1, "fp32", 16, ["lead a", "lead b"]],
-               [P.SOON, 2, "fp32", 16, ["sent x", "lead b2"]],
-               [P.SOON, 3, "bf16", 32, ["lead a"]]]  # fmt: skip
-    P._promote(backlog, "fp32", 16, ["lead a", "sent x", "never asked"], seq=4)
-    assert backlog == [[P.LATER, 1, "fp32", 16, ["lead b"]],
-                       [P.SOON, 2, "fp32", 16, ["lead b2"]],
-                       [P.SOON, 3, "bf16", 32, ["lead a"]],  # another precision: another text
-                       [P.URGENT, 4, "fp32", 16, ["lead a", "sent x"]]]  # fmt: skip
-    backlog = [[P.SOON, 1, "fp32", 16, ["sent x"]]]
-    P._promote(backlog, "fp32", 16, ["sent x"], seq=2)
-    assert backlog == [[P.URGENT, 2, "fp32", 16, ["sent x"]]]  # the emptied job is gone
+    backlog = [[P.LATER, 1, "fp32", 16, ["lead a", "lead b"], 1],
+               [P.SOON, 2, "fp32", 16, ["sent x", "lead b2"], 1],
+               [P.SOON, 3, "bf16", 32, ["lead a"], 1],
+               [P.SOON, 5, "fp32", 16, ["sent y"], 1]]  # fmt: skip
+    P._promote(backlog, "fp32", ["lead a", "sent x", "never asked"], seq=4)
+    # a slice is never cut and keeps its threads: its other texts come along, so each text is
+    # embedded beside the same texts, alike, whenever it is asked for
+    assert backlog == [[P.URGENT, 4, "fp32", 16, ["lead a", "lead b"], 1],
+                       [P.URGENT, 4, "fp32", 16, ["sent x", "lead b2"], 1],
+                       [P.SOON, 3, "bf16", 32, ["lead a"], 1],  # another precision: another text
+                       [P.SOON, 5, "fp32", 16, ["sent y"], 1]]  # fmt: skip
+
+
+def test_requests_are_cut_into_slices_on_arrival() -> None:
+    P = embed_service
+    texts = [f"t{i}" for i in range(P.SLICE[P.LATER] * 2 + 3)]
+    assert P._chunks(P.LATER, texts) == [texts[:16], texts[16:32], texts[32:]]
+    assert P._chunks(P.URGENT, texts) == [texts]
+    assert P._chunks(P.SOON, texts[:5]) == [texts[:5]]
+
+
+def test_texts_that_came_back_while_waiting_are_not_asked_again(helper) -> None:
+    emb.prefetch(TEXTS)
+    deadline = time.monotonic() + 60
+    while helper._results.empty() and time.monotonic() < deadline:
+        time.sleep(0.1)  # back in the pipe, not yet read: embed() reads them first
+    time.sleep(0.5)
+    asked: list[object] = []
+    put = helper._requests.put
+    helper._requests.put = lambda msg: (asked.append(msg), put(msg))[1]
+    got = emb.embed(TEXTS)
+    assert got.shape == (4, emb.DIM)
+    assert not [m for m in asked if m and m[0] == embed_service.URGENT]
+
+
+def test_vectors_do_not_depend_on_how_fast_the_helper_was(helper) -> None:
+    """Two runs of one sequence of requests, one hurried and one where the helper had time:
+    bit for bit the same vectors (on bfloat16 matrix units a vector depends on the other texts
+    of its forward pass, so the helper's slices must not depend on timing)."""
+    many = [f"Report {i}: rockets hit a base near the town of Balad{'.' * (i % 7)}"
+            for i in range(80)]
+    rest = [f"The council met on day {i} to discuss the mission." for i in range(40)]
+
+    def run(pause: float) -> np.ndarray:
+        emb.clear_cache()
+        helper._drain()
+        emb.prefetch(many, embed_service.LATER)
+        emb.prefetch(rest)
+        time.sleep(pause)
+        return np.vstack([emb.embed(many[50:55] + rest[:3]), emb.embed(many), emb.embed(rest)])
+
+    hurried, patient = run(0.0), run(3.0)
+    assert np.array_equal(hurried, patient)
 
 
 def test_waiting_on_queued_texts_promotes_them_and_a_promotion_of_nothing_is_harmless(

@@ -29,6 +29,7 @@ import multiprocessing as mp
 import os
 import queue
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from .errors import ModelError
@@ -61,9 +62,10 @@ def _serve(requests: Any, results: Any, parent: int) -> None:
     import torch
 
     trim = _trimmer()
-    backlog: list[list[Any]] = []  # [priority, seq, mode, batch_size, texts]
+    backlog: list[list[Any]] = []  # [priority, seq, mode, batch_size, texts, threads]
     seq = 0
     threads = 0
+    pool: ThreadPoolExecutor | None = None
     # ``parent`` is the starting process's pid, given rather than read here: a parent killed
     # while this one was still loading the model would otherwise be taken for init
     # when the parent is gone nobody reads the results: do not wait at exit to write them
@@ -87,52 +89,92 @@ def _serve(requests: Any, results: Any, parent: int) -> None:
                     return
                 seq += 1
                 if msg[0] == PROMOTE:
-                    _promote(backlog, msg[1], msg[2], msg[3], seq)
+                    _promote(backlog, msg[1], msg[3], seq)
                 else:
-                    backlog.append([msg[0], seq, msg[1], msg[2], list(msg[3])])
+                    backlog.extend([msg[0], seq, msg[1], msg[2], chunk, _threads(msg[0])]
+                                   for chunk in _chunks(msg[0], list(msg[3])))
                 msg = requests.get_nowait()
         except queue.Empty:
             pass
         if not backlog:
             continue  # a promotion of texts already sent back, or in flight, leaves nothing
         backlog.sort(key=lambda r: (r[0], r[1]))
-        job = backlog[0]
-        size = len(job[4]) if job[0] == URGENT else SLICE[job[0]]
-        texts, job[4] = job[4][:size], job[4][size:]
-        if not job[4]:
-            backlog.pop(0)
+        jobs = [backlog.pop(0)]
         if error is not None:
-            results.put(("error", job[2], texts, error))
+            results.put(("error", jobs[0][2], jobs[0][4], error))
             continue
-        want = 2 if job[0] == URGENT else 1
-        if want != threads:
-            torch.set_num_threads(min(want, emb._torch_threads()))
-            threads = want
-        try:
-            vecs = emb._encode(model, texts, job[3], job[2])
-        except Exception as exc:  # a failure answers the request; the helper goes on
-            results.put(("error", job[2], texts, (f"embedding failed: {exc}", None)))
-            continue
-        results.put(("ok", job[2], texts, vecs))
+        if jobs[0][0] == URGENT and jobs[0][5] == 1 and emb._torch_threads() > 1:
+            # promoted slices keep one thread each (see _threads); the process waiting on them
+            # leaves a core idle, so a second one runs beside the first
+            k = next((i for i, r in enumerate(backlog) if r[0] == URGENT and r[5] == 1), None)
+            if k is not None:
+                jobs.append(backlog.pop(k))
+        if jobs[0][5] != threads:
+            threads = jobs[0][5]
+            torch.set_num_threads(threads)
+        if len(jobs) == 1:
+            done = [_run_job(model, jobs[0])]
+        else:
+            if pool is None:
+                pool = ThreadPoolExecutor(2, thread_name_prefix="eventdesk-embed")
+                model.tokenize = _locked(model.tokenize)  # the tokenizer is not thread-safe
+            done = list(pool.map(lambda job: _run_job(model, job), jobs))
+        for msg in done:
+            results.put(msg)
         trim()
 
 
-def _promote(backlog: list[list[Any]], mode: str, batch_size: int, texts: list[str],
-             seq: int) -> None:
-    """Move ``texts`` out of the queued jobs of ``mode`` into one urgent job (two threads):
-    the process that asked for them is now waiting for them."""
+def _run_job(model: Any, job: list[Any]) -> tuple[Any, ...]:
+    """One slice's vectors, or the error that answers its request (the helper goes on)."""
+    from . import embed as emb
+
+    try:
+        return ("ok", job[2], job[4], emb._encode(model, job[4], job[3], job[2]))
+    except Exception as exc:
+        return ("error", job[2], job[4], (f"embedding failed: {exc}", None))
+
+
+def _locked(fn: Any) -> Any:
+    """``fn`` callable from one thread at a time (the fast tokenizer's state is shared)."""
+    lock = threading.Lock()
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        with lock:
+            return fn(*args, **kwargs)
+
+    return call
+
+
+def _chunks(priority: int, texts: list[str]) -> list[list[str]]:
+    """A request cut, as it arrives, into the slices it will be embedded in (an urgent one is
+    one slice). Why fixed at arrival: on CPUs with bfloat16 matrix units a text's vector
+    depends, in its fourth decimal, on the other texts of its forward pass, so slices cut as
+    timing allowed made two runs of one input differ (a classifier score on a threshold flips);
+    slices fixed by the request alone give every run the same vectors."""
+    if priority == URGENT:
+        return [texts]
+    size = SLICE[priority]
+    return [texts[k:k + size] for k in range(0, len(texts), size)]
+
+
+def _threads(priority: int) -> int:
+    """Threads for a slice, fixed by the priority it was asked at: two for one this process
+    waits on, one for one asked ahead (the other core parses meanwhile). Fixed at arrival, not
+    raised when the slice is promoted, because the thread count too changes a vector's last
+    decimals on bfloat16 matrix units (see :func:`_chunks`)."""
+    from .embed import _torch_threads
+
+    return min(2 if priority == URGENT else 1, _torch_threads())
+
+
+def _promote(backlog: list[list[Any]], mode: str, texts: list[str], seq: int) -> None:
+    """Make the queued slices of ``mode`` holding any of ``texts`` urgent: the process that
+    asked for them is now waiting for them. A slice is moved whole, never cut, and keeps its
+    thread count (see :func:`_chunks` and :func:`_threads`)."""
     wanted = set(texts)
-    moved: list[str] = []
     for job in backlog:
-        if job[0] == URGENT or job[2] != mode:
-            continue
-        keep = []
-        for t in job[4]:
-            (moved if t in wanted else keep).append(t)
-        job[4] = keep
-    backlog[:] = [job for job in backlog if job[4]]
-    if moved:
-        backlog.append([URGENT, seq, mode, batch_size, moved])
+        if job[0] != URGENT and job[2] == mode and not wanted.isdisjoint(job[4]):
+            job[0], job[1] = URGENT, seq
 
 
 def _trimmer() -> Any:
@@ -196,10 +238,14 @@ class EmbedService:
         """Get every one of ``texts`` into ``store(key, row)``: ask for those not yet asked
         (urgently), then read results until none of them is pending."""
         with self._lock:
+            asked = {t for t in texts if (mode, t) in self._pending}
             self._drain(store)
             fresh, queued = [], []
             for t in dict.fromkeys(texts):
-                (queued if (mode, t) in self._pending else fresh).append(t)
+                if (mode, t) in self._pending:
+                    queued.append(t)
+                elif t not in asked:  # those that came back just now are stored: not again
+                    fresh.append(t)
             if queued:  # asked for earlier at a lower priority: needed now
                 self._requests.put((PROMOTE, mode, batch_size, queued))
             if fresh:
