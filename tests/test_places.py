@@ -53,6 +53,23 @@ def test_gazetteer_loads_fast_and_knows_regions():
     assert "admin1" in kinds
 
 
+def test_a_region_whose_towns_crowd_one_end_has_its_gazetteer_point_not_their_middle():
+    """Ontario's towns lie in its south: the middle of them is 290 km from GeoNames' point for
+    the province, which is what other resolvers and gold data use (curated.csv); a region
+    without such a point keeps the middle of its towns (Anbar's)."""
+    gaz = gazetteer()
+
+    def region(name: str, cc: str):
+        (e,) = [gaz.entry(i) for i, _ in gaz.lookup(name)
+                if gaz.entry(i).kind == "admin1" and gaz.entry(i).iso3 == cc]
+        return e
+
+    ontario = region("Ontario", "CAN")
+    assert distance_km((ontario.lat, ontario.lon), (49.25, -84.50)) < 1
+    anbar = region("Anbar", "IRQ")
+    assert distance_km((anbar.lat, anbar.lon), (33.4, 42.3)) < 150
+
+
 IRAQ = (
     "Gunmen attacked a checkpoint in Miqdadiya on Tuesday, Iraqi police said. Security forces "
     "in Anbar and Nineveh were put on alert, and a rocket hit near Kirkuk. Officials in Basra "

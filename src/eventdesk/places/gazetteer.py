@@ -15,7 +15,9 @@ Sources, all installed packages plus two small files of ours:
 
 Admin-1 and county centroids are computed as the midpoint of the trimmed bounding box of their
 member places, which lies near the geometric centre (a population-weighted mean would pull Texas
-towards Houston). The whole is built once into a pickle under the user cache directory, keyed by
+towards Houston); where that lies far from GeoNames' own point for a region (a province whose
+towns all lie in its south: Ontario's came out 290 km south of it), ``curated.csv`` gives the
+point. The whole is built once into a pickle under the user cache directory, keyed by
 the versions of the packages and a hash of our files, and rebuilt when stale or unreadable.
 """
 
@@ -491,11 +493,17 @@ def build() -> Gazetteer:
         members[k].append((c["latitude"], c["longitude"]))
         pops[k] += c["population"]
     admin1_ids: dict[str, int] = {}
+    admin1_point = {
+        f"{r['country']}.{_admin1_code_for(admin1_names, r['country'], r['admin1'])}":
+            (float(r["lat"]), float(r["lon"]))
+        for r in curated
+        if r["feature"] == "admin1"
+    }
     for k, name in admin1_names.items():
         if not members.get(k):
             continue
         cc, code = k.split(".", 1)
-        lat, lon = _centre(members[k])
+        lat, lon = admin1_point.get(k) or _centre(members[k])
         i = b.add(name, lat, lon, cc, code, pops[k], "admin1", None, "ADM1")
         admin1_ids[k] = i
         if admin1_full[k] != name:
@@ -543,8 +551,8 @@ def build() -> Gazetteer:
 
     # Our curated sites (bases, camps, crossings) and spellings.
     for r in curated:
-        if r["feature"] == "country":
-            continue
+        if r["feature"] in ("country", "admin1"):
+            continue  # a centre for an entry built above, not an entry of its own
         cc = r["country"]
         code = _admin1_code_for(admin1_names, cc, r["admin1"])
         i = b.add(
