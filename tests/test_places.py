@@ -70,6 +70,16 @@ def test_a_region_whose_towns_crowd_one_end_has_its_gazetteer_point_not_their_mi
     assert distance_km((anbar.lat, anbar.lon), (33.4, 42.3)) < 150
 
 
+def test_equal_scores_go_to_the_region_holding_more_of_the_articles_names(parse):
+    text = ("Decatur wants to annex land from its neighbor. Avondale Estates officials object, "
+            "and Decatur says the land is unused. Avondale residents met on Monday. Decatur "
+            "will ask DeKalb County lawmakers to support the bill. Avondale Estates has asked "
+            "Decatur and Avondale to wait.")
+    doc = parse(text)
+    (county,) = [p for p in doc.places if p.span.text == "DeKalb County"]
+    assert county.admin1 == "Georgia"
+
+
 IRAQ = (
     "Gunmen attacked a checkpoint in Miqdadiya on Tuesday, Iraqi police said. Security forces "
     "in Anbar and Nineveh were put on alert, and a rocket hit near Kirkuk. Officials in Basra "

@@ -1090,9 +1090,18 @@ def _choose(gaz: Gazetteer, mentions: list[Mention], ctxs: list[_Context | None]
         same = {cc: codes for cc, codes in regions.items()
                 if any(gaz.kind[i] == 3 and gaz.cc[i] == cc for i, _, _ in m.candidates)}
         biggest = max(gaz.population[i] for i, _, _ in m.candidates)
-        scored = [(_score(gaz, m, c, ctx, mentions, same, biggest), c[0])
+        scored = [(_score(gaz, m, c, ctx, mentions, same, biggest), _tie(gaz, c[0], ctx), c[0])
                   for c in m.candidates]
-        m.score, m.chosen = max(scored)
+        m.score, _, m.chosen = max(scored)
+
+
+def _tie(gaz: Gazetteer, i: int, ctx: _Context | None) -> tuple[int, int]:
+    """What decides between equal scores: more of the article's other names in the entry's
+    region, then the larger place. ("DeKalb County" beside five "Decatur" and two "Avondale
+    Estates" in Georgia, and five "Avondale" read in Illinois on the way: Georgia's county,
+    not the one the gazetteer happens to list last.)"""
+    near = ctx.admin1.get(f"{gaz.cc[i]}.{gaz.admin1_code[i]}", 0) if ctx is not None else 0
+    return near, gaz.population[i]
 
 
 def _contexts(
