@@ -95,11 +95,12 @@ GOLD = (
 # merged 0; then readers' signed posts became page furniture (606 -> 470 events, the 136 were
 # opinions in a "Have your say" page; 468 in a later run), and runs of one commit read linked 0/4
 # or 1/4, merged 1 each time. The merge: a CONSULT of Obama's Gulf visit holds a passage about his
-# White House meeting. The flip: Barton's apology to BP links in one run; in the other, a third
-# report of it joins BP's chairman's apology of the day before, whose actor is a Reuters page
-# header ("WASHINGTON | Wed Jun 16"). Four gold events flip on one link; the floors guard the
-# merges. Target (issue 5, held-back gold): 0.90 and 0.
-FLOORS = {"linked": 0.0, "merged_max": 1}
+# White House meeting. The flip was Barton's apology to BP: in one run a third report of it
+# joined BP's chairman's apology of the day before, whose actor was a Reuters page header
+# ("WASHINGTON | Wed Jun 16"). Since a dateline or page header ends a sentence and the embedding
+# helper's slices are fixed at arrival (runs are bit-identical), it reads 1/4, merged 1, 468
+# events, every run. Target (issue 5, held-back gold): 0.90 and 0.
+FLOORS = {"linked": 0.25, "merged_max": 1}
 
 
 _PTB = {"-LRB-": "(", "-RRB-": ")", "-LSB-": "[", "-RSB-": "]", "-LCB-": "{", "-RCB-": "}",
