@@ -28,6 +28,10 @@ CASES: list[tuple[str, date | None, str | None, tuple[str, str] | None]] = [
     ("on Monday", MON_2020_01_06, "past", ("2020-01-06", "day")),  # same weekday: the anchor
     ("Monday", MON_2020_01_06, "future", ("2020-01-06", "day")),
     ("Tuesday", MON_2020_01_06, "past", ("2019-12-31", "day")),  # across the year boundary
+    # "would" (reported future, conditional): the nearer day, ties to the past
+    ("on Tuesday", MON_2020_01_06, "would", ("2020-01-07", "day")),
+    ("on Saturday", MON_2020_01_06, "would", ("2020-01-04", "day")),
+    ("on Friday", MON_2020_01_06, "would", ("2020-01-03", "day")),  # 3 back, 4 ahead
     ("last Monday", MON_2020_01_06, None, ("2019-12-30", "day")),
     ("next Monday", MON_2020_01_06, None, ("2020-01-13", "day")),
     ("next Friday", MON_2020_01_06, "past", ("2020-01-10", "day")),  # "next" beats the tense
@@ -264,6 +268,14 @@ def test_component_brief_examples(run_stages) -> None:
         ("Friday", "2020-01-10", 1),
         ("Sunday", "2020-01-05", 2),  # hangs off "said", not "will leave"
     ]
+
+
+def test_a_would_clause_takes_the_nearer_weekday(run_stages) -> None:
+    text = ("The president said he would press the company's executives at a meeting on "
+            "Wednesday. The company said on Monday it would pay.")
+    doc = run_stages(text, "2010-06-15")  # a Tuesday
+    got = [(m.span.text, m.value) for m in doc.dates]
+    assert got == [("Wednesday", "2010-06-16"), ("Monday", "2010-06-14")]
 
 
 def test_component_month_day_and_durations(run_stages) -> None:

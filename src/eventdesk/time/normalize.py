@@ -7,9 +7,10 @@ The conventions (documented once here, tested in tests/test_dates.py):
   reason. Nothing is ever anchored on today's date.
 * **Weekdays**: past tense or no tense cue: the most recent such day on or before the anchor; a
   weekday equal to the anchor's is the anchor itself (a Monday article's "on Monday" is that
-  day). Future cue: the coming such day, again the anchor itself when equal. "last Friday" is
-  strictly before the anchor, "next Friday" strictly after it, "this Friday" the one in the
-  anchor's week (Monday to Sunday).
+  day). Future cue: the coming such day, again the anchor itself when equal. A "would" clause
+  ("said he would meet them on Wednesday"): the nearer of the two (ties go to the past).
+  "last Friday" is strictly before the anchor, "next Friday" strictly after it, "this Friday"
+  the one in the anchor's week (Monday to Sunday).
 * **Month and day without a year**: past tense: the latest occurrence on or before the anchor;
   future: the first on or after it; no cue: whichever is nearer (ties go to the past), which
   amounts to "the past, unless that is more than about six months back". 29 February looks
@@ -38,7 +39,9 @@ from typing import Literal
 from ..types import Precision
 from .grammar import Expr
 
-Tense = Literal["past", "future"]
+# "would": a clause in the conditional or the future of a past report ("said he would meet BP's
+# executives on Wednesday"): either side of the anchor, so the nearer day wins.
+Tense = Literal["past", "future", "would"]
 
 NO_ANCHOR = "no publication date to anchor a relative date"
 CROSSES_YEAR = "the period it names spans two years"
@@ -137,7 +140,7 @@ def weekday(anchor: date, wd: int, tense: Tense | None, rel: str | None) -> date
         return anchor + timedelta(days=fwd or 7)
     if rel == "this":  # the one in the anchor's week, Monday to Sunday
         return anchor + timedelta(days=wd - anchor.weekday())
-    if tense == "future":
+    if tense == "future" or (tense == "would" and 0 < fwd < back):
         return anchor + timedelta(days=fwd)
     return anchor - timedelta(days=back)
 

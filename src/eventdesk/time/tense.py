@@ -4,7 +4,8 @@ With a dependency parse we read the verb that governs the date ("On Friday, NATO
 "Friday" hangs off "join", whose auxiliary is "will"), so a past-tense "said" elsewhere in the
 sentence does not mislead. Without a parse (the stateless commands) we fall back to cue words
 in the sentence. "would" is deliberately not a future cue: in reported speech ("said it would
-meet on Friday") it is as often past as future.
+meet on Friday") it is as often past as future; it gives the tense "would", by which the nearer
+of the two days wins.
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ class TenseReader:
         if any(k.text.lower().lstrip("'") in FUTURE_MODALS or k.lemma.lower() in FUTURE_MODALS
                for k in aux if k.tag == "MD"):  # fmt: skip
             return "future"
+        if any(k.tag == "MD" and k.text.lower() == "would" for k in aux):
+            return "would"  # reported future or conditional: either side of the anchor
         head = self._token(verb.head) if verb.head != verb.i else None
         has_to = any(k.text.lower() == "to" and k.tag == "TO" for k in aux)
         if head is not None and has_to and verb.dep == "xcomp":
