@@ -122,6 +122,7 @@ def test_capitals_in_running_text_are_no_dateline() -> None:
     text = "Officials - including the mayor - said the bridge will reopen.\nNATO said so."
     assert dateline_starts(text) == []
     assert dateline_starts("WASHINGTON (Reuters) -") == []  # nothing follows it
+    assert dateline_starts("NATO - the alliance of 30 nations - said it would stay.") == []
 
 
 def test_hard_wrapped_wire_copy_is_not_split_at_every_line() -> None:

@@ -45,11 +45,15 @@ _AT = re.compile(rf"[ \t]*{_BODY}")  # at a given offset (a line's start)
 
 def dateline_end(text: str, pos: int = 0) -> int | None:
     """Where the news starts after a dateline (or page header) beginning at ``pos``, or None
-    when none begins there or nothing follows it on its line."""
+    when none begins there, nothing follows it on its line, or what follows starts in lower
+    case: a lead starts a sentence, while "NATO - the alliance of 30 nations - said" is an
+    acronym and its apposition, not a dateline."""
     m = _AT.match(text, pos)
     if m is None:
         return None
     end = m.end()
     line_end = text.find("\n", end)
     rest = text[end:] if line_end < 0 else text[end:line_end]
-    return end if rest.strip() else None
+    if not rest.strip() or rest.lstrip()[0].islower():
+        return None
+    return end
