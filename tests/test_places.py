@@ -80,6 +80,12 @@ def test_equal_scores_go_to_the_region_holding_more_of_the_articles_names(parse)
     assert county.admin1 == "Georgia"
 
 
+def test_a_name_before_border_is_the_region(parse):
+    doc = parse("The toll road runs 123 miles from the New York border to Boston.")
+    (ny,) = [p for p in doc.places if p.span.text == "New York"]
+    assert ny.level == "admin1" and ny.admin1 == "New York"
+
+
 IRAQ = (
     "Gunmen attacked a checkpoint in Miqdadiya on Tuesday, Iraqi police said. Security forces "
     "in Anbar and Nineveh were put on alert, and a rocket hit near Kirkuk. Officials in Basra "

@@ -34,6 +34,9 @@ _HINT_ADMIN = frozenset(
     {"province", "governorate", "state", "region", "oblast", "prefecture", "department"}
 )
 _KIND_AFTER = re.compile(r"(?i)\s+(province|governorate|oblast|prefecture)\b")
+# A border or state line is a region's, not a town's: "the New York border" is the state's
+# edge, not New York City's (the span stays the name).
+_BORDER_AFTER = re.compile(r"\s+(?:border|state line)\b")
 _HINT_COUNTY = frozenset({"county", "parish", "district"})
 _MAX_NGRAM = 7  # "Ain al - Asad air base" is six tokens
 # Words that are gazetteer names somewhere but, alone, never mean that place in English news.
@@ -410,6 +413,8 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
         after = _KIND_AFTER.match(text, m.end)
         if after and m.hint is None:  # "Anbar province": the span takes the kind word along
             m.end, m.text, m.hint = after.end(), text[m.start : after.end()], "admin"
+        elif m.hint is None and _BORDER_AFTER.match(text, m.end):
+            m.hint = "admin"
         mentions.append(m)
         taken[m.start : m.end] = b"\x01" * (m.end - m.start)
 
