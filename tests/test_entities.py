@@ -587,3 +587,17 @@ def test_the_european_community_is_the_eus_predecessor(d: ActorDictionary) -> No
     for name in ("European Community", "the European Economic Community", "EEC"):
         info = d.lookup(name)
         assert info is not None and info.code == "IGOEU", name
+
+
+@pytest.mark.slow
+def test_water_named_after_a_country_is_no_state(pipeline) -> None:
+    text = ("Oil kept gushing into the Gulf of Mexico on Wednesday. The executives met the "
+            "president. The spill in the Gulf of Mexico has fouled beaches.")
+    doc = pipeline(Article(id="w", text=text))
+    gulf = [e for e in doc.entities if "Gulf" in e.span.text]
+    assert gulf and all(e.country is None for e in gulf)
+    execs = actor_of(doc, "The executives")
+    assert execs is None or execs.country != "MEX"  # not Mexican for the Gulf's name
+    doc = pipeline(Article(id="m", text="Mexico said on Monday it would help."))
+    mexico = actor_of(doc, "Mexico")
+    assert mexico is not None and mexico.country == "MEX"

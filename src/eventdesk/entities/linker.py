@@ -48,6 +48,10 @@ CONTEXT_CONFIDENCE = 0.6  # span confidence of a country taken from context, not
 LINK_KINDS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
+# Water named after a country is no state: "the Gulf of Mexico", "the South China Sea", "the Sea
+# of Japan" name no actor, and an article that names them twenty times is not about Mexico (its
+# "executives" are not Mexican businessmen).
+_WATER = re.compile(r"(?i)\b(?:gulf|sea|ocean|bay|straits?|channel|river|lake|sound|canal)\b")
 _ACTOR_DEPS = frozenset({"nsubj", "nsubjpass", "poss", "csubj"})
 _LEFT_GLUE = frozenset({"of", "and", "for", "the", "s"})
 _APPOS = re.compile(r"\s*,\s*(?:(?:the|a|an)\s+)?([^,;:()\"]{2,90}?)\s*(?=,|;|\.(?:\s|$)|\)|$)")
@@ -200,6 +204,9 @@ def _resolve_alone(doc: Document, d: ActorDictionary, item: _Linked, people: Int
             item.roles = item.info.tags
     info = item.info
     if info is None:
+        return
+    if e.kind in ("GPE", "LOC", "FAC") and info.kind == "country" and _WATER.search(e.span.text):
+        item.info = None
         return
     # a capital is its government only where it acts ("Baghdad said"), not where it is a place
     if (
