@@ -99,7 +99,8 @@ GOLD = (
 # joined BP's chairman's apology of the day before, whose actor was a Reuters page header
 # ("WASHINGTON | Wed Jun 16"). Since a dateline or page header ends a sentence and the embedding
 # helper's slices are fixed at arrival (runs are bit-identical), it reads 1/4, merged 1, 468
-# events, every run. Target (issue 5, held-back gold): 0.90 and 0.
+# events, every run (463 once "the Gulf of Mexico" stopped making actors Mexican).
+# Target (issue 5, held-back gold): 0.90 and 0.
 FLOORS = {"linked": 0.25, "merged_max": 1}
 
 
