@@ -628,3 +628,11 @@ def test_a_page_header_is_not_the_actor_of_the_lead(nlp, events):
     ev = first(doc)
     assert ev.event == "CONSULT" and ev.actor is not None
     assert ev.actor.entity_text == "BP Plc's chairman"
+
+
+def test_a_chronology_entrys_date_is_not_part_of_its_actor(nlp, events):
+    ev = first(run(nlp, events, "May 28 - Obama tours the Louisiana coast, saying the buck "
+                                "stops with him."))
+    assert ev.actor is not None and ev.actor.entity_text == "Obama"
+    ev = first(run(nlp, events, "54 Democratic senators urged BP to set up a fund."))
+    assert ev.actor is not None and ev.actor.entity_text == "54 Democratic senators"

@@ -48,6 +48,9 @@ CONTEXT_CONFIDENCE = 0.6  # span confidence of a country taken from context, not
 LINK_KINDS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
+# A date or clock time heading a chronology's entry or a live blog's post, glued to the party
+# the parse took as subject: "May 28 - Obama", "8.28pm: Hayward".
+_STAMP = re.compile(r"(?:[A-Z][a-z]{2,8}\.?\s+)?\d{1,4}(?:[.:]\d{2})?\s*(?:[ap]m)?\s*[-–—:]\s+")
 # Water named after a country is no state: "the Gulf of Mexico", "the South China Sea", "the Sea
 # of Japan" name no actor, and an article that names them twenty times is not about Mexico (its
 # "executives" are not Mexican businessmen).
@@ -552,6 +555,9 @@ def resolve_actor(
     raw = text[start:end]
     lead = len(raw) - len(raw.lstrip())
     start, end = start + lead, start + len(raw.rstrip())
+    stamp = _STAMP.match(text, start, end)
+    if stamp and stamp.end() < end:
+        start = stamp.end()  # "May 28 - Obama tours ...": the entry's date is not the actor
     words = tokenize(text[start:end], start)
     if not words:
         return None
