@@ -13,9 +13,13 @@ from __future__ import annotations
 
 import re
 
+from ..time.lexicon import MONTH_ABBR
+
 __all__ = ["DATELINE", "dateline_end"]
 
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+# A month as datelines write it, short or full ("Jun", "Sept.", "January"): the date grammar's
+# abbreviations, and May, which has none.
+_MONTH = rf"(?:{MONTH_ABBR}|May)[a-z]*\.?"
 _WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?"
 # "BAGHDAD (Reuters) -", "NEW YORK, Jan 5 (AP) --", "LONDON, Jan 5 -", "(CNN) --",
 # "WASHINGTON —", "Kabul, Afghanistan (AP) —". The place is upper case or followed by an agency in
