@@ -570,6 +570,23 @@ def test_a_place_ner_cut_short_is_widened_to_the_gazetteers_name(parse):
     assert "U.S. Is" not in got and got["U.S."].country == "USA"
 
 
+def test_names_joined_by_a_hyphen_are_each_a_place_unless_the_whole_is_one(parse):
+    """NER takes "Asia-Pacific" as one entity the gazetteer does not know: it is Asia and the
+    Pacific. A joined name the gazetteer knows stays whole (Winston-Salem, Guinea-Bissau, where
+    NER took only "Guinea"), and a name with a part that is no place is not split ("the
+    Watertown-Mayer team" is no place called Mayer)."""
+    got = _by_text(parse("Leaders discussed sustainable development in Asia-Pacific and "
+                         "the world."))
+    assert got["Asia"].feature == "CONT"
+    assert got["Pacific"].feature == "sea" and "Asia-Pacific" not in got
+    got = _by_text(parse("Fighting spread to Guinea-Bissau last week. He was born in "
+                         "Winston-Salem, North Carolina."))
+    assert got["Guinea-Bissau"].country == "GNB" and "Bissau" not in got
+    assert got["Winston-Salem"].admin1 == "North Carolina"
+    got = _by_text(parse("The Watertown-Mayer Lutheran team won in Minnesota."))
+    assert "Mayer" not in got
+
+
 def test_a_name_the_text_placed_once_is_that_place_throughout(parse):
     """"Parkland, Florida" once, then "Parkland" beside "Washington" (the capital, which could
     also be the state that has another Parkland): every mention is the Florida city."""

@@ -513,7 +513,13 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
                 continue
             if key(lookup) in _GENERIC:
                 continue
+            label = ent.kind if ent.kind in PLACE_LABELS else "GPE"
             if not gaz.lookup(lookup):
+                joined = _joined_parts(gaz, text, s, e)
+                if joined:  # "Asia-Pacific", "Egypt-US": two places, neither the whole
+                    for ps, pe in joined:
+                        add(Mention(ps, pe, text[ps:pe], "ner", text[ps:pe], None, label=label))
+                    continue
                 narrowed = _narrow(gaz, text, s, e)
                 if narrowed is not None:
                     s, e, lookup, hint = narrowed
@@ -521,7 +527,6 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
                 longer = _widen(gaz, text, s, e)
                 if longer is not None:
                     s, e, lookup = longer
-            label = ent.kind if ent.kind in PLACE_LABELS else "GPE"
             add(Mention(s, e, text[s:e], "ner", lookup, hint, label=label))
 
     # 2. Gazetteer scan over proper-noun runs (and any tokens for curated sites).
@@ -571,14 +576,46 @@ def _narrow(
     return None
 
 
-_NEXT_WORDS = re.compile(r"(?:[ \t]+[A-Z][\w'’.-]*){1,3}")
+_JOINER = re.compile(r"\s*[-–/]\s*")
+
+
+def _joined_parts(gaz: Gazetteer, text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The places of a name made of names joined by hyphens or slashes ("Asia-Pacific",
+    "Egypt-US", "DPRK-South Korea", "Chartres/Franklin"), which NER takes as one entity and the
+    gazetteer does not know as a whole: every part must be a capitalised name the gazetteer
+    knows or a demonym ("Egyptian-US" gives US), else nothing ("Watertown-Mayer Lutheran" is a
+    school). Demonyms are left to their own stage."""
+    pieces: list[tuple[int, int]] = []
+    pos = start
+    for sep in [*_JOINER.finditer(text, start, end), None]:
+        stop = sep.start() if sep is not None else end
+        pieces.append((pos, stop))
+        if sep is not None:
+            pos = sep.end()
+    if len(pieces) < 2:
+        return []
+    out: list[tuple[int, int]] = []
+    for ps, pe in pieces:
+        name = text[ps:pe].rstrip(",;:")
+        if not name[:1].isupper() or key(name) in _GENERIC:
+            return []
+        if _is_demonym(gaz, name):
+            continue
+        if not gaz.lookup(name):
+            return []
+        out.append((ps, ps + len(name)))
+    return out
+
+
+_NEXT_WORDS = re.compile(r"(?:(?:[ \t]+|-)[A-Z][\w'’.-]*){1,3}")
 
 
 def _widen(gaz: Gazetteer, text: str, start: int, end: int) -> tuple[int, int, str] | None:
     """A longer gazetteer name that NER's place begins: NER took "U.S." of "U.S. Virgin
-    Islands" and "Kansas" of "Kansas City". Up to three capitalised words after it, the longest
-    run the gazetteer knows by its own name, exactly spelt (the folded key would read "U.S. Is"
-    at a sentence's start as Ossès)."""
+    Islands", "Kansas" of "Kansas City" and "Guinea" of "Guinea-Bissau". Up to three
+    capitalised words after it (after a space or a hyphen), the longest run the gazetteer knows
+    by its own name, exactly spelt (the folded key would read "U.S. Is" at a sentence's start
+    as Ossès)."""
     m = _NEXT_WORDS.match(text, end)
     if m is None:
         return None
