@@ -228,3 +228,34 @@ def test_an_article_unlike_the_others_gets_no_lead_bonus():
     assert all(with_rel[i] > without[i] - 0.1 * bonus for i in on_leads)
     # two articles are as like each other as they can be: no scaling
     assert _relevance(doc_means[2:], 2.0) == [1.0, 1.0]
+
+
+def test_what_other_articles_say_in_their_own_words_counts():
+    """Corroboration: a fact three outlets report in their own words outranks one only its own
+    article states, though neither is copied word for word (support counts only copies)."""
+    import numpy as np
+
+    from eventdesk.embed import embed
+    from eventdesk.summarize.summary import SummaryOptions, _corroboration, _scores
+    from eventdesk.summarize.units import Unit
+
+    texts = [
+        ["The river burst its banks and flooded the old town on Sunday.",
+         "The mayor's cousin opened a bakery near the market last year."],
+        ["The old town was flooded when the river overflowed on Sunday night.",
+         "A school choir performed at the spring festival."],
+        ["On Sunday the river burst its banks, flooding the old town.",
+         "Tickets for the football final sold out within an hour."],
+    ]
+    units = [Unit(d, f"a{d}", s, s, t, None, len(t.split()))
+             for d, pair in enumerate(texts) for s, t in enumerate(pair)]
+    vecs = embed([u.text for u in units])
+    by_doc = {d: [2 * d, 2 * d + 1] for d in range(3)}
+    got = _corroboration(units, vecs, by_doc, 0.7)
+    assert min(got[0], got[2], got[4]) > 0.2 and max(got[1], got[3], got[5]) == 0.0
+    scores = _scores(units, vecs, [0] * 6, 3, SummaryOptions())
+    plain = _scores(units, vecs, [0] * 6, 3, SummaryOptions(corroboration_weight=0.0))
+    assert scores[0] > plain[0] and scores[1] == pytest.approx(plain[1])
+    # one article alone corroborates nothing
+    assert _corroboration(units[:2], vecs[:2], {0: [0, 1]}, 0.7).tolist() == [0.0, 0.0]
+    assert isinstance(got, np.ndarray)
