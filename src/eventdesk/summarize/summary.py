@@ -110,8 +110,8 @@ def _corroboration(
     n, docs = len(units), list(by_doc)
     if len(docs) < 2 or n == 0:
         return np.zeros(n, dtype=np.float32)
-    sims = vecs @ vecs.T
-    nearest = np.stack([sims[:, by_doc[d]].max(axis=1) for d in docs], axis=1)  # unit x doc
+    # one article's columns at a time: a units x units matrix would not fit for a large input
+    nearest = np.stack([(vecs @ vecs[by_doc[d]].T).max(axis=1) for d in docs], axis=1)
     nearest = np.clip((nearest - floor) / (1.0 - floor), 0.0, None)
     column = {d: k for k, d in enumerate(docs)}
     own = np.array([column[u.doc] for u in units])
