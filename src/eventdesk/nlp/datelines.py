@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import re
 
-from ..time.lexicon import MONTH_ABBR
+from ..time.lexicon import MONTH_ABBR, WEEKDAY_RE
 
 __all__ = ["DATELINE", "dateline_end"]
 
 # A month as datelines write it, short or full ("Jun", "Sept.", "January"): the date grammar's
 # abbreviations, and May, which has none.
 _MONTH = rf"(?:{MONTH_ABBR}|May)[a-z]*\.?"
-_WEEKDAY = r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?"
+# A weekday, short or full ("Wed", "Wednesday,"): the first three letters of the grammar's names.
+_WEEKDAY = rf"(?:{'|'.join(d[:3] for d in WEEKDAY_RE.split('|'))})[a-z]*\.?,?"
 # "BAGHDAD (Reuters) -", "NEW YORK, Jan 5 (AP) --", "LONDON, Jan 5 -", "(CNN) --",
 # "WASHINGTON —", "Kabul, Afghanistan (AP) —". The place is upper case or followed by an agency in
 # parentheses; a plain "Officials - " is not a dateline.

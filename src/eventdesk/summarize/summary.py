@@ -113,9 +113,8 @@ def _corroboration(
     # one article's columns at a time: a units x units matrix would not fit for a large input
     nearest = np.stack([(vecs @ vecs[by_doc[d]].T).max(axis=1) for d in docs], axis=1)
     nearest = np.clip((nearest - floor) / (1.0 - floor), 0.0, None)
-    column = {d: k for k, d in enumerate(docs)}
-    own = np.array([column[u.doc] for u in units])
-    nearest[np.arange(n), own] = 0.0
+    for k, d in enumerate(docs):
+        nearest[by_doc[d], k] = 0.0  # an article does not corroborate itself
     return nearest.sum(axis=1) / (len(docs) - 1)
 
 
