@@ -418,6 +418,46 @@ def test_weapon_subject_is_not_the_actor(nlp, events):
     assert ev.event == "ASSAULT" and ev.actor is None
 
 
+@pytest.mark.parametrize(("text", "etype"), [
+    ("This has limited our ability to conduct training with the Iraqi army.", "COOPERATE"),
+    ("Escalating tensions led to attacks on the base.", "ASSAULT"),
+])
+def test_an_abstract_subject_is_not_the_actor(nlp, events, text, etype):
+    """'our ability', 'tensions': no party did it; the event keeps no actor rather than one
+    that tells the analyst nothing."""
+    ev = next(e for e in run(nlp, events, text).events if e.event == etype)
+    assert ev.actor is None
+
+
+def test_what_a_party_made_acts_for_its_maker(nlp, events):
+    """'passed a bill lifting the law': the bill is no party; who passed it lifted the law."""
+    doc = run(nlp, events, "The government has passed a bill lifting the emergency law.")
+    ev = next(e for e in doc.events if e.trigger and e.trigger.text == "lifting")
+    assert ev.actor is not None and ev.actor.entity_text == "government"
+
+
+@pytest.mark.parametrize(("text", "actor"), [
+    ("Rebel attackers killed five soldiers in the north.", "attackers"),
+    ("Both sides agreed to a ceasefire on Monday.", "sides"),
+])
+def test_people_named_by_what_they_do_still_act(nlp, events, text, actor):
+    ev = first(run(nlp, events, text))
+    assert ev.actor is not None and actor in ev.actor.entity_text
+
+
+def test_the_possessor_of_a_killing_is_who_was_killed(nlp, events):
+    doc = run(nlp, events,
+              "The trainers left Iraq after Qassem Soleimani's killing by a US drone.")
+    ev = next(e for e in doc.events if e.trigger and e.trigger.text == "killing")
+    assert ev.recipient is not None and "Soleimani" in ev.recipient.entity_text
+    assert ev.actor is not None and ev.actor.entity_text == "US drone"
+    # with an "of" phrase the possessor is who did it
+    doc = run(nlp, events, "The army's arrest of the mayor angered residents.")
+    ev = next(e for e in doc.events if e.trigger and e.trigger.text == "arrest")
+    assert ev.actor is not None and "army" in ev.actor.entity_text
+    assert ev.recipient is not None and "mayor" in ev.recipient.entity_text
+
+
 def test_date_of_another_noun_does_not_date_the_event(nlp, events):
     text = "The raids are carried out under a 2014 agreement with the government."
     doc = run(nlp, events, text, dates=[("2014", "2014", "year")])

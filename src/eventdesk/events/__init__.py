@@ -49,10 +49,12 @@ from .detect import (
     LIGHT_VERBS,
     Candidate,
     arguments,
+    can_act,
     candidates,
     governing_subject,
     in_response_phrase,
     is_pronoun,
+    subject_of,
 )
 from .ontology import Ontology, load_ontology
 from .sizes import sentence_size
@@ -573,13 +575,22 @@ class EventComponent:
         a_tok, r_tok = arguments(tree, c) if said is None else said
         if a_tok is not None and _town_modifier(doc, tree, tree.head(a_tok), a_tok):
             a_tok = None  # "the Baghdad attack": where it happened, not who did it
+        if a_tok is not None and not self._names_party(doc, tree, a_tok):
+            # "our ability", "the statement": no party. A thing made by someone ("passed a
+            # bill lifting the law", "issued a statement condemning") is its maker's act.
+            thing, a_tok = a_tok, None
+            if tree.tokens[thing].dep == "dobj":
+                maker, _ = subject_of(tree, tree.head(thing))
+                if maker is not None and not is_pronoun(tree, maker) and \
+                        self._names_party(doc, tree, maker):
+                    a_tok = maker
         for sub in c.absorbed:  # a speech act's content can supply a missing recipient
             if r_tok is None:
                 _, r_tok = arguments(tree, sub)
         if a_tok is None or is_pronoun(tree, a_tok):
             # "X agreed to send", "X said they attacked": the governing clause's subject
             g = governing_subject(tree, c.k)
-            if g is not None and g != r_tok:
+            if g is not None and g != r_tok and self._names_party(doc, tree, g):
                 a_tok = g
         recipient = self._actor(doc, tree, r_tok)
         actor = self._actor(doc, tree, a_tok)
@@ -639,6 +650,14 @@ class EventComponent:
             if near & words:
                 return mode
         return ""
+
+    def _names_party(self, doc: Document, tree: Tree, k: int | None) -> bool:
+        """Whether the phrase headed by ``k`` can be an event's actor: it can act
+        (:func:`.detect.can_act`) or the actor dictionary knows it (a sector noun, a body)."""
+        if k is None or can_act(tree, k):
+            return k is not None
+        found = self._actor(doc, tree, k)
+        return found is not None and bool(found.code or found.country or found.sector)
 
     def _actor(self, doc: Document, tree: Tree, k: int | None) -> Actor | None:
         if k is None:

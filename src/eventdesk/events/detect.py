@@ -290,6 +290,51 @@ def _participant_like(tree: Tree, k: int) -> bool:
                for c in tree.kids(k, "amod", "compound", "poss", "nmod"))
 
 
+# Person and group nouns that no sector names (the actors stage knows "troops", "officials",
+# "protesters"): who can act, though no dictionary says for whom.
+AGENT_NOUNS = frozenset({
+    "side", "member", "body", "team", "crowd", "mob", "family", "delegate", "representative",
+    "man", "woman", "child", "youth", "individual", "agent", "nation", "power", "world",
+    "public", "majority", "population", "staff", "crew", "clan", "faction", "bloc", "movement",
+    "network", "cell", "squad", "brigade", "battalion", "unit", "guard", "gang", "owner",
+    "head", "boss", "chairman", "chairwoman", "people", "person", "citizen", "local",
+})
+# Endings of nouns for people by what they do: "attackers", "negotiators", "separatists",
+# "assailants", "politicians", "gunmen", "detainees".
+AGENT_ENDINGS = ("er", "or", "ist", "ant", "ian", "man", "men", "ee", "ary", "ive", "ite")
+
+
+def can_act(tree: Tree, k: int) -> bool:
+    """Whether the noun phrase headed by ``k`` can name who did something.
+
+    Why: a clause's subject is not always a party. "This has limited our ability to conduct
+    training", "the statement said", "escalating tensions led to attacks": an abstract noun, a
+    document or a process heads them, and an event coded with "our ability" as its actor tells
+    the analyst nothing and keeps apart reports of one event that name no actor. Names,
+    pronouns, group and office nouns, people by what they do, and phrases a party owns ("US
+    drones", "Iranian missiles") can act; other common nouns cannot (the caller still keeps
+    any phrase the actor dictionary resolves).
+    """
+    tok = tree.tokens[k]
+    if tok.pos != "NOUN" or _participant_like(tree, k):
+        return True
+    lem = tree.lemma(k)
+    return lem in AGENT_NOUNS or lem.endswith(AGENT_ENDINGS)
+
+
+# Nouns of what is done to someone: their possessor is who it was done to ("Soleimani's
+# killing", "his arrest"), unless an "of" phrase names that ("Israel's killing of X").
+DONE_TO_NOUNS = frozenset({"killing", "assassination", "murder", "death", "arrest", "detention",
+                           "abduction", "kidnapping", "capture", "execution", "torture",
+                           "imprisonment", "deportation", "expulsion", "extradition", "beating",
+                           "jailing", "internment", "lynching", "slaying"})
+
+
+def subject_of(tree: Tree, k: int) -> tuple[int | None, int | None]:
+    """(actor token, patient token) of verb ``k`` as the parse gives them (see :func:`_subject`)."""
+    return _subject(tree, k)
+
+
 def _subject(tree: Tree, k: int, depth: int = 0) -> tuple[int | None, int | None]:
     """(actor token, patient token from a passive subject) of verb ``k``."""
     for a in tree.kids(k, "agent"):
@@ -406,6 +451,10 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
     tok = tree.tokens[k]
     if tok.pos in NOUN_POS:
         actor = _owner(tree, k)
+        done_to = None
+        if actor is not None and tree.tokens[actor].dep == "poss" and \
+                tree.lemma(k) in DONE_TO_NOUNS and _prep_object(tree, k, ("of",)) is None:
+            done_to, actor = actor, None  # "Soleimani's killing": he was killed
         if actor is None:
             by = _prep_object(tree, k, ("by",))
             actor = by
@@ -426,6 +475,8 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
                 recipient = of  # "the targeted killing of commander X"
         if recipient is None and tok.dep in ("dobj",) and tree.lemma(h) in LIGHT_VERBS:
             recipient = _prep_object(tree, h)
+        if done_to is not None and (recipient is None or not _participant_like(tree, recipient)):
+            recipient = done_to
         if actor is not None and tree.tokens[actor].pos not in ("PROPN", "PRON", "NOUN", "ADJ"):
             actor = None
         return actor, recipient
