@@ -316,10 +316,23 @@ def can_act(tree: Tree, k: int) -> bool:
     any phrase the actor dictionary resolves).
     """
     tok = tree.tokens[k]
-    if tok.pos != "NOUN" or _participant_like(tree, k):
+    if tok.pos == "PROPN" and not tok.ent_type and k > 0 and \
+            tree.sent_of[k - 1] != tree.sent_of[k]:
+        pass  # a common noun capitalised to open a sentence ("Rockets fired at ...")
+    elif tok.pos != "NOUN" or _participant_like(tree, k):
         return True
+    lem = common_lemma(tree, k)
+    return lem in AGENT_NOUNS or lem in GROUP_NOUNS or lem.endswith(AGENT_ENDINGS)
+
+
+def common_lemma(tree: Tree, k: int) -> str:
+    """The lower-case lemma of ``k`` as a common noun: a sentence's capitalised first word that
+    the parser took for a name keeps its plural ("Rockets"), so a final "s" is taken off."""
     lem = tree.lemma(k)
-    return lem in AGENT_NOUNS or lem.endswith(AGENT_ENDINGS)
+    if tree.tokens[k].pos == "PROPN" and len(lem) > 3 and lem.endswith("s") and \
+            not lem.endswith("ss"):
+        return lem[:-1]
+    return lem
 
 
 # Nouns of what is done to someone: their possessor is who it was done to ("Soleimani's
@@ -486,7 +499,7 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
     if actor is not None and tree.lemma(k) == "come" and any(
             tree.lemma(p) == "under" for p in tree.kids(k, "prep", "prt")):
         actor, patient = None, actor  # "the base came under fire": the subject is the target
-    if actor is not None and tree.lemma(actor) in WEAPON_NOUNS | ATTACK_NOUNS:
+    if actor is not None and common_lemma(tree, actor) in WEAPON_NOUNS | ATTACK_NOUNS:
         # "rockets landed near the base", "the bombing killed 12": the weapon or the attack, not
         # who fired or made it; but "a US drone strike killed X", "Iranian missiles hit Y": the
         # owner is the actor
