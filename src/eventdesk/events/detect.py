@@ -316,13 +316,20 @@ def can_act(tree: Tree, k: int) -> bool:
     any phrase the actor dictionary resolves).
     """
     tok = tree.tokens[k]
-    if tok.pos == "PROPN" and not tok.ent_type and k > 0 and \
-            tree.sent_of[k - 1] != tree.sent_of[k]:
+    if tok.pos == "PROPN" and not tok.ent_type and _opens_sentence(tree, k):
         pass  # a common noun capitalised to open a sentence ("Rockets fired at ...")
     elif tok.pos != "NOUN" or _participant_like(tree, k):
         return True
     lem = common_lemma(tree, k)
     return lem in AGENT_NOUNS or lem in GROUP_NOUNS or lem.endswith(AGENT_ENDINGS)
+
+
+def _opens_sentence(tree: Tree, k: int) -> bool:
+    """Whether token ``k`` is its sentence's first word (line breaks before it aside)."""
+    j = k - 1
+    while j >= 0 and tree.tokens[j].pos == "SPACE":
+        j -= 1
+    return j < 0 or tree.sent_of[j] != tree.sent_of[k]
 
 
 def common_lemma(tree: Tree, k: int) -> str:
