@@ -654,8 +654,10 @@ class EventComponent:
     def _names_party(self, doc: Document, tree: Tree, k: int | None) -> bool:
         """Whether the phrase headed by ``k`` can be an event's actor: it can act
         (:func:`.detect.can_act`) or the actor dictionary knows it (a sector noun, a body)."""
-        if k is None or can_act(tree, k):
-            return k is not None
+        if k is None:
+            return False
+        if can_act(tree, k):
+            return True
         found = self._actor(doc, tree, k)
         return found is not None and bool(found.code or found.country or found.sector)
 

@@ -316,9 +316,10 @@ def can_act(tree: Tree, k: int) -> bool:
     any phrase the actor dictionary resolves).
     """
     tok = tree.tokens[k]
-    if tok.pos == "PROPN" and not tok.ent_type and _opens_sentence(tree, k):
-        pass  # a common noun capitalised to open a sentence ("Rockets fired at ...")
-    elif tok.pos != "NOUN" or _participant_like(tree, k):
+    # a common noun capitalised to open a sentence, which the parser took for a name ("Rockets
+    # fired at ..."), is judged as the noun it is (so GROUP_NOUNS is asked by its lemma below)
+    opening_noun = tok.pos == "PROPN" and not tok.ent_type and _opens_sentence(tree, k)
+    if not opening_noun and (tok.pos != "NOUN" or _participant_like(tree, k)):
         return True
     lem = common_lemma(tree, k)
     return lem in AGENT_NOUNS or lem in GROUP_NOUNS or lem.endswith(AGENT_ENDINGS)
@@ -350,12 +351,7 @@ DONE_TO_NOUNS = frozenset({"killing", "assassination", "murder", "death", "arres
                            "jailing", "internment", "lynching", "slaying"})
 
 
-def subject_of(tree: Tree, k: int) -> tuple[int | None, int | None]:
-    """(actor token, patient token) of verb ``k`` as the parse gives them (see :func:`_subject`)."""
-    return _subject(tree, k)
-
-
-def _subject(tree: Tree, k: int, depth: int = 0) -> tuple[int | None, int | None]:
+def subject_of(tree: Tree, k: int, depth: int = 0) -> tuple[int | None, int | None]:
     """(actor token, patient token from a passive subject) of verb ``k``."""
     for a in tree.kids(k, "agent"):
         for p in tree.kids(a, "pobj"):
@@ -378,7 +374,7 @@ def _subject(tree: Tree, k: int, depth: int = 0) -> tuple[int | None, int | None
     if h == k:
         return None, None
     if dep in ("conj", "xcomp", "advcl"):
-        return _subject(tree, h, depth + 1)[0], None
+        return subject_of(tree, h, depth + 1)[0], None
     if dep in ("acl", "relcl") and tree.tokens[h].pos in ("NOUN", "PROPN"):
         return (h, None) if tree.tokens[k].tag != "VBN" else (None, h)
     return None, None
@@ -480,13 +476,13 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
             actor = by
         h = tree.head(k)
         if actor is None and tok.dep in ("dobj", "attr") and tree.lemma(h) in LIGHT_VERBS:
-            actor, _ = _subject(tree, h)
+            actor, _ = subject_of(tree, h)
         if actor is None and tok.dep == "pobj":
             # "staged a wave of attacks": noun inside an "of" phrase of a light verb's object
             p = tree.head(k)
             o = tree.head(p)
             if tree.tokens[o].dep == "dobj" and tree.lemma(tree.head(o)) in LIGHT_VERBS:
-                actor, _ = _subject(tree, tree.head(o))
+                actor, _ = subject_of(tree, tree.head(o))
         recipient = _prep_object(tree, k)
         if cand.type in PATIENT_OF_TYPES and (recipient is None
                                               or not _participant_like(tree, recipient)):
@@ -500,7 +496,7 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
         if actor is not None and tree.tokens[actor].pos not in ("PROPN", "PRON", "NOUN", "ADJ"):
             actor = None
         return actor, recipient
-    actor, patient = _subject(tree, k)
+    actor, patient = subject_of(tree, k)
     if actor is None and patient is not None:
         actor = _means_owner(tree, k)  # "X was killed in a US airstrike": the US
     if actor is not None and tree.lemma(k) == "come" and any(
@@ -618,7 +614,7 @@ def governing_subject(tree: Tree, k: int, limit: int = 5) -> int | None:
             return None  # "X is in doubt after the strike that ...": X did not strike
         below, n = n, h
         if tree.tokens[h].pos in ("VERB", "AUX") or tree.tokens[h].tag.startswith("VB"):
-            a, _ = _subject(tree, h)
+            a, _ = subject_of(tree, h)
             if a is not None and a != below and not is_pronoun(tree, a) and \
                     tree.tokens[a].ent_type not in NON_PARTICIPANT_ENTS:
                 return a
