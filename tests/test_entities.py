@@ -516,6 +516,32 @@ def test_resolve_actor_spans() -> None:
         resolve_actor(doc, 0, len(text) + 10)
 
 
+def test_pronoun_is_the_person_named_just_before() -> None:
+    text = (
+        "Jens Stoltenberg spoke in Brussels. Acme chairman Lars Berg left the palace, where he "
+        "met the king. The chairman flew home. Stoltenberg stayed. It rained. It rained again. "
+        "It rained all day. Later he spoke."
+    )
+    doc = linked(text, PERSON=("Jens Stoltenberg", "Lars Berg", "Stoltenberg"))
+    hes = [m.start() for m in re.finditer(r"\bhe\b", text)]
+    # the nearest person, though the dictionary knows nothing of him or of his company
+    he = resolve_actor(doc, hes[0], hes[0] + 2)
+    assert he is not None and he.entity_text == "Lars Berg"
+    assert he.span is not None and he.span.text == "he"  # where: the pronoun itself
+    assert he.code is None and he.span.confidence < 1.0
+    # an office of an unknown body still finds the person named with it
+    chairman = actor_of(doc, "The chairman")
+    assert chairman is not None and chairman.entity_text == "Lars Berg"
+    # far from the last name, the last person with a known office (NATO's)
+    later = resolve_actor(doc, hes[1], hes[1] + 2)
+    assert later is not None and later.code == "IGONATO"
+
+
+def test_pronoun_without_a_person_before_is_unresolved() -> None:
+    doc = linked("He said the talks failed. Jens Stoltenberg agreed.", PERSON=("Jens Stoltenberg",))
+    assert actor_of(doc, "He") is None
+
+
 def test_resolve_actor_capital_as_actor() -> None:
     doc = linked("Moscow demanded an apology.", GPE=("Moscow",))
     a = actor_of(doc, "Moscow")

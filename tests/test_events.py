@@ -683,3 +683,14 @@ def test_a_chronology_entrys_date_is_not_part_of_its_actor(nlp, events):
     assert ev.actor is not None and ev.actor.entity_text == "Obama"
     ev = first(run(nlp, events, "54 Democratic senators urged BP to set up a fund."))
     assert ev.actor is not None and ev.actor.entity_text == "54 Democratic senators"
+
+
+def test_a_pronoun_actor_is_the_person_named_before(nlp, linker, events):
+    """'where he and other executives met': the chairman named just before, though neither he
+    nor his company is in the actor dictionary; the span stays on the pronoun."""
+    text = ("Acme chairman Lars Berglund announced the moves after emerging from the White House, "
+            "where he met with President Obama for four hours.")
+    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
+    ev = next(e for e in doc.events if e.trigger and e.trigger.text == "met")
+    assert ev.actor is not None and ev.actor.entity_text == "Lars Berglund"
+    assert ev.actor.span is not None and ev.actor.span.text == "he"

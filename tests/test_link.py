@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from eventdesk.link.events import (
-    SECTOR_CODES,
     ActorKey,
     EventMention,
     PlaceKey,
@@ -314,10 +313,12 @@ def test_names_body_tells_a_body_from_a_country_and_sectors() -> None:
 def test_sector_codes_cover_the_actor_dictionarys_sectors() -> None:
     from importlib.resources import files
 
+    from eventdesk.entities.dictionary import SECTORS
+
     rows = files("eventdesk.data.actors").joinpath("sectors.tsv").read_text().splitlines()
     codes = {r.split("\t")[1] for r in rows[1:] if r and not r.startswith("#")}
     codes -= {"sector", ""}
-    assert codes and codes <= SECTOR_CODES
+    assert codes and codes <= SECTORS
 
 
 # -- the store: one record per real-world event ---------------------------------------------

@@ -53,6 +53,19 @@ SECTORS = frozenset(
         "NGO",
     ]
 )
+
+
+def code_names_body(code: str | None, country: str | None = None) -> bool:
+    """Whether an actor code names one body (NATO: IGONATO, an armed group: IRQREBKH) rather
+    than a country and sectors that stand for many (USAGOV is any US official, COP any police
+    force: "Lansing police" is not a body of no state, and Lansing stays a town)."""
+    if not code:
+        return False
+    rest = code[3:] if country and code.startswith(country) else code
+    parts = [rest[k:k + 3] for k in range(0, len(rest), 3)]
+    return not (len(rest) % 3 == 0 and all(p in SECTORS for p in parts))
+
+
 NAMED_FIELDS = ("canonical", "code", "country", "sector", "kind", "aliases", "tags")
 MAX_PHRASE = 12  # longest alias in tokens; longer n-grams are never tried
 

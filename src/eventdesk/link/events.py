@@ -47,6 +47,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from ..entities.dictionary import code_names_body
+
 NEAR_KM = 25.0  # two places this close are one place (a base and the town beside it)
 SAME_CENTRE_KM = 1.0  # two regions of one level whose centres lie this close are one region
 MIN_EVIDENCE = 1.0  # positive agreement a merge needs (see :func:`evidence`)
@@ -283,26 +285,24 @@ def _party_relation(a: ActorKey, b: ActorKey) -> str:
         return "agree"
     if a.text.casefold() == b.text.casefold():
         return "agree"
+    if not (a.country or b.country) and _one_person(a.text, b.text):
+        return "agree"  # "Svanberg" (or "he", read as him) and "BP chairman Carl-Henric Svanberg"
     return "compatible"
 
 
-# The sectors of the actor dictionary (data/actors/sectors.tsv, and IGO for international
-# bodies): a code made of a country and these alone stands for many actors.
-SECTOR_CODES = frozenset({
-    "BUS", "COP", "CRM", "CVL", "EDU", "GOV", "IGO", "JUD", "LAB", "MED", "MIL", "NGO", "OPP",
-    "PTY", "REB", "SPY",
-})
+def _one_person(a: str, b: str) -> bool:
+    """Whether two names of no known country end in one capitalised surname of more than three
+    letters: one person named in full and short. (A country decides for known people.)"""
+    sa, sb = _surname(a), _surname(b)
+    last = a.replace("’", "'").split()[-1:] or [""]
+    return len(sa) > 3 and sa == sb and last[0][:1].isupper()
 
 
 def names_body(a: ActorKey | None) -> bool:
     """Whether ``a``'s code names one body (NATO: IGONATO, the coalition: IGOCOA, an armed
     group: IRQREBKH) rather than a country and sectors that stand for many (USAGOV is any US
     official, EGYCVL any Egyptian civilian)."""
-    if a is None or not a.code:
-        return False
-    rest = a.code[3:] if a.country and a.code.startswith(a.country) else a.code
-    parts = [rest[k:k + 3] for k in range(0, len(rest), 3)]
-    return not (len(rest) % 3 == 0 and all(p in SECTOR_CODES for p in parts))
+    return a is not None and code_names_body(a.code, a.country)
 
 
 # -- pairs ----------------------------------------------------------------------------------
