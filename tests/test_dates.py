@@ -278,6 +278,17 @@ def test_a_would_clause_takes_the_nearer_weekday(run_stages) -> None:
     assert got == [("Wednesday", "2010-06-16"), ("Monday", "2010-06-14")]
 
 
+def test_a_present_clause_takes_a_weekday_just_ahead(run_stages) -> None:
+    """A Tuesday article: the meeting "on Wednesday" of a present-tense clause is the next day;
+    "on Saturday" (three days back, four ahead) and a past "met on Wednesday" look back."""
+    text = ("The speech comes on the eve of the president's meeting with the executives on "
+            "Wednesday. The chairman arrives on Saturday. The chairman met them on Wednesday.")
+    doc = run_stages(text, "2010-06-15")
+    got = [(m.span.text, m.value) for m in doc.dates]
+    assert got == [("Wednesday", "2010-06-16"), ("Saturday", "2010-06-12"),
+                   ("Wednesday", "2010-06-09")]
+
+
 def test_component_month_day_and_durations(run_stages) -> None:
     text = (
         "Rockets hit the base on December 29, two days after the 62-year-old general "

@@ -5,9 +5,13 @@ The conventions (documented once here, tested in tests/test_dates.py):
 * **Anchor**: the article's publication day. Without one, only what the text itself fixes is
   resolved ("5 January 2020", "January 2020", "2019"); everything else gets ``value=None`` and a
   reason. Nothing is ever anchored on today's date.
-* **Weekdays**: past tense or no tense cue: the most recent such day on or before the anchor; a
+* **Weekdays**: past tense or no cue: the most recent such day on or before the anchor; a
   weekday equal to the anchor's is the anchor itself (a Monday article's "on Monday" is that
-  day). Future cue: the coming such day, again the anchor itself when equal. A "would" clause
+  day). A present tense the parse read ("meets BP on Wednesday", "the meeting on Wednesday"
+  in a present-tense clause): the same, unless the coming such day is at most
+  :data:`SOON_DAYS` ahead and nearer (a Tuesday article's "Obama's meeting with
+  BP on Wednesday" is the next day, not six days back). Future cue: the coming such day,
+  again the anchor itself when equal. A "would" clause
   ("said he would meet them on Wednesday"): the nearer of the two (ties go to the past).
   "last Friday" is strictly before the anchor, "next Friday" strictly after it, "this Friday"
   the one in the anchor's week (Monday to Sunday).
@@ -41,7 +45,12 @@ from .grammar import Expr
 
 # "would": a clause in the conditional or the future of a past report ("said he would meet BP's
 # executives on Wednesday"): either side of the anchor, so the nearer day wins.
-Tense = Literal["past", "future", "would"]
+# "present": the parse found the governing verb and it is neither past nor future (a present
+# tense, or a date on a noun of a present-tense clause); elsewhere it counts as no cue.
+Tense = Literal["past", "future", "would", "present"]
+# In a present-tense clause, a weekday this few days ahead (and nearer than the last one) is
+# the coming one.
+SOON_DAYS = 2
 
 NO_ANCHOR = "no publication date to anchor a relative date"
 CROSSES_YEAR = "the period it names spans two years"
@@ -140,7 +149,8 @@ def weekday(anchor: date, wd: int, tense: Tense | None, rel: str | None) -> date
         return anchor + timedelta(days=fwd or 7)
     if rel == "this":  # the one in the anchor's week, Monday to Sunday
         return anchor + timedelta(days=wd - anchor.weekday())
-    if tense == "future" or (tense == "would" and 0 < fwd < back):
+    if tense == "future" or (tense == "would" and 0 < fwd < back) or (
+            tense == "present" and 0 < fwd <= SOON_DAYS and fwd < back):
         return anchor + timedelta(days=fwd)
     return anchor - timedelta(days=back)
 

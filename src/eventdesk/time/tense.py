@@ -65,7 +65,7 @@ class TenseReader:
             if cur is None:
                 return False, None
             if cur.i not in ids and cur.pos in ("VERB", "AUX"):
-                return True, self._verdict(cur)
+                return True, self._verdict(cur) or "present"
             if cur.head == cur.i:
                 return False, None
             cur = self._token(cur.head)
