@@ -1,6 +1,8 @@
 """Geoparsing evaluation: recognition and resolution over GeoWebNews and LGL.
 
-Runs the real stages (``eventdesk.nlp.v1`` then ``eventdesk.places.v1``) on each article and
+Runs the real stages (``eventdesk.nlp.v1``, ``eventdesk.actors.v1``, ``eventdesk.places.v1``:
+the default pipeline's order, since the places stage reads what the actors stage resolved, so
+that "Obama" is the president and not the Japanese town) on each article and
 scores the places against the gold toponyms of ``<shared>/eval/geo/{geowebnews,lgl}.jsonl``:
 
 - recognition precision / recall: a predicted span matches a gold span when they overlap;
@@ -54,12 +56,13 @@ def _load(path: Path, limit: int | None) -> list[dict]:
 
 
 def evaluate(rows: list[dict], show_errors: bool = False) -> dict[str, float]:
+    from eventdesk.entities import ActorLinker
     from eventdesk.nlp import SpacyComponent
     from eventdesk.places import PlaceComponent, gazetteer
     from eventdesk.places.resolve import _is_demonym, distance_km
     from eventdesk.types import Article, Document
 
-    nlp, places = SpacyComponent(), PlaceComponent()
+    nlp, actors, places = SpacyComponent(), ActorLinker(), PlaceComponent()
     gaz = gazetteer()
     docs = [
         Document(
@@ -69,7 +72,7 @@ def evaluate(rows: list[dict], show_errors: bool = False) -> dict[str, float]:
         )
         for r in rows
     ]
-    docs = [places(d) for d in nlp.pipe(docs)]
+    docs = [places(actors(d)) for d in nlp.pipe(docs)]
     tp_pred = n_pred = n_gold = found = 0
     n_gold_nd = found_nd = ok_nd = 0
     errors: list[float] = []

@@ -333,6 +333,36 @@ def test_a_stateless_actor_is_no_toponym() -> None:
     assert [p.span.text for p in doc.places] == ["Iraq"]
 
 
+@pytest.fixture(scope="module")
+def full():
+    from eventdesk.pipeline import Options, Pipeline
+
+    pipeline = Pipeline.from_options(Options())
+    return lambda text: pipeline(Article(id="f", text=text))
+
+
+def test_a_person_or_a_states_body_is_no_small_town(full):
+    """ "Obama" (the president, also where NER calls him a place) is not the Japanese town, nor
+    "Congress" the Arizona one, nor "the Earth" a town in Texas; the same words as a large
+    place or a county whose police (a sector, no body of its own) act stay places."""
+    doc = full("Obama's fellow Democrats face a fight. Obama, on his fourth visit to the Gulf "
+               "Coast, asked Congress to act. Oil spewed four miles beneath the surface of the "
+               "Earth. Henrico County Police said the man was held.")
+    names = [p.span.text for p in doc.places]
+    assert "Obama" not in names and "Congress" not in names and "Earth" not in names
+    county = [p for p in doc.places if p.span.text == "Henrico County"]
+    assert county and county[0].country == "USA"
+
+
+def test_a_bare_gulf_is_the_gulf_the_article_names(full):
+    doc = full("Oil spewed into the Gulf of Mexico for weeks. Fishing in the Gulf stopped.")
+    gulf = [p for p in doc.places if p.span.text == "Gulf"]
+    assert gulf and gulf[0].name == "Gulf of Mexico"
+    doc = full("Iranian boats harassed a tanker in the Persian Gulf. Tension in the Gulf rose.")
+    gulf = [p for p in doc.places if p.span.text == "Gulf"]
+    assert gulf and gulf[0].name == "Persian Gulf"
+
+
 def test_a_street_is_placed_at_the_town_the_article_sets_it_in(parse):
     """No gazetteer holds streets; the town the sentence names holds them, at town precision."""
     from eventdesk.places import APPROX_FEATURE

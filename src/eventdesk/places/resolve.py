@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..entities.dictionary import code_names_body
 from ..types import Document, Place, Token
 from .gazetteer import ARABIC_CCS, Entry, Gazetteer
 from .normalize import fold, key
@@ -85,6 +86,7 @@ _GENERIC = frozenset(
         "sunday",
         "defense",
         "defence",
+        "earth",  # the planet ("beneath the surface of the Earth"), not a Texas town
         "justice",
         "liberty",
         "independence",
@@ -408,6 +410,9 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
             # "Sioux Falls, S.D.", "in Sioux Falls")
         if stateless[m.start] and not _curated(gaz, m.lookup) and not _names_region(gaz, m.lookup):
             return  # "NATO" is the alliance, not the village of Nato ("mission in Iraq" stays)
+        if key(m.lookup) in party_names and not _curated(gaz, m.lookup) \
+                and not any(_large(gaz, i) for i, _ in gaz.lookup(m.lookup)):
+            return  # "Obama" is the president, not the Japanese town; "Congress" the body
         if m.hint is None and _in_county_list(text, m.start, m.end):
             m.hint = "county"  # "in Jackson and Barrow counties"
         after = _KIND_AFTER.match(text, m.end)
@@ -441,11 +446,27 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
 
     # Spans the actors stage (when it ran) resolved to an actor of no state: an alliance, a UN
     # body, an armed group. A town inside one is the actor's name, not a place ("NATO" is no
-    # village of Nato); a country or region inside one ("NATO mission in Iraq") still is.
+    # village of Nato); a country or region inside one ("NATO mission in Iraq") still is. A
+    # sector with no country is no such body: "Lansing police" (COP) leaves Lansing a town.
     stateless = bytearray(len(text) + 1)
     for ent in doc.entities:
-        if ent.code and ent.country is None:
+        if ent.country is None and code_names_body(ent.code):
             stateless[ent.span.start : ent.span.end] = b"\x01" * (ent.span.end - ent.span.start)
+
+    # Whole names the actors stage (when it ran) resolved to a person or to a state's body:
+    # "Obama" (also where NER took it for a place: it names the person the article's persons
+    # name), "Congress" (an organisation of the United States). Those words are that party
+    # throughout the article, whatever small town the gazetteer also knows by them; a large
+    # place keeps its name ("Copenhagen" as an organisation is the Danish government, and
+    # still the city where a band was due to play).
+    persons = {e.canonical for e in doc.entities if e.kind == "PERSON" and e.canonical}
+    party_names = {
+        key(_clean(e.span.text, 0)[2]) for e in doc.entities
+        if e.canonical and (
+            (e.kind in ("PERSON", "GPE") and e.canonical in persons and e.country)
+            or (e.kind == "ORG" and e.country and e.sector))
+    }
+    party_names.discard("")
 
     other = bytearray(len(text) + 1)
     org_ends: dict[int, int] = {}  # start -> end of multi-word organisation names
@@ -1257,6 +1278,37 @@ def resolve(doc: Document, gaz: Gazetteer, mentions: list[Mention]) -> None:
                                                _candidates(gaz, m, [cc for cc, _ in t]))
         _choose(gaz, mentions, ctxs)
     _one_sense(mentions)
+    _feature_words(gaz, mentions)
+
+
+# Words that name a kind of water or coast: alone ("the Gulf", "the Strait") they stand for the
+# one such feature the article names in full.
+_FEATURE_WORDS = frozenset({"gulf", "sea", "bay", "strait", "straits", "channel", "lake",
+                            "river", "canal", "ocean", "lagoon", "sound", "delta"})
+
+
+def _feature_words(gaz: Gazetteer, mentions: list[Mention]) -> None:
+    """A bare "the Gulf" is the gulf the article names in full ("the Gulf of Mexico", "the
+    Persian Gulf"), not whichever place the gazetteer knows as "Gulf" (a county in Florida, a
+    province of Papua New Guinea): the full name must be "<word> of ..." or "... <word>" and
+    the article must name only one such feature."""
+    full: dict[str, set[int]] = {}
+    for m in mentions:
+        words = key(m.lookup).split()
+        if m.chosen is None or len(words) < 2:
+            continue
+        if len(words) > 2 and words[1] == "of" and words[0] in _FEATURE_WORDS:
+            full.setdefault(words[0], set()).add(m.chosen)
+        elif words[-1] in _FEATURE_WORDS:
+            full.setdefault(words[-1], set()).add(m.chosen)
+    if not full:
+        return
+    best = {m.chosen: m.score for m in mentions if m.chosen is not None}
+    for m in mentions:
+        entries = full.get(key(m.lookup))
+        if entries and len(entries) == 1 and m.hint is None:
+            (entry,) = entries
+            m.chosen, m.score = entry, best[entry]
 
 
 def _one_sense(mentions: list[Mention]) -> None:
