@@ -694,3 +694,15 @@ def test_a_pronoun_actor_is_the_person_named_before(nlp, linker, events):
     ev = next(e for e in doc.events if e.trigger and e.trigger.text == "met")
     assert ev.actor is not None and ev.actor.entity_text == "Lars Berglund"
     assert ev.actor.span is not None and ev.actor.span.text == "he"
+
+
+def test_a_quoted_we_is_not_the_listener(nlp, linker, events):
+    """Only the one who speaks says "we": the viewers who are to understand are not "we";
+    a speaker's "we" is the speaker."""
+    text = ("I would like to help your viewers understand that we remain partnered with the "
+            "Iraqi security forces. The minister said we will withdraw our troops from Iraq.")
+    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
+    partnered = next(e for e in doc.events if e.trigger and e.trigger.text == "partnered")
+    assert partnered.actor is None or "viewers" not in partnered.actor.entity_text
+    withdraw = next(e for e in doc.events if e.trigger and e.trigger.text == "withdraw")
+    assert withdraw.actor is not None and withdraw.actor.entity_text == "minister"

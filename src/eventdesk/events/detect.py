@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .ontology import ObjectRule, Ontology
-from .tree import Tree
+from .tree import SPEECH_VERBS, Tree
 
 OBJECT_DEPS = ("dobj", "nsubjpass", "attr", "oprd", "dative")
 COMPLEMENT_DEPS = frozenset({"dobj", "nsubjpass", "xcomp", "ccomp", "prep", "attr", "agent",
@@ -603,8 +603,11 @@ def governing_subject(tree: Tree, k: int, limit: int = 5) -> int | None:
     "X's plan to withdraw") or only a pronoun ("X said they attacked", "X announced it will
     return"), and in news the governing clause's subject is then the one who acts. Relative and
     adjectival clauses are not climbed: their head noun is their participant (see
-    :func:`_subject`).
+    :func:`_subject`). A "we" or "I" below is taken as the subject above only across a verb of
+    saying: a speaker's "we" is the speaker.
     """
+    own, _ = subject_of(tree, k)
+    speaker_only = own is not None and _first_person(tree, own)
     n = k
     for _ in range(limit):
         h = tree.head(n)
@@ -615,7 +618,22 @@ def governing_subject(tree: Tree, k: int, limit: int = 5) -> int | None:
         below, n = n, h
         if tree.tokens[h].pos in ("VERB", "AUX") or tree.tokens[h].tag.startswith("VB"):
             a, _ = subject_of(tree, h)
+            if a is not None and a != below and _first_person(tree, a):
+                speaker_only = True
             if a is not None and a != below and not is_pronoun(tree, a) and \
                     tree.tokens[a].ent_type not in NON_PARTICIPANT_ENTS:
+                if speaker_only and tree.lemma(h) not in SAYING:
+                    # only the one who speaks says "we": "help your viewers understand that
+                    # we remain partnered" is not the viewers' act ("X said we will stay" is X's)
+                    return None
                 return a
     return None
+
+
+# Verbs of saying: their subject is who a quoted "we" or "I" is.
+SAYING = SPEECH_VERBS | {"declare", "stress", "reiterate", "emphasize", "emphasise", "tell"}
+_FIRST_PERSON = frozenset({"we", "i", "us", "me"})
+
+
+def _first_person(tree: Tree, k: int) -> bool:
+    return tree.tokens[k].text.lower() in _FIRST_PERSON
