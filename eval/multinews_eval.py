@@ -8,7 +8,7 @@ of the cluster's articles, in order. Prints per-metric means for both and the R1
 Floors (recorded; lowering one is a deliberate, visible change): the summary's mean R1 must be
 at least LEAD_MARGIN above the lead's, and never below it.
 
-Usage: python eval/multinews_eval.py [--shared PATH] [--limit N]
+Usage: python eval/multinews_eval.py [--shared PATH] [--start N] [--limit N]
 Needs the ``eval`` extra (pip install -e '.[eval]'). Exits 1 below a floor, 2 when data or
 packages are missing.
 """
@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
     default_shared = Path(__file__).resolve().parents[1].parent / "shared"
     ap.add_argument("--shared", type=Path, default=default_shared, help="the shared data folder")
     ap.add_argument("--limit", type=int, default=None, help="only the first N clusters")
+    ap.add_argument("--start", type=int, default=0,
+                    help="skip the first N clusters (with --limit: a slice, e.g. --start 125 for "
+                    "the half that choices were not made on)")
     ap.add_argument("--max-per-doc", type=int, default=None,
                     help="candidate sentences from each article's lead (default: all, as the "
                     "desk's stored story summaries)")
@@ -58,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     options = SummaryOptions(max_per_doc=args.max_per_doc)
 
     records = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    records = records[max(0, args.start):]
     if args.limit is not None:
         records = records[: args.limit]
     scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=True)

@@ -180,6 +180,21 @@ def test_clean_sentence_strips_heads_and_credits(line, expected):
         "These crawls are part of an effort to archive pages as they are created.",
         "Flowing in every day, these data are added to the Wayback Machine after a delay.",
         "Fill in your details in the form below to join our mailing list.",
+        # captions, a player's notice, a cut-short teaser, a related link in brackets
+        "Image caption The envoy was smuggled across the border and is said to be well.",
+        "Media playback is unsupported on your device Media caption The editor explains",
+        "In this May 24, 2016, file photo, the senator speaks on Capitol Hill in Washington.",
+        "In this image released by the studio, the actor appears in character.",
+        "Police arrested several people and are widening their search... (Associated Press)",
+        "[Dinosaur Photos: Meet the Largest Dinosaur on Record]",
+        "Send us your images or video of the storm.",
+        "The senator speaks to reporters in Washington, in this March 24, 2015 file photo.",
+        "This photo released by the official news agency shows rescue teams at the scene.",
+        "Enlarge this image toggle caption U.S. Forces Korea via AP",
+        "Reuters article on the drama: http://news.example.org/item/2016",
+        "SAN FRANCISCO--(BUSINESS WIRE)--The following statement is being issued by the firm:",
+        "You can unsubscribe from these alerts at any time.",
+        "City clerk Kimberly Lehmkuhl (Courtesy photo)",
         "",
     ],
 )
@@ -192,6 +207,10 @@ def test_is_boilerplate_leaves_news_alone():
     assert not is_boilerplate("The minister commented on the strike on Monday.")
     assert not is_boilerplate("Traffic on the bridge slowed to a crawl after the accident.")
     assert not is_boilerplate("The Internet Archive lost its appeal in a New York court on Monday.")
+    assert not is_boilerplate("In this case the police said the image was fake and held him.")
+    assert not is_boilerplate("A former staffer distributed photos of the couple in July 2016.")
+    assert not is_boilerplate("Photos taken by a drone show the damage to the dam.")
+    assert not is_boilerplate("The book was edited by his widow after his death in 2001.")
 
 
 def test_an_article_unlike_the_others_gets_no_lead_bonus():

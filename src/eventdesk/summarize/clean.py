@@ -48,12 +48,35 @@ _FURNITURE = re.compile(
     r"|\bwayback machine\b|\barchived pages\b|\barchive-it\b|\bcrawl data\b|\bthese crawls\b"
     r"|\bcrawls of\b|\bno more 404\b|\bbroken links?\b|\bmailing list\b"
     r"|\bbrowser to (?:see|view|watch)\b"
+    # captions and a player's notices: "Image caption ...", "Media playback is unsupported",
+    # "In this May 24, 2016, file photo, ...", "In this image released by ..."
+    r"|\b(?:image|media|video) caption\b|\bmedia playback\b"
+    r"|^\s*in this (?:(?:undated|file|handout|recent|aerial|\w+\.? \d{1,2},? \d{4},?|\d{4},?)\s+)"
+    r"{0,3}(?:photo|image|picture|frame grab|video still)\b"
+    r"|\bsend us your\b|\btweet with a location\b|\badd a location to your tweets?\b"
+    # a teaser cut short with its agency: "Police arrested several people and are widening...
+    # (Associated Press)"; a related-link line in brackets: "[Titanosaur Photos: Meet ...]"
+    r"|(?:\.\.\.|…)\s*\((?:the )?(?:associated press|AP|reuters|AFP)\)\s*$"
+    r"|^\s*\[[^\]]{3,200}\]\s*$"
+    # more captions: "... in this March 24, 2015 file photo", "File photo of ...", "This photo
+    # released by the agency shows ...", "Enlarge this image toggle caption", "Graphic shows"
+    r"|\bin (?:this|a)\b[^.;]{0,40}\bfile (?:photo|image|picture)\b"
+    r"|^\s*this (?:undated |handout |file |aerial )*(?:photo|image|picture)"
+    r"(?: \w+){0,3} (?:released|provided|taken|made available|obtained|shows?)\b"
+    r"|^\s*(?:a |an )?file (?:photo|image|picture)\b"
+    r"|\btoggle caption\b|\benlarge this image\b|^\s*graphic shows\b"
+    # links, sign-up and press-wire furniture
+    r"|https?://|\bwww\.\w|\bunsubscribe\b|\bclick (?:below|the link|on the)\b"
+    r"|^\s*watch (?:the |our )?(?:report|video|live)\b"
+    r"|\((?:business ?wire|pr ?newswire|globe ?newswire|marketwired)\)"
+    r"|\b(?:translated|compiled) by\b|^\s*edited (?:and \w+ )?by\b"
     r")",
     re.IGNORECASE,
 )
 # Trailing credits and captions inside an otherwise good sentence: "(Photo: AP)", "(Reuters)".
 _TRAILING = re.compile(
-    r"\s*(?:\((?:photo|image|picture|file|credit)[^)]{0,60}\)|\[(?:photo|image)[^\]]{0,60}\])\s*",
+    r"\s*(?:\((?:(?:courtesy|file|staff|ap|handout) )?(?:photo|image|picture|file|credit)"
+    r"[^)]{0,60}\)|\[(?:photo|image)[^\]]{0,60}\])\s*",
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"\s+")
