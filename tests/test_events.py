@@ -706,3 +706,43 @@ def test_a_quoted_we_is_not_the_listener(nlp, linker, events):
     assert partnered.actor is None or "viewers" not in partnered.actor.entity_text
     withdraw = next(e for e in doc.events if e.trigger and e.trigger.text == "withdraw")
     assert withdraw.actor is not None and withdraw.actor.entity_text == "minister"
+
+
+def test_what_a_with_phrase_hands_over_makes_aid(nlp, linker, events):
+    """'provided the army with aircraft, vehicles, weapons and other equipment': aid to the
+    army (the things, a chain of conjuncts, come in the "with" phrase)."""
+    text = ("The United States has provided the Lebanese Armed Forces with aircraft, vehicles, "
+            "weapons, and other equipment.")
+    ev = first(events(linker(nlp(Document(article=Article(id="t", text=text))))))
+    assert ev.event == "AID" and ev.trigger is not None and ev.trigger.text == "provided"
+    assert ev.recipient is not None and "Lebanese Armed Forces" in ev.recipient.entity_text
+
+
+@pytest.mark.parametrize("text", [
+    "Germany sent a medical evacuation airplane to fight the Ebola epidemic in West Africa.",
+    "The government pledged to tackle corruption and fight poverty in the north.",
+])
+def test_fighting_a_disease_or_a_problem_is_no_assault(nlp, events, text):
+    doc = run(nlp, events, text)
+    assert not [e for e in doc.events if e.event == "ASSAULT"]
+
+
+def test_fighting_around_an_act_is_not_its_subjects(nlp, linker, events):
+    """'allocated aid amid renewed fighting': the fighting is the setting, not the donor's."""
+    text = ("The European Commission is allocating 95 million euros in humanitarian support "
+            "to people in Yemen amid renewed fighting.")
+    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
+    fighting = [e for e in doc.events if e.trigger and e.trigger.text == "fighting"]
+    assert all(e.actor is None for e in fighting)
+
+
+def test_a_date_is_no_target_and_a_target_on_a_conjunct_counts(nlp, linker, events):
+    """'launched missiles on Tuesday' is a test launch (the "on" is a date, not a target);
+    'launched artillery, mortar and rocket fire against the camps' is an attack on the camps,
+    the "against" hanging off the last of the chained objects."""
+    text = ("North Korea launched two ballistic missiles on Tuesday. Vietnamese-led forces "
+            "launched artillery, mortar, and rocket fire against Kampuchean guerrilla camps.")
+    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
+    launched = [e for e in doc.events if e.trigger and e.trigger.text == "launched"]
+    assert [e.event for e in launched] == ["MOBILIZE", "ASSAULT"]
+    assert launched[1].recipient is not None and "camps" in launched[1].recipient.entity_text

@@ -68,9 +68,23 @@ class Candidate:
         return self.options[0][1]
 
 
+def _dated(tree: Tree, p: int) -> bool:
+    """Whether preposition ``p`` introduces a date or time ("on Tuesday"), not a target."""
+    return any(tree.tokens[o].ent_type in ("DATE", "TIME") for o in tree.kids(p, "pobj"))
+
+
+def _conjuncts(tree: Tree, ks: list[int], most: int = 12) -> list[int]:
+    """``ks`` and their conjuncts, however chained ("aircraft, vehicles, weapons and
+    equipment": the parser hangs each on the one before)."""
+    out = list(ks)
+    for a in out:
+        out += [c for c in tree.kids(a, "conj") if c not in out][: max(0, most - len(out))]
+    return out
+
+
 def _lemmas_of(tree: Tree, ks: list[int]) -> set[str]:
     out: set[str] = set()
-    for a in ks:
+    for a in _conjuncts(tree, ks):
         out.add(tree.lemma(a))
         out.add(tree.tokens[a].text.lower())
         for c in tree.kids(a, "compound", "conj", "amod"):
@@ -89,6 +103,18 @@ def _objects(tree: Tree, k: int) -> list[int]:
     for p in tree.kids(k, "prep", "prt"):
         objs += tree.kids(p, "pobj")
     return objs
+
+
+def _with_things(tree: Tree, k: int, objs: list[int]) -> list[int]:
+    """What a "with" phrase hands over when the object is who gets it: "provided the army
+    with aircraft and weapons", "supplied the rebels with arms" (the phrase hangs off the verb
+    or, as the parser often has it, off the object)."""
+    out: list[int] = []
+    for host in (k, *objs):
+        for p in tree.kids(host, "prep"):
+            if tree.lemma(p) == "with":
+                out += tree.kids(p, "pobj")
+    return out
 
 
 def _governed_by(tree: Tree, k: int) -> set[str]:
@@ -113,11 +139,16 @@ def _rule_matches(tree: Tree, rule: ObjectRule, k: int, sent_lemmas: set[str]) -
         args = tree.kids(k, *OBJECT_DEPS)
         if not args:
             args = _objects(tree, k) + tree.kids(k, "xcomp")
+        else:
+            args = args + _with_things(tree, k, args)
     if not args or not (_lemmas_of(tree, args) & rule.objects):
         return False
-    if rule.only_if_no and any(tree.lemma(p) in rule.only_if_no
-                               for p in tree.kids(k, "prep", "prt")):
-        return False
+    if rule.only_if_no:
+        # on the verb, or on its object: "launched rocket fire against the camps"
+        preps = tree.kids(k, "prep", "prt") + [q for a in _conjuncts(tree, args)
+                                               for q in tree.kids(a, "prep")]
+        if any(tree.lemma(p) in rule.only_if_no and not _dated(tree, p) for p in preps):
+            return False
     if rule.only_if_governed and not (_governed_by(tree, k) & rule.only_if_governed):
         return False
     if rule.requires_word and not (sent_lemmas & rule.requires_word):
@@ -508,6 +539,10 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
         # owner is the actor
         actor = _owner(tree, actor)
     recipient = patient
+    if recipient is None and cand.type == "AID":
+        given_to = tree.kids(k, "dobj", "dative")
+        if given_to and _with_things(tree, k, given_to) and _participant_like(tree, given_to[0]):
+            recipient = given_to[0]  # "provided the army with weapons": the army gets them
     if recipient is None and cand.type not in ("MOBILIZE", "AID"):  # their object is the means
         for o in tree.kids(k, "dobj", "dative"):
             if _participant_like(tree, o):
@@ -526,12 +561,14 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
                 break
     if recipient is None:
         for o in tree.kids(k, "dobj"):
-            inner = _prep_object(tree, o, ("of", "to", "with", "for", "against", "on"))
+            inner = next((x for c in _conjuncts(tree, [o]) if (x := _prep_object(
+                tree, c, ("of", "to", "with", "for", "against", "on"))) is not None), None)
             if inner is not None and _participant_like(tree, inner):
-                recipient = inner
+                recipient = inner  # ("launched artillery and rocket fire against the camps")
                 break
             if tree.tokens[o].pos in ("NOUN", "PROPN") and cand.type in (
-                    "ASSAULT", "COERCE", "ACCUSE", "REQUEST", "SUPPORT", "CONSULT", "THREATEN"):
+                    "ASSAULT", "COERCE", "ACCUSE", "REQUEST", "SUPPORT", "CONSULT", "THREATEN"
+            ) and not (cand.type == "ASSAULT" and common_lemma(tree, o) in WEAPON_NOUNS):
                 recipient = o  # "attacked the base", "condemned the decision"
                 break
     if recipient is not None and actor is not None and recipient == actor:
@@ -563,7 +600,8 @@ def is_setting_prep(tree: Tree, n: int) -> bool:
 def in_response_phrase(tree: Tree, k: int, limit: int = 4) -> bool:
     """Whether the event noun ``k`` is what the clause answers ("as a result of the attacks",
     "in response to the strike"): another party's act, so the clause's participants are no
-    clue to who did it. (A time phrase, "after the strike", is no such sign: who acts after a
+    clue to who did it; nor is a state of affairs around it ("amid renewed fighting", "despite
+    the protests"). (A time phrase, "after the strike", is no such sign: who acts after a
     strike is often who struck.)"""
     n = k
     for _ in range(limit):
@@ -575,8 +613,15 @@ def in_response_phrase(tree: Tree, k: int, limit: int = 4) -> bool:
         if tree.tokens[n].dep == "prep" and tree.lemma(n) in ("of", "to", "for") and \
                 tree.lemma(h) in SETTING_NOUNS:
             return True
+        if tree.tokens[n].dep == "prep" and tree.lemma(n) in BACKGROUND_PREPS:
+            return True  # "allocated aid amid renewed fighting": not the aid-giver's fighting
         n = h
     return False
+
+
+# Prepositions that set their object as a state of affairs around the clause, which its
+# subject is no clue to the author of ("amid fighting", "despite the protests").
+BACKGROUND_PREPS = frozenset({"amid", "amidst", "despite", "because", "due"})
 
 
 # Speech acts whose clausal complement names their addressee as its subject.
