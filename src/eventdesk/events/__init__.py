@@ -46,6 +46,7 @@ from ..errors import ModelError, UsageError
 from ..nlp.furniture import furniture_start
 from ..types import Actor, DateMention, Document, Entity, Event, Size
 from .detect import (
+    FIRST_PERSON,
     LIGHT_VERBS,
     Candidate,
     arguments,
@@ -1180,9 +1181,6 @@ def _mainness(tree: Tree, k: int) -> float:
     if tree.tokens[k].pos == "NOUN":
         score *= 0.6 if tree.tokens[k].dep == "pobj" else 0.85
     return score
-
-
-FIRST_PERSON = frozenset({"we", "i", "us", "me", "our"})
 
 
 def _own_voice(e: Event) -> bool:

@@ -677,8 +677,9 @@ def governing_subject(tree: Tree, k: int, limit: int = 5) -> int | None:
 
 # Verbs of saying: their subject is who a quoted "we" or "I" is.
 SAYING = SPEECH_VERBS | {"declare", "stress", "reiterate", "emphasize", "emphasise", "tell"}
-_FIRST_PERSON = frozenset({"we", "i", "us", "me"})
+# Words by which a speaker names their own side.
+FIRST_PERSON = frozenset({"we", "i", "us", "me", "our"})
 
 
 def _first_person(tree: Tree, k: int) -> bool:
-    return tree.tokens[k].text.lower() in _FIRST_PERSON
+    return tree.tokens[k].text.lower() in FIRST_PERSON
