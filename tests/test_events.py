@@ -74,6 +74,9 @@ def test_unknown_ontology_is_a_usage_error():
     ("Police arrested the editor of the weekly newspaper.", "COERCE", "arrested"),
     ("Gunmen attacked a police post in the valley.", "ASSAULT", "attacked"),
     ("The government lifted the curfew in the port city.", "CONCEDE", "lifted"),
+    # a force strengthened is a military move; mediation ended is a step back from relations
+    ("The army has strengthened its forces along the border.", "MOBILIZE", "strengthened"),
+    ("The government ended mediation efforts with the truckers.", "SANCTION", "ended"),
 ])
 def test_clear_cases_of_each_type(nlp, events, text, etype, trigger):
     doc = run(nlp, events, text)
