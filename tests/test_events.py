@@ -77,6 +77,9 @@ def test_unknown_ontology_is_a_usage_error():
     # a force strengthened is a military move; mediation ended is a step back from relations
     ("The army has strengthened its forces along the border.", "MOBILIZE", "strengthened"),
     ("The government ended mediation efforts with the truckers.", "SANCTION", "ended"),
+    # one word written with a hyphen or in two: "cease-fire", "war games"
+    ("The president announced a weeklong cease-fire with the rebels.", "RETREAT", "announced"),
+    ("Russia and China began joint war games in the Pacific.", "COOPERATE", "began"),
 ])
 def test_clear_cases_of_each_type(nlp, events, text, etype, trigger):
     doc = run(nlp, events, text)

@@ -89,6 +89,9 @@ def _lemmas_of(tree: Tree, ks: list[int]) -> set[str]:
         out.add(tree.tokens[a].text.lower())
         for c in tree.kids(a, "compound", "conj", "amod"):
             out.add(tree.lemma(c))
+        for c in tree.kids(a, "compound"):
+            # one word written in two or with a hyphen: "cease-fire", "war games", "air strike"
+            out.add(tree.lemma(c) + tree.lemma(a))
         # "part of a stronghold", "training of forces": the head of an "of" phrase counts too
         for p in tree.kids(a, "prep"):
             if tree.lemma(p) == "of":
