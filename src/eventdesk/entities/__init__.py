@@ -9,7 +9,7 @@ full ones; :func:`resolve_actor` turns any character span (an event's subject or
 
 from __future__ import annotations
 
-from .dictionary import ENV_VAR, ActorDictionary, ActorInfo, actor_dictionary, code_names_body
+from .dictionary import ENV_VAR, ActorDictionary, ActorInfo, actor_dictionary
 from .linker import ActorLinker, resolve_actor
 
 __all__ = [
@@ -18,6 +18,5 @@ __all__ = [
     "ActorInfo",
     "ActorLinker",
     "actor_dictionary",
-    "code_names_body",
     "resolve_actor",
 ]

@@ -48,6 +48,7 @@ from ..types import Actor, DateMention, Document, Entity, Event, Size
 from .detect import (
     FIRST_PERSON,
     LIGHT_VERBS,
+    SAYING_VERBS,
     Candidate,
     arguments,
     can_act,
@@ -238,9 +239,7 @@ def _under_place_prep(tree: Tree, n: int, k: int) -> bool:
 
 # Speech acts: their own content is never re-read as a demand (see _obligation).
 SPEECH_TYPES = frozenset({"REQUEST", "ACCUSE", "THREATEN", "REJECT"})
-# Verbs that report what someone said, and modals that put an obligation on a clause's subject.
-SAYING_VERBS = frozenset({"say", "tell", "state", "declare", "insist", "stress", "add",
-                          "reiterate", "write", "argue", "maintain", "emphasize", "emphasise"})
+# Modals that put an obligation on a clause's subject (SAYING_VERBS: who reports it).
 OBLIGATION_MODALS = frozenset({"must", "should", "ought"})
 
 

@@ -564,8 +564,11 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
                 break
     if recipient is None:
         for o in tree.kids(k, "dobj"):
-            inner = next((x for c in _conjuncts(tree, [o]) if (x := _prep_object(
-                tree, c, ("of", "to", "with", "for", "against", "on"))) is not None), None)
+            inner = None
+            for c in _conjuncts(tree, [o]):  # on the object or one chained to it
+                inner = _prep_object(tree, c, ("of", "to", "with", "for", "against", "on"))
+                if inner is not None:
+                    break
             if inner is not None and _participant_like(tree, inner):
                 recipient = inner  # ("launched artillery and rocket fire against the camps")
                 break
@@ -678,8 +681,11 @@ def governing_subject(tree: Tree, k: int, limit: int = 5) -> int | None:
     return None
 
 
-# Verbs of saying: their subject is who a quoted "we" or "I" is.
-SAYING = SPEECH_VERBS | {"declare", "stress", "reiterate", "emphasize", "emphasise", "tell"}
+# Verbs that report what someone said ("the minister said the government must withdraw").
+SAYING_VERBS = frozenset({"say", "tell", "state", "declare", "insist", "stress", "add",
+                          "reiterate", "write", "argue", "maintain", "emphasize", "emphasise"})
+# Verbs of saying or attributing: their subject is who a quoted "we" or "I" is.
+SAYING = SPEECH_VERBS | SAYING_VERBS
 # Words by which a speaker names their own side.
 FIRST_PERSON = frozenset({"we", "i", "us", "me", "our"})
 
