@@ -41,7 +41,7 @@ from pathlib import Path
 
 # Floors: a little under the figures reached (see the report in the commit history).
 FLOORS: dict[str, dict[str, float]] = {
-    "geowebnews": {"acc161": 0.76, "acc161_nd": 0.72, "recall": 0.83, "precision": 0.87},
+    "geowebnews": {"acc161": 0.78, "acc161_nd": 0.74, "recall": 0.83, "precision": 0.87},
     "lgl": {"acc161": 0.81, "acc161_nd": 0.80, "recall": 0.91, "precision": 0.75},
 }
 MAX_KM = 20039.0

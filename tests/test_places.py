@@ -446,6 +446,61 @@ def test_an_ocean_or_a_coast_is_not_pinned_on_the_articles_town():
     assert out[2].lat is None and out[3].lat is None
 
 
+def test_a_street_takes_the_town_of_the_sentence_before_then_the_larger_town():
+    """"Police in Miami Beach said ... The hotel on Collins Avenue": the street is in the
+    town the sentence before names, even where another town is named as often; with no town
+    near it, the larger of two towns named as often (a large town has more streets)."""
+    from eventdesk.places import approximate
+    from eventdesk.types import Span
+
+    def place(text: str, start: int, sentence: int, **kw: object) -> Place:
+        span = Span("a", sentence, start, start + len(text), text, "t", 0.9)
+        return Place(span, **kw)  # type: ignore[arg-type]
+
+    def town(text: str, start: int, sentence: int, gid: int, lat: float) -> Place:
+        return place(text, start, sentence, name=text, lat=lat, lon=-80.0, country="USA",
+                     level="city", feature="PPL", geonameid=gid)
+
+    text = "x" * 400
+    out = approximate([
+        town("Miami Beach", 0, 0, 1, 25.8), place("Collins Avenue", 40, 1),
+        town("Fresno", 100, 2, 2, 36.7), town("Miami Beach", 200, 3, 1, 25.8),
+        town("Fresno", 300, 4, 2, 36.7), place("Ocean Drive", 380, 6),
+    ], text, {1: 92_000, 2: 500_000})
+    assert out[1].name == "Miami Beach" and out[1].feature == "approx"
+    assert out[5].name == "Fresno"
+
+
+def test_a_square_named_like_a_small_town_of_another_state_is_the_square(parse):
+    """"Washington Square" is also a town of 13,000 in Pennsylvania; in a story whose places
+    lie in Louisiana it is the square, set in the story's town."""
+    doc = parse("Lafayette and New Orleans grew along the river in Louisiana. The mayor "
+                "opened a market beside Washington Square in New Orleans.")
+    square = _by_text(doc)["Washington Square"]
+    assert square.admin1 == "Louisiana" and square.feature == "approx"
+
+
+def test_a_street_ner_took_for_an_organisation_is_a_place(parse):
+    """NER reads "Royal Street" as an organisation; no organisation is named "... Street"."""
+    doc = parse("Fire crews in Baton Rouge closed Royal Street after the blaze on Monday.")
+    street = _by_text(doc)["Royal Street"]
+    assert street.name == "Baton Rouge" and street.feature == "approx"
+
+
+def test_a_misspelling_names_a_town_people_know_not_a_hamlet(parse):
+    """A name NER calls a place that the gazetteer does not know is matched loosely only to a
+    town of 1,000 people or more: the surname "Finiels" is not Finzel, Maryland (547 people)."""
+    doc = parse("The ship sailed from Baltimore in Maryland to Finiels last week.")
+    assert {p.name for p in doc.places} == {"Baltimore", "Maryland"}
+
+
+def test_a_large_city_heading_an_organisation_after_the_is_a_place(parse):
+    """"the New Orleans Railways and Light Company": the city's name is a place, as without
+    "the"."""
+    doc = parse("Power came from the New Orleans Railways and Light Company in those years.")
+    assert any(p.name == "New Orleans" and p.country == "USA" for p in doc.places)
+
+
 def test_arabic_article_dropped_by_the_news_still_resolves(parse):
     """GeoNames writes "Al Qāmishlī"; news writes "Qamishli". Only Arabic-speaking countries'
     entries are found that way: "Paris" gains no "Al Paris"."""

@@ -61,11 +61,13 @@ class PlaceComponent:
     def __call__(self, doc: Document) -> Document:
         mentions = recognise(doc, self.gaz)
         resolve(doc, self.gaz, mentions)
+        sizes = {self.gaz.geonameid[m.chosen]: self.gaz.population[m.chosen]
+                 for m in mentions if m.chosen is not None}
         places = approximate([
             to_place(doc, self.gaz, m, self.name)
             for m in mentions
             if m.chosen is not None or keep_unresolved(m)
-        ])
+        ], doc.article.text, sizes)
         places += demonym_places(doc, self.gaz, places, self.name)
         doc.places = sorted(places, key=lambda p: p.span.start)
         return doc
@@ -97,7 +99,8 @@ def _wide(text: str) -> bool:
     return bool(words) and (" ".join(words) in _WIDE_NAMES or words[-1] in _WIDE_LAST_WORDS)
 
 
-def approximate(places: list[Place]) -> list[Place]:
+def approximate(places: list[Place], text: str = "",
+                sizes: dict[int, int] | None = None) -> list[Place]:
     """Give each unresolved place (a street, a building, a river: no gazetteer has them) the
     position of the town the article sets it in, and return ``places``.
 
@@ -105,12 +108,14 @@ def approximate(places: list[Place]) -> list[Place]:
     Orleans; an analyst mapping events wants them there at town precision (what ACLED's
     geo-precision 2 means) rather than off the map. The town is the nearest town-level place
     (a city or a point) of the article's main country (the one its places name most) named
-    before it in its sentence, else the one of those the article names most (ties: the
-    earlier). With no town in the article the place stays without coordinates: a
-    country's centre says nothing about where a street is; nor does an ocean, a continent, a
-    coast or a mountain range get a town's position (:func:`_wide`). The copy keeps its own text and
-    span; ``name`` is the town's, ``geonameid`` is null and ``feature`` is
-    :data:`APPROX_FEATURE`, so nobody takes it for a gazetteer entry.
+    before it in its sentence, else in the sentence before in its paragraph of ``text``
+    ("Police in Miami Beach said ... The hotel on Collins Avenue ..."), else the one of those
+    the article names most (ties: the larger by ``sizes``, {geonameid: population}, as a large
+    town has more streets; then the earlier). With no town in the article the place stays
+    without coordinates: a country's centre says nothing about where a street is; nor does an
+    ocean, a continent, a coast or a mountain range get a town's position (:func:`_wide`).
+    The copy keeps its own text and span; ``name`` is the town's, ``geonameid`` is null and
+    ``feature`` is :data:`APPROX_FEATURE`, so nobody takes it for a gazetteer entry.
     """
     towns = [p for p in places if p.lat is not None and p.level in ("city", "point")
              and p.feature != APPROX_FEATURE]
@@ -124,12 +129,17 @@ def approximate(places: list[Place]) -> list[Place]:
             p.span.start for p in places if p.country == c)))
         towns = [t for t in towns if t.country == top] or towns
     counts = Counter((p.name, p.country) for p in towns)
-    main = max(towns, key=lambda p: (counts[(p.name, p.country)], -p.span.start))
+    sizes = sizes or {}
+    main = max(towns, key=lambda p: (counts[(p.name, p.country)],
+                                     sizes.get(p.geonameid or -1, 0), -p.span.start))
     for i, p in enumerate(places):
         if p.lat is not None or _wide(p.span.text):
             continue
         before = [t for t in towns if t.span.sentence == p.span.sentence >= 0
                   and t.span.end <= p.span.start]
+        if not before and text:
+            before = [t for t in towns if t.span.sentence == p.span.sentence - 1 >= 0
+                      and "\n" not in text[t.span.end : p.span.start]]
         town = before[-1] if before else main
         places[i] = replace(p, name=town.name, lat=town.lat, lon=town.lon, country=town.country,
                             admin1=town.admin1, geonameid=None, feature=APPROX_FEATURE,

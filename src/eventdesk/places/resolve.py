@@ -474,7 +474,8 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
         if ent.kind in _OTHER_LABELS:
             other[ent.span.start : ent.span.end] = b"\x01" * (ent.span.end - ent.span.start)
             if ent.kind == "ORG" and " " in ent.span.text.strip():
-                org_ends[ent.span.start] = ent.span.end
+                lead = re.match(r"(?i)the\s+", ent.span.text)  # "the New Orleans Railways"
+                org_ends[ent.span.start + (lead.end() if lead else 0)] = ent.span.end
     toks = doc.tokens
 
     def scan(curated_only: bool, known: set[str]) -> None:
@@ -522,6 +523,11 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     # 1. NER places, split at commas ("Springfield, Illinois" is two places); and a state's
     # official name NER took for an organisation ("the Democratic People's Republic of Korea").
     for ent in doc.entities:
+        if ent.kind in ("ORG", "PERSON") and _street_name(ent.span.text):
+            # NER's "organisation" or "person" named as a street is the street ("Royal Street")
+            s, e, lookup, hint = _clean(ent.span.text, ent.span.start)
+            add(Mention(s, e, text[s:e], "ner", lookup, hint, label="FAC"))
+            continue
         if ent.kind not in PLACE_LABELS and not (
                 ent.kind == "ORG" and _names_country(gaz, _clean(ent.span.text, 0)[2])):
             continue
@@ -573,6 +579,26 @@ _FACILITY_WORDS = (
     "courthouse hall"
 )
 _FACILITY = frozenset(key(w) for w in _FACILITY_WORDS.split())
+# A town named like a facility ("Washington Square") below this size is taken for the facility
+# where the article's other places lie in other regions (:func:`_facilities_abroad`).
+_FACILITY_TOWN_POP = 50_000
+
+
+# Last words that make a capitalised name a street and nothing else (no organisation or person
+# is called "... Street"; a "Court" or a "Church" may be either).
+_STREET_WORDS_TEXT = (
+    "street st st. avenue ave ave. road rd rd. boulevard blvd blvd. lane drive highway parkway"
+)
+_STREET_WORDS = frozenset(_STREET_WORDS_TEXT.split())
+
+
+def _street_name(text: str) -> bool:
+    """Whether ``text`` is a street's name: capitalised words ending in a street word."""
+    words = text.split()
+    if words and words[0].lower() == "the":
+        words = words[1:]
+    return (len(words) >= 2 and words[-1].lower() in _STREET_WORDS
+            and all(w[:1].isupper() or w[:1].isdigit() for w in words))
 
 
 def _narrow(
@@ -670,6 +696,7 @@ def _curated(gaz: Gazetteer, name: str) -> bool:
 
 # A folded or alternate spelling found outside NER's places is trusted only for a place this big.
 SPELLING_MIN_POPULATION = 100_000
+FUZZY_MIN_POP = 1_000  # the smallest town a name NER calls a place may be a misspelling of
 
 
 def _large(gaz: Gazetteer, i: int) -> bool:
@@ -961,8 +988,11 @@ def _candidates(gaz: Gazetteer, m: Mention, fuzzy_ccs: list[str]) -> list[tuple[
         if best is not None:
             ids = gaz.by_fold[best[0]]
             for h in (ids,) if isinstance(ids, int) else ids:
-                if gaz.cc[h >> 1] == cc:
-                    out.append((h >> 1, bool(h & 1), True))
+                i = h >> 1
+                # a misspelling names a place people know, not a hamlet: "Finiels" (a
+                # surname) is no Finzel, Maryland, of 547 people
+                if gaz.cc[i] == cc and (gaz.kind[i] != 3 or gaz.population[i] >= FUZZY_MIN_POP):
+                    out.append((i, bool(h & 1), True))
     return out
 
 
@@ -1279,6 +1309,31 @@ def resolve(doc: Document, gaz: Gazetteer, mentions: list[Mention]) -> None:
         _choose(gaz, mentions, ctxs)
     _one_sense(mentions)
     _feature_words(gaz, mentions)
+    _facilities_abroad(gaz, mentions)
+
+
+def _facilities_abroad(gaz: Gazetteer, mentions: list[Mention]) -> None:
+    """A street, square or building named like a small town of another state is the
+    facility, not the town: "Washington Square" in a New Orleans story whose other places lie
+    in Louisiana is the square, not the Pennsylvania town of 13,000. Only where another region
+    holds more of the article's other names than the town's (names, not mentions: a first
+    name read ten times as a Finnish town is one name); the mention is left unresolved
+    and set in the article's town (:func:`eventdesk.places.approximate`)."""
+    names_in: dict[str, set[str]] = {}  # admin-1 key -> the names placed in it
+    for m in mentions:
+        i = m.chosen
+        if i is not None and gaz.kind[i] != 0 and gaz.admin1_code[i]:
+            names_in.setdefault(f"{gaz.cc[i]}.{gaz.admin1_code[i]}", set()).add(key(m.lookup))
+    for m in mentions:
+        i = m.chosen
+        if (i is None or m.hint is not None or gaz.kind[i] != 3
+                or gaz.population[i] >= _FACILITY_TOWN_POP
+                or key(m.lookup.split()[-1]) not in _FACILITY or len(m.lookup.split()) < 2):
+            continue
+        own = key(m.lookup)
+        held = {a1: len(ns - {own}) for a1, ns in names_in.items()}
+        if held and held.get(f"{gaz.cc[i]}.{gaz.admin1_code[i]}", 0) < max(held.values()):
+            m.chosen = None
 
 
 # Words that name a kind of water or coast: alone ("the Gulf", "the Strait") they stand for the
