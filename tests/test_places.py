@@ -501,6 +501,21 @@ def test_a_large_city_heading_an_organisation_after_the_is_a_place(parse):
     assert any(p.name == "New Orleans" and p.country == "USA" for p in doc.places)
 
 
+def test_a_football_club_names_its_town_and_a_county_stays_a_county(parse):
+    """NER takes "Bolton Wanderers" and "Manchester United" for persons, which hid the towns;
+    "Madison County" is the county, not the town of Madison plus a club word."""
+    got = _by_text(parse("Manchester United lost to Bolton Wanderers on Saturday."))
+    assert got["Manchester"].country == "GBR" and got["Bolton"].country == "GBR"
+    assert "Madison" not in _by_text(parse("Deputies in Madison County, Alabama, searched "
+                                           "the woods."))
+
+
+def test_an_organisation_named_as_a_region_is_the_region(parse):
+    """NER may call a region with a long official name an organisation."""
+    got = _by_text(parse("Pakistan's Federally Administered Tribal Areas remain lawless."))
+    assert got["Federally Administered Tribal Areas"].country == "PAK"
+
+
 def test_arabic_article_dropped_by_the_news_still_resolves(parse):
     """GeoNames writes "Al Qāmishlī"; news writes "Qamishli". Only Arabic-speaking countries'
     entries are found that way: "Paris" gains no "Al Paris"."""

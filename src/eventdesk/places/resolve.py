@@ -430,7 +430,7 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     name_words: set[str] = set()
     for ent in doc.entities:
         words = ent.span.text.split()
-        if ent.kind == "PERSON" and len(words) > 1:
+        if ent.kind == "PERSON" and len(words) > 1 and _club_town(gaz, ent.span.text) is None:
             person[ent.span.start : ent.span.end] = b"\x01" * (ent.span.end - ent.span.start)
             person_names.add((ent.span.start, ent.span.end))
             if len(words) <= 3:
@@ -528,9 +528,16 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
             s, e, lookup, hint = _clean(ent.span.text, ent.span.start)
             add(Mention(s, e, text[s:e], "ner", lookup, hint, label="FAC"))
             continue
-        if ent.kind not in PLACE_LABELS and not (
-                ent.kind == "ORG" and _names_country(gaz, _clean(ent.span.text, 0)[2])):
+        club = _club_town(gaz, ent.span.text) if ent.kind in ("ORG", "PERSON") else None
+        if club is not None:
+            # a football club is named after its town: "Bolton Wanderers", "Manchester United"
+            s, e, lookup, hint = _clean(ent.span.text[:club], ent.span.start)
+            add(Mention(s, e, text[s:e], "ner", lookup, hint, label="GPE"))
             continue
+        if ent.kind not in PLACE_LABELS and not (ent.kind == "ORG" and (
+                _names_country(gaz, name := _clean(ent.span.text, 0)[2])
+                or _names_region(gaz, name))):
+            continue  # (a state's official name, a region's: "the Federally Administered ...")
         offset = ent.span.start
         for part in re.finditer(r"[^,;]+", ent.span.text):
             raw = part.group()
@@ -599,6 +606,33 @@ def _street_name(text: str) -> bool:
         words = words[1:]
     return (len(words) >= 2 and words[-1].lower() in _STREET_WORDS
             and all(w[:1].isupper() or w[:1].isdigit() for w in words))
+
+
+# Words that end a football club's name after its town's ("Bolton Wanderers", "Leeds United").
+# Not "City", "County", "Palace": "Madison County", "Buckingham Palace" are places themselves.
+_CLUB_WORDS = frozenset({
+    "albion", "wanderers", "rovers", "united", "athletic", "rangers", "hotspur", "argyle",
+    "orient", "fc", "afc",
+})
+
+
+def _club_town(gaz: Gazetteer, text: str) -> int | None:
+    """The length of the town's name heading a club's name in ``text`` ("Bolton" of "Bolton
+    Wanderers 2-0"), or None: one or two capitalised words the gazetteer knows, by their own
+    name, as a town of 1,000 people or more, then a club word. NER takes such names for
+    persons, which would hide the town."""
+    words = list(re.finditer(r"\S+", text))
+    for k in (1, 2):
+        if len(words) <= k or words[k].group().lower().rstrip(".,;:") not in _CLUB_WORDS:
+            continue
+        name = text[: words[k - 1].end()]
+        if not all(w.group()[:1].isupper() for w in words[:k]):
+            return None
+        if any(gaz.kind[i] == 3 and not alt and gaz.population[i] >= FUZZY_MIN_POP
+               for i, alt in gaz.lookup_strict(name)):
+            return len(name)
+        return None
+    return None
 
 
 def _narrow(
