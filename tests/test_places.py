@@ -487,6 +487,13 @@ def test_a_street_ner_took_for_an_organisation_is_a_place(parse):
     assert street.name == "Baton Rouge" and street.feature == "approx"
 
 
+def test_a_building_ner_took_for_an_organisation_is_a_place_in_its_town(parse):
+    """"the Holy Redeemer Church" (NER: organisation) is where the firefighters went."""
+    doc = parse("Firefighters in Dundalk were called to the Holy Redeemer Church on Monday.")
+    church = _by_text(doc)["Holy Redeemer Church"]
+    assert church.name == "Dundalk" and church.feature == "approx"
+
+
 def test_a_misspelling_names_a_town_people_know_not_a_hamlet(parse):
     """A name NER calls a place that the gazetteer does not know is matched loosely only to a
     town of 1,000 people or more: the surname "Finiels" is not Finzel, Maryland (547 people)."""

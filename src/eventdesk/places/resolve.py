@@ -523,7 +523,7 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     # 1. NER places, split at commas ("Springfield, Illinois" is two places); and a state's
     # official name NER took for an organisation ("the Democratic People's Republic of Korea").
     for ent in doc.entities:
-        if ent.kind in ("ORG", "PERSON") and _street_name(ent.span.text):
+        if ent.kind in ("ORG", "PERSON") and _street_name(gaz, ent.span.text):
             # NER's "organisation" or "person" named as a street is the street ("Royal Street")
             s, e, lookup, hint = _clean(ent.span.text, ent.span.start)
             add(Mention(s, e, text[s:e], "ner", lookup, hint, label="FAC"))
@@ -591,21 +591,40 @@ _FACILITY = frozenset(key(w) for w in _FACILITY_WORDS.split())
 _FACILITY_TOWN_POP = 50_000
 
 
-# Last words that make a capitalised name a street and nothing else (no organisation or person
-# is called "... Street"; a "Court" or a "Church" may be either).
+# Last words that make a capitalised name a street (no organisation or person is called
+# "... Street"), and those that make it a building, a place where things happen even where the
+# name is also an organisation's ("the Central Mental Hospital").
 _STREET_WORDS_TEXT = (
     "street st st. avenue ave ave. road rd rd. boulevard blvd blvd. lane drive highway parkway"
 )
 _STREET_WORDS = frozenset(_STREET_WORDS_TEXT.split())
 
 
-def _street_name(text: str) -> bool:
-    """Whether ``text`` is a street's name: capitalised words ending in a street word."""
+_BUILDING_WORDS_TEXT = (
+    "hospital church cathedral mosque temple synagogue stadium arena racecourse airport station "
+    "mall prison jail courthouse museum hotel theatre theater plaza market bridge square "
+    "park"
+)
+_BUILDING_WORDS = frozenset(_BUILDING_WORDS_TEXT.split())
+
+
+def _street_name(gaz: Gazetteer, text: str) -> bool:
+    """Whether ``text`` names a street or a building: capitalised words ending in a street
+    word ("Royal Street") or a building's ("Holy Redeemer Church", "Meydan Racecourse"). A
+    building named after its town or county ("St. Cloud Hospital", "Douglas County Court") is
+    left to the scan, which finds the place in it, as GeoNames knows the place and not the
+    building."""
     words = text.split()
     if words and words[0].lower() == "the":
         words = words[1:]
-    return (len(words) >= 2 and words[-1].lower() in _STREET_WORDS
-            and all(w[:1].isupper() or w[:1].isdigit() for w in words))
+    if len(words) < 2 or not all(w[:1].isupper() or w[:1].isdigit() for w in words):
+        return False
+    last = words[-1].lower()
+    if last in _STREET_WORDS:
+        return True
+    return last in _BUILDING_WORDS and not any(
+        gaz.kind[i] in (1, 2) or (gaz.kind[i] == 3 and gaz.population[i] >= FUZZY_MIN_POP)
+        for i, _ in gaz.lookup_strict(" ".join(words[:-1])))
 
 
 # Words that end a football club's name after its town's ("Bolton Wanderers", "Leeds United").
