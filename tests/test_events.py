@@ -752,3 +752,57 @@ def test_a_date_is_no_target_and_a_target_on_a_conjunct_counts(nlp, linker, even
     launched = [e for e in doc.events if e.trigger and e.trigger.text == "launched"]
     assert [e.event for e in launched] == ["MOBILIZE", "ASSAULT"]
     assert launched[1].recipient is not None and "camps" in launched[1].recipient.entity_text
+
+
+def test_the_means_alone_names_no_actor(nlp, linker, events):
+    """'following the strike that killed X': the strike says nothing of who struck, so no other
+    party of the sentence (the forces being trained) is guessed as the killer."""
+    text = ("The alliance said it would suspend the training of Iraqi forces following the "
+            "strike that killed the commander.")
+    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
+    killed = next(e for e in doc.events if e.trigger and e.trigger.text == "killed")
+    assert killed.actor is None
+
+
+def test_attacks_from_a_group_are_the_groups(nlp, linker, events):
+    """'attacks from ISIS remnants': the group attacks (it is not the target, and the places
+    named before it are not the attackers)."""
+    text = ("Towns claimed by both Baghdad and Erbil have been subject to increased attacks "
+            "from ISIS remnants in recent months.")
+    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
+    attacks = next(e for e in doc.events if e.trigger and e.trigger.text == "attacks")
+    assert attacks.actor is not None and attacks.actor.code == "IMGISIL"
+    assert attacks.recipient is None or attacks.recipient.code != "IMGISIL"
+
+
+def test_who_is_sent_to_do_something_does_it(nlp, linker, events):
+    """'troops housed in Iraqi bases to train Iraqi forces': the troops train (the bases'
+    country is where they are, not who trains)."""
+    text = ("The US has 5,200 troops housed in Iraqi bases across the country to assist, "
+            "advise, and train Iraqi forces.")
+    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
+    train = next(e for e in doc.events if e.trigger and e.trigger.text == "train")
+    assert train.actor is not None and train.actor.country == "USA"
+
+
+@pytest.mark.parametrize("text", [
+    "There were a number of attacks on Iraqi bases that host Coalition troops.",
+    "Qatar hosts 10,000 US soldiers at the base.",
+])
+def test_a_base_or_a_country_hosting_troops_is_no_visit(nlp, events, text):
+    """Hosting troops is where they are stationed, not a visit (CONSULT/visit is "hosted the
+    president")."""
+    doc = run(nlp, events, text)
+    assert not [e for e in doc.events if e.event == "CONSULT"]
+
+
+def test_a_promise_to_expel_is_a_threat(nlp, linker, events):
+    """'promised to expel Americans from the country': a threat of expulsion, not an
+    agreement; a promise to cut taxes stays a promise."""
+    text = ("The prime minister promised to expel Americans from the country. The minister "
+            "promised to reduce taxes.")
+    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
+    first_, second = (next(e for e in doc.events if e.span.text.startswith(opening))
+                      for opening in ("The prime minister", "The minister"))
+    assert (first_.event, first_.mode) == ("THREATEN", "expel")
+    assert second.event == "AGREE"

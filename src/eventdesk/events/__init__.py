@@ -57,6 +57,7 @@ from .detect import (
     in_response_phrase,
     is_pronoun,
     subject_of,
+    unowned_means,
 )
 from .ontology import Ontology, load_ontology
 from .sizes import sentence_size
@@ -594,9 +595,10 @@ class EventComponent:
                 a_tok = g
         recipient = self._actor(doc, tree, r_tok)
         actor = self._actor(doc, tree, a_tok)
-        if (actor is None or not (actor.country or actor.code)) and \
-                not (a_tok is None and in_response_phrase(tree, c.k)):
-            # (an act answered, "as a result of the attacks", is another party's)
+        if (actor is None or not (actor.country or actor.code)) and not (a_tok is None and (
+                in_response_phrase(tree, c.k) or unowned_means(tree, c))):
+            # (an act answered, "as a result of the attacks", is another party's; "the strike
+            # that killed X" says nothing of who struck)
             actor = self._sentence_actor(doc, tree, c.k, recipient) or actor
         if recipient is None or not (recipient.country or recipient.code):
             recipient = self._inner_actor(doc, tree, r_tok, actor) or recipient
@@ -704,8 +706,8 @@ class EventComponent:
                 continue
             if taken[0] <= ent.span.start < taken[1] or ent.span.start <= taken[0] < ent.span.end:
                 continue
-            if _is_setting(tree, ent.span.start, ent.span.end):
-                continue  # "operations in Iraq": where it happened, not who did it
+            if _is_setting(tree, ent.span.start, ent.span.end, modifier=True):
+                continue  # "operations in Iraq", "housed in Iraqi bases": where, not who
             last = tree.tokens_in(ent.span.start, ent.span.end)
             if last and _town_modifier(doc, tree, tree.head(last[-1]), last[-1]):
                 continue  # "the Baghdad attack", "the Kabul bombing killed"
@@ -1014,14 +1016,20 @@ def _opposed(text: str, start: int) -> bool:
     return before.endswith(OPPOSING_PREFIXES)
 
 
-def _is_setting(tree: Tree, start: int, end: int) -> bool:
-    """Whether the entity at [start, end) is the object of a locative preposition."""
+def _is_setting(tree: Tree, start: int, end: int, modifier: bool = False) -> bool:
+    """Whether the entity at [start, end) is the object of a locative preposition (with
+    ``modifier``, also a word modifying that object: "in Iraqi bases"). The actor's guess takes
+    ``modifier``: who stays in Iraqi bases is not Iraq; the recipient's does not, as the
+    country of a place an act hits is often its target ("crashing into the Lebanese port")."""
     inside = tree.tokens_in(start, end)
     if not inside:
         return False
     n = inside[0]
     while start <= tree.tokens[tree.head(n)].start < end and tree.head(n) != n:
         n = tree.head(n)  # the entity's own root token
+    if modifier and tree.tokens[n].dep in ("amod", "compound", "nmod", "poss") and \
+            tree.tokens[tree.head(n)].dep == "pobj":
+        n = tree.head(n)  # "housed in Iraqi bases": the place it names, not who acts
     return tree.tokens[n].dep == "pobj" and tree.lemma(tree.head(n)) in SETTING_PLACE_PREPS
 
 

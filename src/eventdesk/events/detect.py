@@ -208,14 +208,16 @@ def verb_candidate(onto: Ontology, tree: Tree, k: int, sent_lemmas: set[str]
                    ) -> Candidate | None:
     """The candidate for a verb token, from phrasal cues, object rules and verb cues."""
     lem = tree.lemma(k)
-    if lem in VOW_VERBS and onto.name == "plover" and any(
-            tree.lemma(x) in VIOLENT_VERBS and all(
-                _participant_like(tree, o) for o in tree.kids(x, "dobj"))
-            for x in tree.kids(k, "xcomp", "advcl")
-            if any(tree.lemma(a) == "to" for a in tree.kids(x, "aux"))):
-        # "vowed to fight on", "swore to crush the rebels": a threat made (PLOVER THREATEN);
-        # "vowed to fight corruption" is no threat: the object must be a party
-        return Candidate(k=k, options=[("THREATEN", "")], confidence=0.8, source="verb")
+    vowed = [tree.lemma(x) for x in tree.kids(k, "xcomp", "advcl")
+             if any(tree.lemma(a) == "to" for a in tree.kids(x, "aux"))
+             and tree.lemma(x) in VIOLENT_VERBS | FORCING_VERBS.keys()
+             and all(_participant_like(tree, o) for o in tree.kids(x, "dobj"))]
+    if lem in VOW_VERBS and onto.name == "plover" and vowed:
+        # "vowed to fight on", "swore to crush the rebels", "promised to expel the Americans":
+        # a threat made (PLOVER THREATEN); "vowed to fight corruption" is no threat: the
+        # object must be a party
+        mode = FORCING_VERBS.get(vowed[0], "violence")
+        return Candidate(k=k, options=[("THREATEN", mode)], confidence=0.8, source="verb")
     for rule in onto.object_rules:
         if lem in rule.lemmas and _rule_matches(tree, rule, k, sent_lemmas):
             if not rule.type:
@@ -408,7 +410,15 @@ def subject_of(tree: Tree, k: int, depth: int = 0) -> tuple[int | None, int | No
     if h == k:
         return None, None
     if dep in ("conj", "xcomp", "advcl"):
-        return subject_of(tree, h, depth + 1)[0], None
+        actor, patient = subject_of(tree, h, depth + 1)
+        if actor is None and patient is not None and dep != "conj" and \
+                tree.tokens[h].tag == "VBN" and not tree.kids(k, "auxpass") and (
+                    dep == "xcomp" or any(tree.lemma(a) == "to" for a in tree.kids(k, "aux"))):
+            # "troops housed in Iraqi bases to train Iraqi forces", "he was asked to resign":
+            # who was sent or asked does what the purpose clause says (but "forces are
+            # expected to be deployed" are deployed, by someone unsaid)
+            return patient, None
+        return actor, None
     if dep in ("acl", "relcl") and tree.tokens[h].pos in ("NOUN", "PROPN"):
         return (h, None) if tree.tokens[k].tag != "VBN" else (None, h)
     return None, None
@@ -422,6 +432,11 @@ WEAPON_NOUNS = frozenset({"rocket", "missile", "mortar", "shell", "bomb", "drone
 VOW_VERBS = frozenset({"vow", "swear", "pledge", "promise"})
 VIOLENT_VERBS = frozenset({"fight", "attack", "strike", "retaliate", "avenge", "kill", "destroy",
                            "crush", "bomb", "punish", "annihilate", "wipe", "eliminate"})
+# Coercion vowed is a threat too: "promised to expel Americans", "vowed to arrest the leaders".
+# (verb -> PLOVER THREATEN mode)
+FORCING_VERBS = {"expel": "expel", "deport": "expel", "evict": "expel", "oust": "expel",
+                 "arrest": "arrest", "detain": "arrest", "ban": "ban", "sanction": "restrict",
+                 "blockade": "restrict"}
 # Attacks named as the subject of what they did ("the bombing killed 12 people").
 ATTACK_NOUNS = frozenset({"attack", "bombing", "raid", "assault", "shelling", "ambush", "fire",
                           "gunfire", "offensive", "clash", "fighting", "violence", "airstrike"})
@@ -495,6 +510,28 @@ def _owner(tree: Tree, k: int) -> int | None:
     return found
 
 
+# Types whose event noun names its doer with "from": "attacks from ISIS remnants", "threats
+# from the militia" (a thing from a place, "aid from Germany", is the giver too, but AID's
+# "from" may as well be the source of goods, so only these).
+FROM_ACTOR_TYPES = frozenset({"ASSAULT", "THREATEN", "COERCE"})
+
+
+def unowned_means(tree: Tree, cand: Candidate) -> bool:
+    """Whether the text names only the means of the act, with nobody behind it: "the strike
+    that killed Muhandis", "rockets landed", "threats from ballistic missiles". Who did it is
+    then not said, and no other party of the sentence is to be guessed in its place."""
+    k = cand.k
+    if tree.tokens[k].pos in NOUN_POS:
+        for prep in ("by", "from"):
+            o = _prep_object(tree, k, (prep,))
+            if o is not None and common_lemma(tree, o) in WEAPON_NOUNS and _owner(tree, o) is None:
+                return True
+        return False
+    actor, _ = subject_of(tree, k)
+    return (actor is not None and common_lemma(tree, actor) in WEAPON_NOUNS | ATTACK_NOUNS
+            and _owner(tree, actor) is None)
+
+
 def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
     """(actor token, recipient token) of a candidate, from the parse; None where absent."""
     k = cand.k
@@ -507,6 +544,11 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
             done_to, actor = actor, None  # "Soleimani's killing": he was killed
         if actor is None:
             by = _prep_object(tree, k, ("by",))
+            if by is None and cand.type in FROM_ACTOR_TYPES:
+                by = _prep_object(tree, k, ("from",))  # "attacks from ISIS remnants"
+                if by is not None and (common_lemma(tree, by) in WEAPON_NOUNS
+                                       or not _participant_like(tree, by)):
+                    by = None  # "threats from ballistic missiles": the means
             actor = by
         h = tree.head(k)
         if actor is None and tok.dep in ("dobj", "attr") and tree.lemma(h) in LIGHT_VERBS:
@@ -529,6 +571,8 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
             recipient = done_to
         if actor is not None and tree.tokens[actor].pos not in ("PROPN", "PRON", "NOUN", "ADJ"):
             actor = None
+        if recipient is not None and recipient == actor:
+            recipient = None  # "attacks from ISIS remnants": the doer, not the target
         return actor, recipient
     actor, patient = subject_of(tree, k)
     if actor is None and patient is not None:
