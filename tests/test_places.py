@@ -494,6 +494,15 @@ def test_a_building_ner_took_for_an_organisation_is_a_place_in_its_town(parse):
     assert church.name == "Dundalk" and church.feature == "approx"
 
 
+def test_a_village_the_gazetteer_lacks_is_set_in_the_town_named_beside_it(parse):
+    """GeoNames' towns stop at 500 people: "Toomevara" is placed at the town its sentence
+    names; a name NER calls a place with no town beside it is still dropped ("Daesh")."""
+    got = _by_text(parse("Police in Nenagh said the crash happened outside Toomevara on "
+                         "Sunday."))
+    assert got["Toomevara"].name == "Nenagh" and got["Toomevara"].feature == "approx"
+    assert "Daesh" not in _by_text(parse("Fighters left Daesh territory. They met in Nenagh."))
+
+
 def test_a_misspelling_names_a_town_people_know_not_a_hamlet(parse):
     """A name NER calls a place that the gazetteer does not know is matched loosely only to a
     town of 1,000 people or more: the surname "Finiels" is not Finzel, Maryland (547 people)."""

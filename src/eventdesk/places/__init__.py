@@ -22,7 +22,7 @@ from ..types import Article, Document, Entity, Place
 from .demonyms import DEMONYM_FEATURE, demonym_places, is_demonym_place
 from .gazetteer import Gazetteer, gazetteer
 from .locate import Locator, dominant_place, is_actor_mention, located_copy
-from .resolve import keep_unresolved, recognise, resolve, to_place
+from .resolve import Mention, keep_unresolved, recognise, resolve, to_place
 
 if TYPE_CHECKING:
     from ..pipeline import Options
@@ -63,11 +63,14 @@ class PlaceComponent:
         resolve(doc, self.gaz, mentions)
         sizes = {self.gaz.geonameid[m.chosen]: self.gaz.population[m.chosen]
                  for m in mentions if m.chosen is not None}
+        villages = {m.start for m in mentions
+                    if m.chosen is None and not keep_unresolved(m) and _village_like(doc, m)}
         places = approximate([
             to_place(doc, self.gaz, m, self.name)
             for m in mentions
-            if m.chosen is not None or keep_unresolved(m)
-        ], doc.article.text, sizes)
+            if m.chosen is not None or keep_unresolved(m) or m.start in villages
+        ], doc.article.text, sizes, local_only=villages)
+        places = [p for p in places if p.lat is not None or p.span.start not in villages]
         places += demonym_places(doc, self.gaz, places, self.name)
         doc.places = sorted(places, key=lambda p: p.span.start)
         return doc
@@ -99,8 +102,21 @@ def _wide(text: str) -> bool:
     return bool(words) and (" ".join(words) in _WIDE_NAMES or words[-1] in _WIDE_LAST_WORDS)
 
 
-def approximate(places: list[Place], text: str = "",
-                sizes: dict[int, int] | None = None) -> list[Place]:
+def _village_like(doc: Document, m: Mention) -> bool:
+    """Whether an unresolved name NER calls a place may be a village the gazetteer lacks
+    ("Toomevara", Tipperary, 400 people; GeoNames' cities500 stops at 500): capitalised words,
+    no acronym, no digits, and no party the actors stage knows by it ("Daesh", "MoD")."""
+    words = m.text.split()
+    if m.label != "GPE" or m.source != "ner" or len(m.text) < 4 or not words:
+        return False
+    if any(not w[:1].isupper() or w.isupper() or any(c.isdigit() for c in w) for w in words):
+        return False
+    return not any(e.span.start < m.end and m.start < e.span.end and (e.code or e.country)
+                   for e in doc.entities)
+
+
+def approximate(places: list[Place], text: str = "", sizes: dict[int, int] | None = None,
+                local_only: set[int] | None = None) -> list[Place]:
     """Give each unresolved place (a street, a building, a river: no gazetteer has them) the
     position of the town the article sets it in, and return ``places``.
 
@@ -115,7 +131,9 @@ def approximate(places: list[Place], text: str = "",
     without coordinates: a country's centre says nothing about where a street is; nor does an
     ocean, a continent, a coast or a mountain range get a town's position (:func:`_wide`).
     The copy keeps its own text and span; ``name`` is the town's, ``geonameid`` is null and
-    ``feature`` is :data:`APPROX_FEATURE`, so nobody takes it for a gazetteer entry.
+    ``feature`` is :data:`APPROX_FEATURE`, so nobody takes it for a gazetteer entry. Places
+    whose span starts in ``local_only`` (a village the gazetteer lacks) take only a town named
+    beside them (their sentence or the one before), never the article's main town.
     """
     towns = [p for p in places if p.lat is not None and p.level in ("city", "point")
              and p.feature != APPROX_FEATURE]
@@ -140,6 +158,8 @@ def approximate(places: list[Place], text: str = "",
         if not before and text:
             before = [t for t in towns if t.span.sentence == p.span.sentence - 1 >= 0
                       and "\n" not in text[t.span.end : p.span.start]]
+        if not before and local_only and p.span.start in local_only:
+            continue  # a village is placed only by a town named beside it
         town = before[-1] if before else main
         places[i] = replace(p, name=town.name, lat=town.lat, lon=town.lon, country=town.country,
                             admin1=town.admin1, geonameid=None, feature=APPROX_FEATURE,
