@@ -107,6 +107,20 @@ def test_different_actors_or_types_stay_apart() -> None:
     assert len(set(links.values())) == 4
 
 
+def test_a_meeting_reported_from_either_side_is_one_meeting() -> None:
+    """"Svanberg met Obama" and "Obama met Svanberg": a meeting is done with the other side,
+    so the two readings agree; an attack reported the other way round is another attack."""
+    obama = ActorKey("President Obama", "USAGOV", "USA", "GOV")
+    svanberg = ActorKey("Carl-Henric Svanberg", "GBRBUS", "GBR", "BUS")
+    kw = {"date": "2010-06-16", "date_precision": "day", "place": BAGHDAD}
+    one = mention("a1", "a", 1, event="CONSULT", actor=svanberg, recipient=obama, **kw)
+    other = mention("b1", "b", 2, event="CONSULT", actor=obama, recipient=svanberg, **kw)
+    assert link_events([one, other])["b1"] == "a1"
+    hit = mention("c1", "c", 3, actor=USA_MIL, recipient=IRN_MIL, **kw)
+    back = mention("d1", "d", 4, actor=IRN_MIL, recipient=USA_MIL, **kw)
+    assert link_events([hit, back])["d1"] == "d1"
+
+
 def test_one_day_apart_needs_place_and_actors_to_agree() -> None:
     a = mention("a1", "a", 1, actor=USA_MIL, date="2020-01-03", date_precision="day",
                 place=BAGHDAD)

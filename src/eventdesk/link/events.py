@@ -22,7 +22,8 @@ all of these hold:
   the country or first-level region containing the other. Two different towns are two events:
   rocket attacks on two bases the same evening stay apart;
 - **actors**: actor with actor and recipient with recipient, where both are known: no different
-  countries and no different sectors.
+  countries and no different sectors; for acts done with another party (:data:`MUTUAL_TYPES`:
+  a meeting, an agreement) also crosswise, as outlets make either side the subject.
 
 Compatibility alone is not enough to merge: unknown fields are compatible with anything, so a
 merge also needs *evidence* (:func:`evidence`), some positive agreement: a shared place, actor or
@@ -64,6 +65,8 @@ BACKGROUND_DAYS = 60
 # from the mission" (SANCTION/withdraw) "pulled out its troops" (RETREAT/withdraw) in another.
 # (ontology, type) -> mode -> the act; a mode not listed shares no act (a RETREAT of unknown
 # mode comes from the verbs of stopping: "paused", "halted").
+# Types done with another party rather than to it: either side may be the sentence's subject.
+MUTUAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 SHARED_ACTS: dict[tuple[str, str], dict[str | None, str]] = {
     ("plover", "SANCTION"): {"discontinue": "step back", "withdraw": "step back"},
     ("plover", "RETREAT"): {"ceasefire": "step back", "withdraw": "step back",
@@ -337,6 +340,12 @@ def evidence(a: EventMention, b: EventMention, *, undated_ok: bool = False,
     place = place_relation(a.place, b.place)
     actor = actor_relation(a.actor, b.actor)
     recipient = actor_relation(a.recipient, b.recipient)
+    if "conflict" in (actor, recipient) and a.event in MUTUAL_TYPES and b.event == a.event:
+        # "Svanberg met Obama" and "Obama met Svanberg": a meeting has two sides, and which
+        # one an outlet makes the subject says nothing of which meeting it was
+        crossed = (actor_relation(a.actor, b.recipient), actor_relation(a.recipient, b.actor))
+        if "conflict" not in crossed and "agree" in crossed:
+            actor, recipient = crossed
     if place == "apart" or "conflict" in (actor, recipient):
         return None
     same_article = a.article_id == b.article_id
