@@ -806,3 +806,13 @@ def test_a_promise_to_expel_is_a_threat(nlp, linker, events):
                       for opening in ("The prime minister", "The minister"))
     assert (first_.event, first_.mode) == ("THREATEN", "expel")
     assert second.event == "AGREE"
+
+
+def test_what_an_act_responds_to_is_not_its_recipient(nlp, linker, events):
+    """'agreed to expand the mission, responding to Trump's demand': the demand's author is
+    not who the agreement is with."""
+    text = ("NATO defence ministers agreed on Wednesday to expand the alliance's training "
+            "mission, responding to US President Donald Trump's demand for more action.")
+    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
+    agreed = next(e for e in doc.events if e.trigger and e.trigger.text == "agreed")
+    assert agreed.recipient is None or "Trump" not in agreed.recipient.entity_text

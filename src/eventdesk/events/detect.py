@@ -661,14 +661,16 @@ def in_response_phrase(tree: Tree, k: int, limit: int = 4) -> bool:
         if h == n:
             return False
         if tree.tokens[n].dep == "prep" and tree.lemma(n) in ("of", "to", "for") and \
-                tree.lemma(h) in SETTING_NOUNS:
-            return True
+                tree.lemma(h) in SETTING_NOUNS | RESPONSE_VERBS:
+            return True  # (also "..., responding to Trump's demand")
         if tree.tokens[n].dep == "prep" and tree.lemma(n) in BACKGROUND_PREPS:
             return True  # "allocated aid amid renewed fighting": not the aid-giver's fighting
         n = h
     return False
 
 
+# Verbs that answer what their "to" phrase names, as the nouns of SETTING_NOUNS do.
+RESPONSE_VERBS = frozenset({"respond", "reply", "react", "retaliate"})
 # Prepositions that set their object as a state of affairs around the clause, which its
 # subject is no clue to the author of ("amid fighting", "despite the protests").
 BACKGROUND_PREPS = frozenset({"amid", "amidst", "despite", "because", "due"})
