@@ -59,14 +59,14 @@ MIN_EVIDENCE = 1.0  # positive agreement a merge needs (see :func:`evidence`)
 # it dates ("last year", "in 2019").
 BACKGROUND_DAYS = 60
 
+# Types done with another party rather than to it: either side may be the sentence's subject.
+MUTUAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 # One act, two codes: the type follows the object of the verb, and outlets word one decision
 # differently. The coalition that "paused operations and re-positioned troops" (RETREAT) is the
 # one that "suspended training" (SANCTION/discontinue) in another report, and one that "withdrew
 # from the mission" (SANCTION/withdraw) "pulled out its troops" (RETREAT/withdraw) in another.
 # (ontology, type) -> mode -> the act; a mode not listed shares no act (a RETREAT of unknown
 # mode comes from the verbs of stopping: "paused", "halted").
-# Types done with another party rather than to it: either side may be the sentence's subject.
-MUTUAL_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 SHARED_ACTS: dict[tuple[str, str], dict[str | None, str]] = {
     ("plover", "SANCTION"): {"discontinue": "step back", "withdraw": "step back"},
     ("plover", "RETREAT"): {"ceasefire": "step back", "withdraw": "step back",

@@ -46,7 +46,8 @@ class PlaceComponent:
     Streets, rivers and buildings (LOC/FAC) the gazetteer cannot resolve are placed at the town
     the article puts them in (:func:`approximate`), at that town's precision and marked
     ``feature="approx"``, or kept with null coordinates where the article names no town. An
-    unknown GPE is dropped: it is far more often an NER error than a missing town. Demonyms
+    unknown GPE is dropped: it is far more often an NER error than a missing town, unless a
+    town named beside it sets it (a village under GeoNames' 500 people). Demonyms
     come out as their country or region with ``feature="demonym"``
     (:mod:`eventdesk.places.demonyms`).
     """

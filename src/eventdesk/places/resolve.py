@@ -523,8 +523,8 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     # 1. NER places, split at commas ("Springfield, Illinois" is two places); and a state's
     # official name NER took for an organisation ("the Democratic People's Republic of Korea").
     for ent in doc.entities:
-        if ent.kind in ("ORG", "PERSON") and _street_name(gaz, ent.span.text):
-            # NER's "organisation" or "person" named as a street is the street ("Royal Street")
+        if ent.kind in ("ORG", "PERSON") and _street_or_building(gaz, ent.span.text):
+            # NER's "organisation" or "person" named as a street or a building is that place
             s, e, lookup, hint = _clean(ent.span.text, ent.span.start)
             add(Mention(s, e, text[s:e], "ner", lookup, hint, label="FAC"))
             continue
@@ -598,8 +598,6 @@ _STREET_WORDS_TEXT = (
     "street st st. avenue ave ave. road rd rd. boulevard blvd blvd. lane drive highway parkway"
 )
 _STREET_WORDS = frozenset(_STREET_WORDS_TEXT.split())
-
-
 _BUILDING_WORDS_TEXT = (
     "hospital church cathedral mosque temple synagogue stadium arena racecourse airport station "
     "mall prison jail courthouse museum hotel theatre theater plaza market bridge square "
@@ -608,7 +606,7 @@ _BUILDING_WORDS_TEXT = (
 _BUILDING_WORDS = frozenset(_BUILDING_WORDS_TEXT.split())
 
 
-def _street_name(gaz: Gazetteer, text: str) -> bool:
+def _street_or_building(gaz: Gazetteer, text: str) -> bool:
     """Whether ``text`` names a street or a building: capitalised words ending in a street
     word ("Royal Street") or a building's ("Holy Redeemer Church", "Meydan Racecourse"). A
     building named after its town or county ("St. Cloud Hospital", "Douglas County Court") is
@@ -623,7 +621,7 @@ def _street_name(gaz: Gazetteer, text: str) -> bool:
     if last in _STREET_WORDS:
         return True
     return last in _BUILDING_WORDS and not any(
-        gaz.kind[i] in (1, 2) or (gaz.kind[i] == 3 and gaz.population[i] >= FUZZY_MIN_POP)
+        gaz.kind[i] in (1, 2) or (gaz.kind[i] == 3 and gaz.population[i] >= KNOWN_TOWN_POP)
         for i, _ in gaz.lookup_strict(" ".join(words[:-1])))
 
 
@@ -647,7 +645,7 @@ def _club_town(gaz: Gazetteer, text: str) -> int | None:
         name = text[: words[k - 1].end()]
         if not all(w.group()[:1].isupper() for w in words[:k]):
             return None
-        if any(gaz.kind[i] == 3 and not alt and gaz.population[i] >= FUZZY_MIN_POP
+        if any(gaz.kind[i] == 3 and not alt and gaz.population[i] >= KNOWN_TOWN_POP
                for i, alt in gaz.lookup_strict(name)):
             return len(name)
         return None
@@ -749,7 +747,9 @@ def _curated(gaz: Gazetteer, name: str) -> bool:
 
 # A folded or alternate spelling found outside NER's places is trusted only for a place this big.
 SPELLING_MIN_POPULATION = 100_000
-FUZZY_MIN_POP = 1_000  # the smallest town a name NER calls a place may be a misspelling of
+# A town this size is one people know by name: the smallest a name NER calls a place may be a
+# misspelling of, that a football club or a building is named after.
+KNOWN_TOWN_POP = 1_000
 
 
 def _large(gaz: Gazetteer, i: int) -> bool:
@@ -1044,7 +1044,7 @@ def _candidates(gaz: Gazetteer, m: Mention, fuzzy_ccs: list[str]) -> list[tuple[
                 i = h >> 1
                 # a misspelling names a place people know, not a hamlet: "Finiels" (a
                 # surname) is no Finzel, Maryland, of 547 people
-                if gaz.cc[i] == cc and (gaz.kind[i] != 3 or gaz.population[i] >= FUZZY_MIN_POP):
+                if gaz.cc[i] == cc and (gaz.kind[i] != 3 or gaz.population[i] >= KNOWN_TOWN_POP):
                     out.append((i, bool(h & 1), True))
     return out
 
