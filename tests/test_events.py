@@ -816,3 +816,18 @@ def test_what_an_act_responds_to_is_not_its_recipient(nlp, linker, events):
     doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
     agreed = next(e for e in doc.events if e.trigger and e.trigger.text == "agreed")
     assert agreed.recipient is None or "Trump" not in agreed.recipient.entity_text
+
+
+def test_their_activity_stopped_is_the_groups_own_act(nlp, linker, events):
+    """'Their activities were suspended', after a sentence about the NATO trainers: NATO
+    stopped its own training (the span is the pronoun); "their homes were destroyed" stays an
+    act done to them."""
+    text = ("The minister said the NATO trainers will soon be back at work. Their activities "
+            "were suspended in January. The rebels fled the town. Their homes were destroyed.")
+    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
+    suspended = next(e for e in doc.events if e.trigger and e.trigger.text == "suspended")
+    assert suspended.actor is not None and suspended.actor.code == "IGONATO"
+    assert suspended.actor.span is not None and suspended.actor.span.text == "Their"
+    destroyed = [e for e in doc.events if e.trigger and e.trigger.text == "destroyed"]
+    assert all(e.actor is None or e.actor.span is None or e.actor.span.text != "Their"
+               for e in destroyed)

@@ -125,6 +125,10 @@ ACTOR_KINDS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 # An actor guessed from the sentence rather than read off the parse keeps this share of its
 # confidence, so users can tell the two apart.
 FALLBACK_ACTOR_CONFIDENCE = 0.5
+# Acts whose patient is the actor's own activity ("their activities were suspended"), and how
+# many sentences back the group "their" names may be.
+OWN_ACTIVITY_TYPES = frozenset({"SANCTION", "RETREAT"})
+OWNER_SENTENCES = 1
 THREAT_MODES = {"ASSAULT": "violence", "SANCTION": "relations", "COERCE": "arrest",
                 "MOBILIZE": "violence", "PROTEST": "restrict"}
 REQUEST_MODES = {"RETREAT": "yield", "CONCEDE": "yield", "CONSULT": "meet", "AID": "assist",
@@ -595,6 +599,11 @@ class EventComponent:
                 a_tok = g
         recipient = self._actor(doc, tree, r_tok)
         actor = self._actor(doc, tree, a_tok)
+        if actor is None and etype in OWN_ACTIVITY_TYPES and r_tok is not None:
+            # "Their activities were suspended": who stops their own activities is "they"
+            owner = self._own_activity_owner(doc, tree, c.k, r_tok)
+            if owner is not None:
+                actor, recipient = owner, None
         if (actor is None or not (actor.country or actor.code)) and not (a_tok is None and (
                 in_response_phrase(tree, c.k) or unowned_means(tree, c))):
             # (an act answered, "as a result of the attacks", is another party's; "the strike
@@ -681,6 +690,38 @@ class EventComponent:
                 return Actor(entity_text=span.text, code=ent.code, country=ent.country,
                              sector=ent.sector, span=span)
         return Actor(entity_text=span.text, span=span)
+
+    def _own_activity_owner(self, doc: Document, tree: Tree, k: int, patient: int
+                            ) -> Actor | None:
+        """The group a passive act's "their" patient belongs to: "Their activities were
+        suspended" after "the NATO trainers ..." is NATO stopping its own training.
+
+        Only a passive with no agent, a patient owned by "their", and a group named before it
+        within :data:`OWNER_SENTENCES` (an organisation or a people, not a person or a place:
+        "their" is not a country's, nor one man's). The span is the pronoun, at the fallback
+        actor's lowered confidence.
+        """
+        agent, patient_of = subject_of(tree, k)
+        if agent is not None or patient_of != patient:
+            return None
+        owners = [c for c in tree.kids(patient, "poss") if tree.lemma(c) == "their"]
+        if not owners:
+            return None
+        pron = tree.tokens[owners[0]]
+        here = tree.sent_of[owners[0]]
+        groups = [e for e in doc.entities if e.span.end <= pron.start
+                  and e.kind in ("ORG", "NORP") and (e.code or e.country)]
+        if not groups or here < 0:
+            return None
+        group = groups[-1]
+        there = doc.sentence_at(group.span.start)
+        if there < 0 or here - there > OWNER_SENTENCES:
+            return None
+        found = self._entity_actor(doc, group)
+        return Actor(entity_text=group.span.text, code=found.code, country=found.country,
+                     sector=found.sector,
+                     span=doc.span(pron.start, pron.end, component=NAME,
+                                   confidence=FALLBACK_ACTOR_CONFIDENCE))
 
     def _sentence_actor(self, doc: Document, tree: Tree, k: int,
                         recipient: Actor | None) -> Actor | None:
