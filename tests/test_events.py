@@ -45,6 +45,18 @@ def first(doc: Document):
     return doc.events[0]
 
 
+def coded(nlp, linker, events, text: str) -> Document:
+    """``text`` through the parse, the actors stage and the events stage."""
+    return events(linker(nlp(Document(article=Article(id="t", text=text)))))
+
+
+def triggered(doc: Document, word: str):
+    """The first event whose trigger is ``word``."""
+    found = [e for e in doc.events if e.trigger and e.trigger.text == word]
+    assert found, f"no event triggered by {word!r} in {doc.article.text!r}"
+    return found[0]
+
+
 def test_ontology_has_the_16_types_with_definitions():
     onto = load_ontology("plover")
     assert set(onto.types) == PLOVER_TYPES
@@ -392,7 +404,7 @@ def test_pronoun_subject_takes_the_governing_subject(nlp, events):
 
 def test_complement_without_subject_takes_the_governing_subject(nlp, events):
     doc = run(nlp, events, "Officials said that lifting the curfew was premature.")
-    ev = next(e for e in doc.events if e.trigger and e.trigger.text == "lifting")
+    ev = triggered(doc, "lifting")
     assert ev.actor is not None and ev.actor.entity_text == "Officials"
 
 
@@ -425,7 +437,7 @@ def test_subject_of_come_under_is_the_target(nlp, events):
     "coalition facilities at around 7.45 p.m. Saturday.",
 ])
 def test_weapon_subject_is_not_the_actor(nlp, linker, events, text):
-    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
+    doc = coded(nlp, linker, events, text)
     ev = next(e for e in doc.events
               if e.event == "ASSAULT" and e.trigger and e.trigger.text in ("struck", "fired"))
     assert ev.actor is None
@@ -445,7 +457,7 @@ def test_an_abstract_subject_is_not_the_actor(nlp, events, text, etype):
 def test_what_a_party_made_acts_for_its_maker(nlp, events):
     """'passed a bill lifting the law': the bill is no party; who passed it lifted the law."""
     doc = run(nlp, events, "The government has passed a bill lifting the emergency law.")
-    ev = next(e for e in doc.events if e.trigger and e.trigger.text == "lifting")
+    ev = triggered(doc, "lifting")
     assert ev.actor is not None and ev.actor.entity_text == "government"
 
 
@@ -461,12 +473,12 @@ def test_people_named_by_what_they_do_still_act(nlp, events, text, actor):
 def test_the_possessor_of_a_killing_is_who_was_killed(nlp, events):
     doc = run(nlp, events,
               "The trainers left Iraq after Qassem Soleimani's killing by a US drone.")
-    ev = next(e for e in doc.events if e.trigger and e.trigger.text == "killing")
+    ev = triggered(doc, "killing")
     assert ev.recipient is not None and "Soleimani" in ev.recipient.entity_text
     assert ev.actor is not None and ev.actor.entity_text == "US drone"
     # with an "of" phrase the possessor is who did it
     doc = run(nlp, events, "The army's arrest of the mayor angered residents.")
-    ev = next(e for e in doc.events if e.trigger and e.trigger.text == "arrest")
+    ev = triggered(doc, "arrest")
     assert ev.actor is not None and "army" in ev.actor.entity_text
     assert ev.recipient is not None and "mayor" in ev.recipient.entity_text
 
@@ -519,13 +531,13 @@ def test_owner_of_a_strike_is_its_actor(nlp, linker, events):
 
 def test_strike_that_killed_is_an_attack_whatever_the_victim_is_called(nlp, events):
     doc = run(nlp, events, "The strike that killed General Omar Haddad angered the capital.")
-    ev = next(e for e in doc.events if e.trigger and e.trigger.text == "strike")
+    ev = triggered(doc, "strike")
     assert ev.event == "ASSAULT"
 
 
 def test_killing_of_someone_has_them_as_recipient(nlp, events):
     doc = run(nlp, events, "The killing of the commander by the soldiers angered villagers.")
-    ev = next(e for e in doc.events if e.trigger and e.trigger.text == "killing")
+    ev = triggered(doc, "killing")
     assert ev.recipient is not None and "commander" in ev.recipient.entity_text
     assert ev.actor is not None and "soldiers" in ev.actor.entity_text
 
@@ -696,8 +708,8 @@ def test_a_pronoun_actor_is_the_person_named_before(nlp, linker, events):
     nor his company is in the actor dictionary; the span stays on the pronoun."""
     text = ("Acme chairman Lars Berglund announced the moves after emerging from the White House, "
             "where he met with President Obama for four hours.")
-    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
-    ev = next(e for e in doc.events if e.trigger and e.trigger.text == "met")
+    doc = coded(nlp, linker, events, text)
+    ev = triggered(doc, "met")
     assert ev.actor is not None and ev.actor.entity_text == "Lars Berglund"
     assert ev.actor.span is not None and ev.actor.span.text == "he"
 
@@ -707,10 +719,10 @@ def test_a_quoted_we_is_not_the_listener(nlp, linker, events):
     a speaker's "we" is the speaker."""
     text = ("I would like to help your viewers understand that we remain partnered with the "
             "Iraqi security forces. The minister said we will withdraw our troops from Iraq.")
-    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
-    partnered = next(e for e in doc.events if e.trigger and e.trigger.text == "partnered")
+    doc = coded(nlp, linker, events, text)
+    partnered = triggered(doc, "partnered")
     assert partnered.actor is None or "viewers" not in partnered.actor.entity_text
-    withdraw = next(e for e in doc.events if e.trigger and e.trigger.text == "withdraw")
+    withdraw = triggered(doc, "withdraw")
     assert withdraw.actor is not None and withdraw.actor.entity_text == "minister"
 
 
@@ -737,7 +749,7 @@ def test_fighting_around_an_act_is_not_its_subjects(nlp, linker, events):
     """'allocated aid amid renewed fighting': the fighting is the setting, not the donor's."""
     text = ("The European Commission is allocating 95 million euros in humanitarian support "
             "to people in Yemen amid renewed fighting.")
-    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
+    doc = coded(nlp, linker, events, text)
     fighting = [e for e in doc.events if e.trigger and e.trigger.text == "fighting"]
     assert all(e.actor is None for e in fighting)
 
@@ -748,7 +760,7 @@ def test_a_date_is_no_target_and_a_target_on_a_conjunct_counts(nlp, linker, even
     the "against" hanging off the last of the chained objects."""
     text = ("North Korea launched two ballistic missiles on Tuesday. Vietnamese-led forces "
             "launched artillery, mortar, and rocket fire against Kampuchean guerrilla camps.")
-    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
+    doc = coded(nlp, linker, events, text)
     launched = [e for e in doc.events if e.trigger and e.trigger.text == "launched"]
     assert [e.event for e in launched] == ["MOBILIZE", "ASSAULT"]
     assert launched[1].recipient is not None and "camps" in launched[1].recipient.entity_text
@@ -759,8 +771,8 @@ def test_the_means_alone_names_no_actor(nlp, linker, events):
     party of the sentence (the forces being trained) is guessed as the killer."""
     text = ("The alliance said it would suspend the training of Iraqi forces following the "
             "strike that killed the commander.")
-    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
-    killed = next(e for e in doc.events if e.trigger and e.trigger.text == "killed")
+    doc = coded(nlp, linker, events, text)
+    killed = triggered(doc, "killed")
     assert killed.actor is None
 
 
@@ -769,8 +781,8 @@ def test_attacks_from_a_group_are_the_groups(nlp, linker, events):
     named before it are not the attackers)."""
     text = ("Towns claimed by both Baghdad and Erbil have been subject to increased attacks "
             "from ISIS remnants in recent months.")
-    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
-    attacks = next(e for e in doc.events if e.trigger and e.trigger.text == "attacks")
+    doc = coded(nlp, linker, events, text)
+    attacks = triggered(doc, "attacks")
     assert attacks.actor is not None and attacks.actor.code == "IMGISIL"
     assert attacks.recipient is None or attacks.recipient.code != "IMGISIL"
 
@@ -780,8 +792,8 @@ def test_who_is_sent_to_do_something_does_it(nlp, linker, events):
     country is where they are, not who trains)."""
     text = ("The US has 5,200 troops housed in Iraqi bases across the country to assist, "
             "advise, and train Iraqi forces.")
-    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
-    train = next(e for e in doc.events if e.trigger and e.trigger.text == "train")
+    doc = coded(nlp, linker, events, text)
+    train = triggered(doc, "train")
     assert train.actor is not None and train.actor.country == "USA"
 
 
@@ -801,7 +813,7 @@ def test_a_promise_to_expel_is_a_threat(nlp, linker, events):
     agreement; a promise to cut taxes stays a promise."""
     text = ("The prime minister promised to expel Americans from the country. The minister "
             "promised to reduce taxes.")
-    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
+    doc = coded(nlp, linker, events, text)
     first_, second = (next(e for e in doc.events if e.span.text.startswith(opening))
                       for opening in ("The prime minister", "The minister"))
     assert (first_.event, first_.mode) == ("THREATEN", "expel")
@@ -813,8 +825,8 @@ def test_what_an_act_responds_to_is_not_its_recipient(nlp, linker, events):
     not who the agreement is with."""
     text = ("NATO defence ministers agreed on Wednesday to expand the alliance's training "
             "mission, responding to US President Donald Trump's demand for more action.")
-    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
-    agreed = next(e for e in doc.events if e.trigger and e.trigger.text == "agreed")
+    doc = coded(nlp, linker, events, text)
+    agreed = triggered(doc, "agreed")
     assert agreed.recipient is None or "Trump" not in agreed.recipient.entity_text
 
 
@@ -824,8 +836,8 @@ def test_their_activity_stopped_is_the_groups_own_act(nlp, linker, events):
     act done to them."""
     text = ("The minister said the NATO trainers will soon be back at work. Their activities "
             "were suspended in January. The rebels fled the town. Their homes were destroyed.")
-    doc = events(linker(nlp(Document(article=Article(id="t", text=text)))))
-    suspended = next(e for e in doc.events if e.trigger and e.trigger.text == "suspended")
+    doc = coded(nlp, linker, events, text)
+    suspended = triggered(doc, "suspended")
     assert suspended.actor is not None and suspended.actor.code == "IGONATO"
     assert suspended.actor.span is not None and suspended.actor.span.text == "Their"
     destroyed = [e for e in doc.events if e.trigger and e.trigger.text == "destroyed"]
