@@ -843,3 +843,12 @@ def test_their_activity_stopped_is_the_groups_own_act(nlp, linker, events):
     destroyed = [e for e in doc.events if e.trigger and e.trigger.text == "destroyed"]
     assert all(e.actor is None or e.actor.span is None or e.actor.span.text != "Their"
                for e in destroyed)
+
+
+@pytest.mark.parametrize(("text", "etype"), [
+    ("U.N. helicopters evacuated the wounded from the besieged town on Friday.", "AID"),
+    ("The army evacuated its troops from the base.", "RETREAT"),
+])
+def test_evacuating_the_wounded_is_aid_and_evacuating_troops_a_withdrawal(nlp, events, text,
+                                                                          etype):
+    assert first(run(nlp, events, text)).event == etype
