@@ -39,7 +39,7 @@ import importlib.util
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ModelError, UsageError
@@ -717,11 +717,9 @@ class EventComponent:
         there = doc.sentence_at(group.span.start)
         if there < 0 or here - there > OWNER_SENTENCES:
             return None
-        found = self._entity_actor(doc, group)
-        return Actor(entity_text=group.span.text, code=found.code, country=found.country,
-                     sector=found.sector,
-                     span=doc.span(pron.start, pron.end, component=NAME,
-                                   confidence=FALLBACK_ACTOR_CONFIDENCE))
+        return replace(self._entity_actor(doc, group), entity_text=group.span.text,
+                       span=doc.span(pron.start, pron.end, component=NAME,
+                                     confidence=FALLBACK_ACTOR_CONFIDENCE))
 
     def _sentence_actor(self, doc: Document, tree: Tree, k: int,
                         recipient: Actor | None) -> Actor | None:

@@ -428,9 +428,12 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     person = bytearray(len(text) + 1)
     person_names: set[tuple[int, int]] = set()
     name_words: set[str] = set()
+    # football clubs NER took for persons or organisations: entity start -> length of the town
+    clubs = {ent.span.start: n for ent in doc.entities if ent.kind in ("ORG", "PERSON")
+             and (n := _club_town(gaz, ent.span.text)) is not None}
     for ent in doc.entities:
         words = ent.span.text.split()
-        if ent.kind == "PERSON" and len(words) > 1 and _club_town(gaz, ent.span.text) is None:
+        if ent.kind == "PERSON" and len(words) > 1 and ent.span.start not in clubs:
             person[ent.span.start : ent.span.end] = b"\x01" * (ent.span.end - ent.span.start)
             person_names.add((ent.span.start, ent.span.end))
             if len(words) <= 3:
@@ -528,7 +531,7 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
             s, e, lookup, hint = _clean(ent.span.text, ent.span.start)
             add(Mention(s, e, text[s:e], "ner", lookup, hint, label="FAC"))
             continue
-        club = _club_town(gaz, ent.span.text) if ent.kind in ("ORG", "PERSON") else None
+        club = clubs.get(ent.span.start) if ent.kind in ("ORG", "PERSON") else None
         if club is not None:
             # a football club is named after its town: "Bolton Wanderers", "Manchester United"
             s, e, lookup, hint = _clean(ent.span.text[:club], ent.span.start)
