@@ -852,3 +852,42 @@ def test_their_activity_stopped_is_the_groups_own_act(nlp, linker, events):
 def test_evacuating_the_wounded_is_aid_and_evacuating_troops_a_withdrawal(nlp, events, text,
                                                                           etype):
     assert first(run(nlp, events, text)).event == etype
+
+
+@pytest.mark.parametrize(("text", "event", "mode"), [
+    ("The defence minister stepped down on Friday amid a bribery scandal.", "RETREAT", "resign"),
+    ("After a month of strikes the government backed down on the pension reform.", "CONCEDE", ""),
+    ("The council gave in to the tenants' demands on Monday.", "CONCEDE", ""),
+    ("The guerrillas ruled out a truce with the army.", "REJECT", ""),
+    ("Hundreds of fighters laid down their arms in a ceremony in the provincial capital.",
+     "RETREAT", "disarm"),
+    ("The World Bank approved a $500 million loan to Kenya on Tuesday.", "AID", "economic"),
+    ("The opposition softened its stance on the constitutional reform.", "CONCEDE", ""),
+    ("Rioters torched a police station and looted shops in the port city.", "PROTEST", "riot"),
+    ("Pakistan test-fired a nuclear-capable cruise missile on Thursday.", "MOBILIZE", "weapons"),
+    ("The junta gave the ambassador 72 hours to leave the country.", "THREATEN", ""),
+    ("The last Dutch troops left Uruzgan province on Sunday.", "RETREAT", "withdraw"),
+    ("The king received the Egyptian president at his palace in Amman.", "CONSULT", "visit"),
+])
+def test_phrasings_without_a_plain_cue_word(nlp, linker, events, text, event, mode):
+    """Particle verbs the parser reads as adverbs, objects that decide a verb's sense, a test
+    launch, a deadline given to a party: each codes the act it names, not a neighbour's."""
+    ev = coded(nlp, linker, events, text).events[0]
+    assert (ev.event, ev.mode or "") == (event, mode)
+    assert not ev.hypothetical and not ev.negated
+
+
+def test_a_condition_is_no_offer_and_a_conditional_threat_is_made(nlp, linker, events):
+    """"vowed to kill the hostages unless France withdrew": the threat was made; the
+    withdrawal is the condition, wanted by the kidnappers, not offered by France (no AGREE)."""
+    doc = coded(nlp, linker, events,
+                "The kidnappers vowed to kill the hostages unless France withdrew its troops.")
+    threat = triggered(doc, "vowed")
+    assert (threat.event, threat.hypothetical) == ("THREATEN", False)
+    cond = triggered(doc, "withdrew")
+    assert (cond.event, cond.hypothetical) == ("RETREAT", True)
+    assert doc.events[0] is threat
+    # a condition the act carries still makes a cooperative offer of it
+    offer = coded(nlp, linker, events,
+                  "The president said he would meet the rebels if they laid down their arms.")
+    assert triggered(offer, "meet").event == "AGREE"

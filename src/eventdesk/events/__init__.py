@@ -544,6 +544,10 @@ class EventComponent:
         etype, mode = c.type, c.mode
         hypothetical = fact.hypothetical
         negated = fact.negated
+        if fact.only_carried_condition and etype in SPEECH_TYPES:
+            # "vowed to kill the hostages unless France withdrew": the threat was made; its
+            # condition is part of what was said
+            hypothetical = False
         if hypothetical and not negated and etype == "REQUEST" and _made_request(tree, c.k):
             hypothetical = False  # "a vote to oust the troops": the demand is made, not planned
         obliged = _obligation(tree, c.k) if hypothetical and not negated and \
@@ -560,6 +564,8 @@ class EventComponent:
         said = obliged or permitted
         if fact.decided and not negated and etype in ("RETREAT", "CONCEDE"):
             pass  # "decided to ease the sanctions": the step back, decided (still flagged)
+        elif fact.is_condition:
+            pass  # "unless France withdrew its troops": the condition, offered by no one
         elif (fact.intent or fact.conditional) and not negated and \
                 etype in COOPERATIVE | {"RETREAT"}:
             # a stated commitment to cooperate or step back ("will visit", "is willing to

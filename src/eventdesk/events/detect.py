@@ -165,7 +165,8 @@ def _rule_matches(tree: Tree, rule: ObjectRule, k: int, sent_lemmas: set[str]) -
 
 def _phrasal(onto: Ontology, tree: Tree, k: int) -> tuple[str, str] | None:
     lem = tree.lemma(k)
-    for p in tree.kids(k, "prt", "prep", "dobj"):
+    # "stepped down": the small model often parses the particle as an adverb
+    for p in tree.kids(k, "prt", "prep", "dobj", "advmod"):
         if any(tree.tokens[o].ent_type in ("DATE", "TIME") for o in tree.kids(p, "pobj")):
             continue  # "called on Friday for ...": "on" belongs to the date
         plem = tree.lemma(p)
@@ -212,6 +213,13 @@ def verb_candidate(onto: Ontology, tree: Tree, k: int, sent_lemmas: set[str]
              if any(tree.lemma(a) == "to" for a in tree.kids(x, "aux"))
              and tree.lemma(x) in VIOLENT_VERBS | FORCING_VERBS.keys()
              and all(_participant_like(tree, o) for o in tree.kids(x, "dobj"))]
+    if onto.name == "plover" and lem in TEST_VERBS and any(
+            tree.lemma(c) == "test" for c in tree.kids(k, "npadvmod", "compound", "advmod")):
+        # "test-fired a missile": a weapons test (MOBILIZE), not an attack
+        return Candidate(k=k, options=[("MOBILIZE", "weapons")], confidence=0.8, source="verb")
+    if onto.name == "plover" and lem == "give" and _ultimatum(tree, k):
+        # "gave the aid agencies 48 hours to leave": an ultimatum, a threat made
+        return Candidate(k=k, options=[("THREATEN", "")], confidence=0.75, source="verb")
     if lem in VOW_VERBS and onto.name == "plover" and vowed:
         # "vowed to fight on", "swore to crush the rebels", "promised to expel the Americans":
         # a threat made (PLOVER THREATEN); "vowed to fight corruption" is no threat: the
@@ -255,6 +263,17 @@ def verb_candidate(onto: Ontology, tree: Tree, k: int, sent_lemmas: set[str]
         return None
     return Candidate(k=k, options=list(opts), confidence=0.75 if len(opts) == 1 else 0.55,
                      source="verb")
+
+
+def _ultimatum(tree: Tree, k: int) -> bool:
+    """Whether "give" at ``k`` sets a deadline to a party: a span of time as its object and a
+    "to" clause saying what must be done by then ("gave them 48 hours to leave")."""
+    spans = [o for o in tree.kids(k, "dobj") if tree.lemma(o) in DEADLINE_NOUNS]
+    if not spans or not tree.kids(k, "dative"):
+        return False
+    clauses = tree.kids(k, "advcl", "xcomp") + [c for o in spans for c in tree.kids(o, "acl",
+                                                                                   "relcl")]
+    return any(tree.lemma(a) == "to" for c in clauses for a in tree.kids(c, "aux"))
 
 
 def noun_candidate(onto: Ontology, tree: Tree, k: int) -> Candidate | None:
@@ -430,6 +449,8 @@ WEAPON_NOUNS = frozenset({"rocket", "missile", "mortar", "shell", "bomb", "drone
                           "blast", "device", "ied", "mine", "landmine", "airstrike", "strike"})
 # Vowing to use force is a threat made: "vowed to fight until ...", "swore to avenge".
 VOW_VERBS = frozenset({"vow", "swear", "pledge", "promise"})
+TEST_VERBS = frozenset({"fire", "launch"})  # "test-fired", "test-launched"
+DEADLINE_NOUNS = frozenset({"hour", "day", "week", "month", "minute"})
 VIOLENT_VERBS = frozenset({"fight", "attack", "strike", "retaliate", "avenge", "kill", "destroy",
                            "crush", "bomb", "punish", "annihilate", "wipe", "eliminate"})
 # Coercion vowed is a threat too: "promised to expel Americans", "vowed to arrest the leaders".

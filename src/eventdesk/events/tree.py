@@ -223,14 +223,26 @@ class Factuality:
     reported: bool = False
     intent: bool = False  # hypothetical only as a stated future act or plan ("will", "plans to")
     conditional: bool = False  # under "if"/"unless"
+    # the event is itself the condition ("unless France withdrew its troops"): what another
+    # party wants done, neither offered nor threatened by its own actor
+    is_condition: bool = False
+    # the only thing making it hypothetical is a condition clause it carries ("vowed to kill
+    # the hostages unless ..."): for a threat or a demand that clause belongs to what is said
+    only_carried_condition: bool = False
     decided: bool = False  # governed by a decision taken ("decided to lift the sanctions")
 
 
 def _conditional(tree: Tree, k: int) -> bool:
     """Whether ``k`` is under a condition: its own clause opens with "if"/"unless", or it
     carries such a clause ("would meet the envoy if he ...")."""
-    if any(tree.lemma(c) in CONDITIONAL_MARKS for c in tree.kids(k, "mark")):
-        return True
+    return _is_condition(tree, k) or _carries_condition(tree, k)
+
+
+def _is_condition(tree: Tree, k: int) -> bool:
+    return any(tree.lemma(c) in CONDITIONAL_MARKS for c in tree.kids(k, "mark"))
+
+
+def _carries_condition(tree: Tree, k: int) -> bool:
     return any(tree.lemma(m) in CONDITIONAL_MARKS and tree.lemma(m) != "whether"
                for c in tree.kids(k, "advcl") for m in tree.kids(c, "mark"))
 
@@ -253,6 +265,8 @@ def factuality(tree: Tree, k: int) -> Factuality:
     negated = _has_neg(tree, k) or _np_negated(tree, k)
     modal = _modal(tree, k)
     conditional = _conditional(tree, k)
+    is_condition = _is_condition(tree, k)
+    carried_only = conditional and not is_condition and modal is None
     hypothetical = modal is not None or conditional
     possible = modal == "modal" or conditional
     reported = False
@@ -285,6 +299,7 @@ def factuality(tree: Tree, k: int) -> Factuality:
             decided = True
         if dep in ("xcomp", "ccomp", "acl") and glem in INTENT_WORDS:
             hypothetical = True
+            carried_only = False
             if glem not in INTENT_STRONG:
                 possible = True
         if dep in ("xcomp", "ccomp", "acl") and _has_neg(tree, gov):
@@ -292,12 +307,16 @@ def factuality(tree: Tree, k: int) -> Factuality:
         gmodal = _modal(tree, gov)
         if gmodal and dep in ("xcomp", "ccomp", "conj"):
             hypothetical = True
+            carried_only = False
             possible = possible or gmodal == "modal"
         if _conditional(tree, gov):
             hypothetical = possible = conditional = True
+            carried_only = False
+            is_condition = is_condition or _is_condition(tree, gov)
         if glem in SPEECH_VERBS:
             break  # the speaker's own modality does not colour the reported event
         n = gov
     return Factuality(negated=negated, hypothetical=hypothetical, reported=reported,
                       intent=hypothetical and not possible, conditional=conditional,
-                      decided=decided)
+                      decided=decided, is_condition=is_condition,
+                      only_carried_condition=carried_only and hypothetical)
