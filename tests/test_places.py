@@ -494,6 +494,22 @@ def test_a_building_ner_took_for_an_organisation_is_a_place_in_its_town(parse):
     assert church.name == "Dundalk" and church.feature == "approx"
 
 
+def test_a_school_the_actors_stage_named_a_party_is_also_a_place_in_its_town():
+    """"Douglas High School" is an actor (a school) and the place students walked out of: in
+    Parkland, not in a town called Douglas."""
+    from eventdesk.entities import ActorLinker
+    from eventdesk.nlp import SpacyComponent
+
+    text = ("Students at Marjory Stoneman Douglas High School in Parkland, Florida, walked out "
+            "on Wednesday.")
+    doc = ActorLinker()(SpacyComponent()(Document(article=Article(id="s", text=text))))
+    assert any(e.kind == "ACTOR" and e.span.text.endswith("High School") for e in doc.entities)
+    doc = PlaceComponent()(doc)
+    school = next(p for p in doc.places if p.span.text.endswith("High School"))
+    assert school.name == "Parkland" and school.feature == "approx"
+    assert not any(p.name == "Douglas" for p in doc.places)
+
+
 def test_a_village_the_gazetteer_lacks_is_set_in_the_town_named_beside_it(parse):
     """GeoNames' towns stop at 500 people: "Toomevara" is placed at the town its sentence
     names; a name NER calls a place with no town beside it is still dropped ("Daesh")."""

@@ -526,7 +526,7 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     # 1. NER places, split at commas ("Springfield, Illinois" is two places); and a state's
     # official name NER took for an organisation ("the Democratic People's Republic of Korea").
     for ent in doc.entities:
-        if ent.kind in ("ORG", "PERSON") and _street_or_building(gaz, ent.span.text):
+        if ent.kind in ("ORG", "PERSON", "ACTOR") and _street_or_building(gaz, ent.span.text):
             # NER's "organisation" or "person" named as a street or a building is that place
             s, e, lookup, hint = _clean(ent.span.text, ent.span.start)
             add(Mention(s, e, text[s:e], "ner", lookup, hint, label="FAC"))
@@ -603,7 +603,7 @@ _STREET_WORDS_TEXT = (
 _STREET_WORDS = frozenset(_STREET_WORDS_TEXT.split())
 _BUILDING_WORDS_TEXT = (
     "hospital church cathedral mosque temple synagogue stadium arena racecourse airport station "
-    "mall prison jail courthouse museum hotel theatre theater plaza market bridge square "
+    "mall prison jail courthouse museum hotel theatre theater plaza market bridge square school "
     "park"
 )
 _BUILDING_WORDS = frozenset(_BUILDING_WORDS_TEXT.split())
