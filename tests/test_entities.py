@@ -263,6 +263,8 @@ def test_armed_groups(
         ("the Pentagon", "USA", "MIL"),
         ("Pentagon officials", "USA", "MIL"),
         ("the Kremlin", "RUS", "GOV"),
+        ("the State Duma", "RUS", "GOV"),
+        ("the Lok Sabha", "IND", "GOV"),
         ("Turkish police", "TUR", "COP"),
         ("an Egyptian court", "EGY", "JUD"),
         ("Syrian rebels", "SYR", "REB"),

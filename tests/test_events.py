@@ -891,3 +891,16 @@ def test_a_condition_is_no_offer_and_a_conditional_threat_is_made(nlp, linker, e
     offer = coded(nlp, linker, events,
                   "The president said he would meet the rebels if they laid down their arms.")
     assert triggered(offer, "meet").event == "AGREE"
+
+
+def test_a_vow_of_revenge_is_a_threat_and_revenge_is_no_recipient(nlp, linker, events):
+    ev = coded(nlp, linker, events, "Tehran vowed revenge for the killing of its scientist.").events[0]
+    assert (ev.event, ev.hypothetical) == ("THREATEN", False)
+    assert ev.actor is not None and ev.actor.country == "IRN"
+    assert ev.recipient is None
+
+
+def test_a_verb_form_the_model_does_not_lemmatise_still_cues(nlp, linker, events):
+    """The small English model keeps "retook" as its own lemma; the cue is "retake"."""
+    ev = coded(nlp, linker, events, "Government forces retook the town on Sunday.").events[0]
+    assert ev.event == "ASSAULT" and ev.trigger is not None and ev.trigger.text == "retook"

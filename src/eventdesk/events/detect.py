@@ -220,6 +220,10 @@ def verb_candidate(onto: Ontology, tree: Tree, k: int, sent_lemmas: set[str]
     if onto.name == "plover" and lem == "give" and _ultimatum(tree, k):
         # "gave the aid agencies 48 hours to leave": an ultimatum, a threat made
         return Candidate(k=k, options=[("THREATEN", "")], confidence=0.75, source="verb")
+    if lem in VOW_VERBS and onto.name == "plover" and not vowed and any(
+            tree.lemma(o) in REVENGE_NOUNS for o in tree.kids(k, "dobj")):
+        # "Tehran vowed revenge", "swore vengeance": a threat of force made
+        return Candidate(k=k, options=[("THREATEN", "violence")], confidence=0.8, source="verb")
     if lem in VOW_VERBS and onto.name == "plover" and vowed:
         # "vowed to fight on", "swore to crush the rebels", "promised to expel the Americans":
         # a threat made (PLOVER THREATEN); "vowed to fight corruption" is no threat: the
@@ -449,6 +453,7 @@ WEAPON_NOUNS = frozenset({"rocket", "missile", "mortar", "shell", "bomb", "drone
                           "blast", "device", "ied", "mine", "landmine", "airstrike", "strike"})
 # Vowing to use force is a threat made: "vowed to fight until ...", "swore to avenge".
 VOW_VERBS = frozenset({"vow", "swear", "pledge", "promise"})
+REVENGE_NOUNS = frozenset({"revenge", "vengeance", "retaliation", "retribution", "reprisal"})
 TEST_VERBS = frozenset({"fire", "launch"})  # "test-fired", "test-launched"
 DEADLINE_NOUNS = frozenset({"hour", "day", "week", "month", "minute"})
 VIOLENT_VERBS = frozenset({"fight", "attack", "strike", "retaliate", "avenge", "kill", "destroy",
@@ -639,7 +644,8 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
                 break
             if tree.tokens[o].pos in ("NOUN", "PROPN") and cand.type in (
                     "ASSAULT", "COERCE", "ACCUSE", "REQUEST", "SUPPORT", "CONSULT", "THREATEN"
-            ) and not (cand.type == "ASSAULT" and common_lemma(tree, o) in WEAPON_NOUNS):
+            ) and not (cand.type == "ASSAULT" and common_lemma(tree, o) in WEAPON_NOUNS) \
+                    and common_lemma(tree, o) not in REVENGE_NOUNS:  # what is vowed, not to whom
                 recipient = o  # "attacked the base", "condemned the decision"
                 break
     if recipient is not None and actor is not None and recipient == actor:
