@@ -894,7 +894,8 @@ def test_a_condition_is_no_offer_and_a_conditional_threat_is_made(nlp, linker, e
 
 
 def test_a_vow_of_revenge_is_a_threat_and_revenge_is_no_recipient(nlp, linker, events):
-    ev = coded(nlp, linker, events, "Tehran vowed revenge for the killing of its scientist.").events[0]
+    doc = coded(nlp, linker, events, "Tehran vowed revenge for the killing of its scientist.")
+    ev = doc.events[0]
     assert (ev.event, ev.hypothetical) == ("THREATEN", False)
     assert ev.actor is not None and ev.actor.country == "IRN"
     assert ev.recipient is None
