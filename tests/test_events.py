@@ -905,3 +905,23 @@ def test_a_verb_form_the_model_does_not_lemmatise_still_cues(nlp, linker, events
     """The small English model keeps "retook" as its own lemma; the cue is "retake"."""
     ev = coded(nlp, linker, events, "Government forces retook the town on Sunday.").events[0]
     assert ev.event == "ASSAULT" and ev.trigger is not None and ev.trigger.text == "retook"
+
+
+@pytest.mark.parametrize(("text", "event", "mode"), [
+    ("Prosecutors charged the former governor with corruption on Friday.", "ACCUSE", "allege"),
+    ("Riot police used tear gas to disperse the protesters outside parliament.", "ASSAULT",
+     "crowd-control"),
+    ("The two navies conducted joint patrols in the Gulf of Aden.", "COOPERATE", "military"),
+    ("Japan gave 50 million yen in emergency aid to the flood victims.", "AID", None),
+    ("Qatar provided fuel to the power plant on Sunday.", "AID", None),
+    ("Dock workers walked off the job over unpaid wages.", "PROTEST", "strike"),
+    ("Hungary relaxed its border controls with Austria on Monday.", "CONCEDE", None),
+    ("Cuba sent 200 doctors to fight the cholera outbreak in Haiti.", "AID", None),
+])
+def test_codebook_readings_of_legal_police_and_aid_acts(nlp, linker, events, text, event, mode):
+    """PLOVER's codebook: charging with a crime is an accusation, crowd-control weapons an
+    assault; "in aid" is what was given, not a particle ("gave in")."""
+    ev = coded(nlp, linker, events, text).events[0]
+    assert ev.event == event
+    if mode is not None:
+        assert ev.mode == mode

@@ -169,6 +169,8 @@ def _phrasal(onto: Ontology, tree: Tree, k: int) -> tuple[str, str] | None:
     for p in tree.kids(k, "prt", "prep", "dobj", "advmod"):
         if any(tree.tokens[o].ent_type in ("DATE", "TIME") for o in tree.kids(p, "pobj")):
             continue  # "called on Friday for ...": "on" belongs to the date
+        if tree.lemma(p) == "in" and tree.kids(p, "pobj"):
+            continue  # "gave $20m in aid": "in" with an object is no particle ("gave in")
         plem = tree.lemma(p)
         keys = [f"{lem} {plem}"]
         keys += [f"{lem} {plem} {tree.lemma(o)}" for o in tree.kids(p, "pobj")]
