@@ -925,3 +925,16 @@ def test_codebook_readings_of_legal_police_and_aid_acts(nlp, linker, events, tex
     assert ev.event == event
     if mode is not None:
         assert ev.mode == mode
+
+
+def test_a_warning_of_anothers_act_is_no_threat_by_the_one_who_warns(nlp, linker, events):
+    """"Analysts warned the rebels could attack": the possible attack is coded, as said and
+    hypothetical; "Turkey warned Syria it would strike" and "Iran would face consequences"
+    stay threats."""
+    doc = coded(nlp, linker, events, "Analysts warned that the rebels could attack the capital.")
+    assert [e.event for e in doc.events] == ["ASSAULT"]
+    assert doc.events[0].hypothetical and doc.events[0].reported
+    for text in ("Turkey warned Syria it would launch military action.",
+                 "The US warned that Iran would face consequences."):
+        ev = coded(nlp, linker, events, text).events[0]
+        assert (ev.event, ev.hypothetical) == ("THREATEN", False)

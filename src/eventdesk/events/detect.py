@@ -222,6 +222,10 @@ def verb_candidate(onto: Ontology, tree: Tree, k: int, sent_lemmas: set[str]
     if onto.name == "plover" and lem == "give" and _ultimatum(tree, k):
         # "gave the aid agencies 48 hours to leave": an ultimatum, a threat made
         return Candidate(k=k, options=[("THREATEN", "")], confidence=0.75, source="verb")
+    if onto.name == "plover" and lem in WARNING_VERBS and _warns_of_anothers_act(tree, k):
+        # "analysts warned the rebels could attack": a forecast of another's act, no threat
+        # by the one who warns (that act is coded on its own, as what was said)
+        return None
     if lem in VOW_VERBS and onto.name == "plover" and not vowed and any(
             tree.lemma(o) in REVENGE_NOUNS for o in tree.kids(k, "dobj")):
         # "Tehran vowed revenge", "swore vengeance": a threat of force made
@@ -269,6 +273,24 @@ def verb_candidate(onto: Ontology, tree: Tree, k: int, sent_lemmas: set[str]
         return None
     return Candidate(k=k, options=list(opts), confidence=0.75 if len(opts) == 1 else 0.55,
                      source="verb")
+
+
+def _warns_of_anothers_act(tree: Tree, k: int) -> bool:
+    """Whether the warning at ``k`` forecasts what a party other than the warner may do: its
+    clause says what "could", "may" or "might" happen ("police will no longer tolerate
+    rallies", said by the police chief, is his threat), its subject names a party, not the
+    warner ("it"), and not a party told what it will suffer ("Iran could face sanctions")."""
+    warner = [tree.lemma(s) for s in tree.kids(k, "nsubj")]
+    for c in tree.kids(k, "ccomp"):
+        if tree.lemma(c) in SUFFER_VERBS or not any(
+                tree.lemma(a) in POSSIBILITY_MODALS for a in tree.kids(c, "aux")):
+            continue
+        for s in tree.kids(c, "nsubj"):
+            if is_pronoun(tree, s) or not _participant_like(tree, s):
+                continue
+            if tree.lemma(s) not in warner:
+                return True
+    return False
 
 
 def _ultimatum(tree: Tree, k: int) -> bool:
@@ -455,6 +477,9 @@ WEAPON_NOUNS = frozenset({"rocket", "missile", "mortar", "shell", "bomb", "drone
                           "blast", "device", "ied", "mine", "landmine", "airstrike", "strike"})
 # Vowing to use force is a threat made: "vowed to fight until ...", "swore to avenge".
 VOW_VERBS = frozenset({"vow", "swear", "pledge", "promise"})
+WARNING_VERBS = frozenset({"warn", "caution"})
+SUFFER_VERBS = frozenset({"face", "pay", "suffer", "regret", "bear"})  # "X would face ..."
+POSSIBILITY_MODALS = frozenset({"could", "may", "might", "can"})
 REVENGE_NOUNS = frozenset({"revenge", "vengeance", "retaliation", "retribution", "reprisal"})
 TEST_VERBS = frozenset({"fire", "launch"})  # "test-fired", "test-launched"
 DEADLINE_NOUNS = frozenset({"hour", "day", "week", "month", "minute"})

@@ -20,6 +20,7 @@ SPEECH_VERBS = frozenset({
     "say", "tell", "report", "claim", "state", "add", "allege", "assert", "explain", "note",
     "write", "quote", "reveal", "confirm", "acknowledge", "insist", "argue", "believe", "suggest",
     "announce", "indicate", "maintain", "contend", "testify", "disclose", "recount", "tweet",
+    "warn", "caution",
 })
 # Adverbs that make the act a claim someone makes, not a fact the text states.
 CLAIM_ADVERBS = frozenset({"allegedly", "reportedly", "purportedly", "supposedly", "ostensibly"})
