@@ -938,3 +938,12 @@ def test_a_warning_of_anothers_act_is_no_threat_by_the_one_who_warns(nlp, linker
                  "The US warned that Iran would face consequences."):
         ev = coded(nlp, linker, events, text).events[0]
         assert (ev.event, ev.hypothetical) == ("THREATEN", False)
+
+
+def test_a_verb_joined_by_and_shares_the_clause_it_is_joined_to(nlp, linker, events):
+    """"need to meet and sign the deal": the signing is needed too, not done; "refused to
+    attack and kill civilians": no killing happened."""
+    doc = coded(nlp, linker, events, "The two sides need to meet and sign the deal.")
+    assert triggered(doc, "sign").hypothetical
+    doc = coded(nlp, linker, events, "The rebels refused to attack and kill civilians.")
+    assert triggered(doc, "kill").negated

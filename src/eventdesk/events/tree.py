@@ -249,6 +249,17 @@ def _carries_condition(tree: Tree, k: int) -> bool:
                for c in tree.kids(k, "advcl") for m in tree.kids(c, "mark"))
 
 
+def _clause_dep(tree: Tree, k: int) -> str:
+    """How ``k``'s clause hangs under its governor: a verb joined by "and" to another takes
+    that one's relation ("need to meet and sign": "sign" is needed too, as "meet" is)."""
+    n = k
+    for _ in range(6):
+        if tree.tokens[n].dep != "conj" or tree.head(n) == n:
+            break
+        n = tree.head(n)
+    return tree.tokens[n].dep
+
+
 def factuality(tree: Tree, k: int) -> Factuality:
     """Negated, hypothetical and reported flags for the event triggered at token ``k``.
 
@@ -292,7 +303,7 @@ def factuality(tree: Tree, k: int) -> Factuality:
         if gov is None:
             break
         glem = tree.lemma(gov)
-        dep = tree.tokens[n].dep
+        dep = _clause_dep(tree, n)
         if glem in SPEECH_VERBS and dep in ("ccomp", "parataxis", "advcl", "dep"):
             reported = True
         if dep in ("xcomp", "pcomp", "ccomp", "prep", "acl") and glem in NEGATING_GOVERNORS:
