@@ -136,6 +136,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", default=str(Path(__file__).resolve().parents[1] / ".." / "shared"))
     ap.add_argument("--path", choices=["auto", "component", "classify"], default="auto")
     ap.add_argument("--errors", type=int, default=0, help="print this many misclassified rows")
+    ap.add_argument("--half", choices=["even", "odd"],
+                    help="score every other snippet only (even or odd lines), as the other "
+                         "gold sets' scripts do; the floors hold the whole file")
     ap.add_argument("--background", type=int, default=0,
                     help="also count ACLED events coded in N BBC business/sport/tech/"
                          "entertainment articles")
@@ -146,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"missing {data}: pass --shared PATH", file=sys.stderr)
         return 2
     rows = [json.loads(line) for line in data.read_text(encoding="utf-8").splitlines() if line]
+    if args.half:
+        rows = rows[(0 if args.half == "even" else 1)::2]
     texts = [r["text"] for r in rows]
     gold = [r["label"] for r in rows]
 
