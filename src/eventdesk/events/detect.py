@@ -226,15 +226,12 @@ def verb_candidate(onto: Ontology, tree: Tree, k: int, sent_lemmas: set[str]
         # "analysts warned the rebels could attack": a forecast of another's act, no threat
         # by the one who warns (that act is coded on its own, as what was said)
         return None
-    if lem in VOW_VERBS and onto.name == "plover" and not vowed and any(
-            tree.lemma(o) in REVENGE_NOUNS for o in tree.kids(k, "dobj")):
-        # "Tehran vowed revenge", "swore vengeance": a threat of force made
-        return Candidate(k=k, options=[("THREATEN", "violence")], confidence=0.8, source="verb")
-    if lem in VOW_VERBS and onto.name == "plover" and vowed:
-        # "vowed to fight on", "swore to crush the rebels", "promised to expel the Americans":
-        # a threat made (PLOVER THREATEN); "vowed to fight corruption" is no threat: the
-        # object must be a party
-        mode = FORCING_VERBS.get(vowed[0], "violence")
+    if lem in VOW_VERBS and onto.name == "plover" and (vowed or any(
+            tree.lemma(o) in REVENGE_NOUNS for o in tree.kids(k, "dobj"))):
+        # "vowed to fight on", "swore to crush the rebels", "promised to expel the Americans",
+        # "Tehran vowed revenge": a threat made (PLOVER THREATEN); "vowed to fight corruption"
+        # is no threat: the object must be a party
+        mode = FORCING_VERBS.get(vowed[0], "violence") if vowed else "violence"
         return Candidate(k=k, options=[("THREATEN", mode)], confidence=0.8, source="verb")
     for rule in onto.object_rules:
         if lem in rule.lemmas and _rule_matches(tree, rule, k, sent_lemmas):
