@@ -253,3 +253,40 @@ def test_codebook_cues_for_strategic_developments(text: str, code: str) -> None:
     """Seizures of weapons, new posts and defections are named by their codebook wording."""
     assert code in cue_matches(text)
     assert classify_acled([text])[0][1] == code
+
+
+@pytest.mark.parametrize("text", [
+    "Protesters hurled stones at riot police, who answered with tear gas and water cannon.",
+    "Police clashed with hundreds of demonstrators outside the ministry, firing tear gas.",
+    "Groups of youths confronted police in several towns on Monday night.",
+    "Anti-government protesters pull down the concrete walls around the parliament.",
+    "The march turned violent when security forces opened fire on the crowd.",
+])
+def test_demonstrators_violence_outranks_the_response(text: str) -> None:
+    """ACLED's codebook: violence by the demonstrators makes a violent demonstration whatever
+    met them; the tear gas or shooting describe the response and lose their cue."""
+    cues = cue_matches(text)
+    assert "VIOL_DEMONSTR" in cues
+    assert not {"PEACE_PROTEST", "PROTEST_WITH_INTER", "FORCE_AGAINST_PROTEST"} & set(cues)
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("Protesters were attacked by police who fired tear gas at the march.", "PROTEST_WITH_INTER"),
+    ("Soldiers opened fire on peaceful marchers, killing four.", "FORCE_AGAINST_PROTEST"),
+])
+def test_force_met_by_peaceful_protesters_keeps_its_cue(text: str, code: str) -> None:
+    """Demonstrators on the receiving end ("were attacked") are no violent demonstration."""
+    assert cue_matches(text) == [code]
+
+
+def test_supersedes_must_name_known_types(tmp_path) -> None:
+    import json
+
+    from eventdesk.events.acled import ONTOLOGY_PATH
+
+    data = json.loads(ONTOLOGY_PATH.read_text(encoding="utf-8"))
+    data["sub_event_types"][0]["supersedes"] = ["NO_SUCH_TYPE"]
+    path = tmp_path / "acled.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ModelError, match="NO_SUCH_TYPE"):
+        ontology(str(path))

@@ -45,6 +45,7 @@ class SubEventType:
     definition: str
     cues: tuple[str, ...]
     overrides: tuple[re.Pattern[str], ...]
+    supersedes: tuple[str, ...]  # codes whose cues this type's matching cue cancels
     plover_event: str | None
     plover_mode: str | None
 
@@ -86,6 +87,7 @@ def ontology(path: str | None = None) -> AcledOntology:
                 definition=s["definition"],
                 cues=tuple(s.get("cues", ())),
                 overrides=tuple(re.compile(p, re.IGNORECASE) for p in s.get("overrides", ())),
+                supersedes=tuple(s.get("supersedes", ())),
                 plover_event=plover.get("event"),
                 plover_mode=plover.get("mode"),
             )
@@ -100,14 +102,27 @@ def ontology(path: str | None = None) -> AcledOntology:
     if unknown:
         raise ModelError(f"sub-event types refer to unknown event types {sorted(unknown)}",
                          source=str(src))
+    loose = sorted({c for s in subs.values() for c in s.supersedes} - set(subs))
+    if loose:
+        raise ModelError(f"'supersedes' names unknown sub-event types {loose}", source=str(src),
+                         hint="use the codes of the file's sub_event_types")
     return AcledOntology(sub_events=subs, event_types=types, aliases=aliases)
 
 
 def cue_matches(text: str) -> list[str]:
-    """Sub-event codes whose high-precision override patterns match ``text``."""
+    """Sub-event codes whose high-precision override patterns match ``text``.
+
+    A matching type's ``supersedes`` (ontology file) removes the codes it names: ACLED's codebook
+    ranks some readings over others when one report fits both. Demonstrators who throw stones or
+    clash with the police make a violent demonstration whatever met them, so the tear gas or live
+    fire in the same sentence, which describe the response, no longer pull towards a protest with
+    intervention or excessive force against protesters.
+    """
     onto = ontology()
-    return [code for code, s in onto.sub_events.items()
-            if any(p.search(text) for p in s.overrides)]
+    found = [code for code, s in onto.sub_events.items()
+             if any(p.search(text) for p in s.overrides)]
+    dropped = {c for code in found for c in onto.sub_events[code].supersedes}
+    return [code for code in found if code not in dropped]
 
 
 def _label_codes(model: TextClassifier) -> list[str]:
