@@ -23,7 +23,8 @@ from eventdesk.link.events import (
 )
 from eventdesk.store import Store, StoryUpdate, schema
 from eventdesk.store import migrations as migrations_mod
-from eventdesk.types import Actor, Article, Document, Event, Figure, Place, Span
+from eventdesk.store.query import EventFilter, Reader
+from eventdesk.types import Actor, Article, Document, Event, Figure, Place, Size, Span
 
 BAGHDAD = PlaceKey("Baghdad", 98182, 33.34, 44.40, "IRQ", "Baghdad", "city")
 AIRPORT = PlaceKey("Baghdad International Airport", 1, 33.26, 44.23, "IRQ", "Baghdad", "point")
@@ -707,3 +708,30 @@ def test_migration_0007_adds_the_other_parties_to_an_older_store(tmp_path: Path)
     with sqlite3.connect(db) as conn:
         cols = {r[1] for r in conn.execute("PRAGMA table_info(events)")}
     assert {"actor_also", "recipient_also"} <= cols
+
+
+def test_a_party_one_report_leaves_out_comes_from_another_same_day_report(store: Store) -> None:
+    """The most complete report ("the strike that killed Soleimani", a day and a city) names no
+    attacker; the same-day report that does ("a US drone strike") gives the event its actor.
+    A party that is not resolved to a code is not lent: it may be a parsing slip."""
+    a = Article("a", STRIKE, source="Wire", published="2020-01-03")
+    b = Article("b", STRIKE_B, source="Daily", published="2020-01-03")
+    store.add_articles([a, b])
+    named = _strike(a, "2020-01-03", "day", "Baghdad", BAGHDAD, 0.6)
+    named.actor = Actor("US", code="USA", country="USA")
+    unnamed = _strike(b, "2020-01-03", "day", "Baghdad", BAGHDAD, 0.9)
+    unnamed.actor, unnamed.size = None, Size(dead=1)  # more complete all the same
+    store.save_documents([Document(a, events=[named]), Document(b, events=[unnamed])], "k")
+    store.link_events()
+    (rec,) = list(store.iter_events())
+    assert {s["article_id"] for s in rec["sources"]} == {"a", "b"}
+    assert rec["confidence"] == 0.9  # the representative is b's report, which names no one
+    assert rec["actor"]["entity_text"] == "US" and rec["actor"]["country"] == "USA"
+    assert rec["recipient"]["entity_text"] == "Soleimani"
+    (shown,) = Reader(store).events(EventFilter()).items  # the API's and web page's record
+    assert shown["actor"] == rec["actor"]
+    named.actor = Actor("Recognize")  # unresolved: no code
+    store.save_documents([Document(a, events=[named])], "k")
+    store.link_events()
+    (rec,) = list(store.iter_events())
+    assert rec["actor"] is None

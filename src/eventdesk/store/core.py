@@ -689,8 +689,9 @@ class Store:
         each article's events most salient first.
 
         A record's ``event_id`` is its group's (its earliest mention's id), its fields those of
-        the group's most complete mention (:func:`_representative`), and ``sources`` every
-        mention's passage, across all articles, in ingest order.
+        the group's most complete mention, with a party it leaves unnamed taken from another
+        (:func:`_group_record`), and ``sources`` every mention's passage, across all articles,
+        in ingest order.
         """
         stmt = (
             select(events, articles.c.seq.label("a_seq"))
@@ -720,7 +721,7 @@ class Store:
                     )
                     for src in passages:
                         del src["_seq"]
-                    rec = _event_record(_representative(rows), passages)
+                    rec = _group_record(rows, passages)
                     rec["event_id"], rec["story_id"] = head.event_id, head.story_id
                     yield rec
 
@@ -1781,19 +1782,11 @@ def _completeness(row: Row[Any]) -> int:
     )
 
 
-def _representative(rows: list[Row[Any]]) -> Row[Any]:
-    """The mention whose fields stand for its group: a factual one before a negated or
-    hypothetical one, then the most complete, the most confident, the earliest."""
-    return min(
-        rows,
-        key=lambda r: (
-            bool(r.negated) or bool(r.hypothetical),
-            -_completeness(r),
-            -float(r.confidence),
-            r.a_seq,
-            r.rank,
-        ),
-    )
+def _representative_key(r: Row[Any]) -> tuple[bool, int, float, int, int]:
+    """Which mention's fields stand for its group (the smallest key): a factual one before a
+    negated or hypothetical one, then the most complete, the most confident, the earliest."""
+    return (bool(r.negated) or bool(r.hypothetical), -_completeness(r), -float(r.confidence),
+            r.a_seq, r.rank)
 
 
 def _mention(row: Row[Any]) -> EventMention:
@@ -1874,6 +1867,40 @@ def _figure(row: Row[Any]) -> Figure:
         approximate=bool(row.approximate),
         bound=row.bound,
     )
+
+
+def _group_record(rows: list[Row[Any]], sources: list[dict[str, Any]]) -> dict[str, Any]:
+    """The record of one real-world event: its representative mention's fields, with a party
+    that mention leaves unnamed taken from the next mention that names it.
+
+    Why: outlets name different parts of one event. "The January 3 strike that killed Iranian
+    General Qasem Soleimani" is the most complete report of the strike (a day, a city) but says
+    nothing of who struck; another article's "killed in a US airstrike" does. Linking already
+    refused to join mentions whose parties conflict, so the party one member names is the
+    group's. Only parties are filled: a place or date carries a span in its own article. And
+    only from a mention of the same day where the representative has one: a vaguer mention
+    ("capable of attacking people" in 2020) may have joined the group loosely, within its
+    article, and its party would then be a guess stated as fact. The party must be resolved (a
+    code): an unresolved one is as likely a parsing slip as a name.
+    """
+    ordered = sorted(rows, key=_representative_key)
+    head = ordered[0]
+    rec = _event_record(head, sources)
+    day = head.date if head.date_precision == "day" else None
+    for prefix, other in (("actor", "recipient"), ("recipient", "actor")):
+        if rec[prefix] is not None:
+            continue
+        taken = (rec[other] or {}).get("code")
+        for row in ordered[1:]:
+            if row.negated or row.hypothetical:
+                break  # factual mentions come first; a hypothetical one names no party of it
+            if day is not None and (row.date != day or row.date_precision != "day"):
+                continue
+            party = _actor_record(row, prefix)
+            if party is not None and party["code"] and party["code"] != taken:
+                rec[prefix] = party
+                break
+    return rec
 
 
 def _actor_record(row: Row[Any], prefix: str) -> dict[str, Any] | None:

@@ -10,7 +10,8 @@ tables of allowed keys, never from the request).
 Events are real-world events, as in ``export events``: one record per group of linked mentions.
 A group matches a filter when any of its mentions does (one article may name the place or the
 actor another leaves out); the record shown is built exactly as :meth:`Store.iter_events` builds
-it, from the group's most complete mention, with every source passage.
+it, from the group's most complete mention (a party it leaves unnamed from another), with every
+source passage.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ from .core import (
     _entity_record,
     _event_record,
     _event_sources,
+    _group_record,
     _place_record,
-    _representative,
 )
 from .schema import (
     articles,
@@ -751,7 +752,8 @@ class Reader:
 
 def _event_records(conn: Connection, heads: list[Any]) -> list[dict[str, Any]]:
     """Contract-shaped records for these group heads, as :meth:`Store.iter_events` makes
-    them: the group's representative mention's fields, every member's source passages."""
+    them: the group's representative mention's fields (parties filled from the others), every
+    member's source passages."""
     members: dict[str, list[Any]] = {r.event_id: [r] for r in heads}
     for chunk in _chunks(list(members), _IN_CHUNK):
         more = (
@@ -772,7 +774,7 @@ def _event_records(conn: Connection, heads: list[Any]) -> list[dict[str, Any]]:
         )
         for src in passages:
             src.pop("_seq", None)
-        rec = _event_record(_representative(rows), passages)
+        rec = _group_record(rows, passages)
         rec["event_id"], rec["story_id"] = head.event_id, head.story_id
         out.append(rec)
     return out
