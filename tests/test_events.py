@@ -140,6 +140,16 @@ def test_future_force_is_hypothetical(nlp, events):
     assert ev.event == "MOBILIZE" and ev.hypothetical and not ev.negated
 
 
+@pytest.mark.parametrize(("text", "word"), [
+    ("The group has sleeper cells all over Iraq and is capable of attacking people.", "attacking"),
+    ("ISIS remains capable of launching attacks in Kirkuk.", "launching"),
+])
+def test_what_a_party_is_capable_of_is_no_act(nlp, events, text, word):
+    """An ability ("capable of attacking") is hypothetical, as "able to attack" is."""
+    ev = triggered(run(nlp, events, text), word)
+    assert ev.event == "ASSAULT" and ev.hypothetical and not ev.negated
+
+
 def test_plan_to_cooperate_is_agree(nlp, events):
     ev = first(run(nlp, events, "The Italian foreign minister will visit Tunisia next week."))
     assert ev.event == "AGREE"

@@ -46,7 +46,10 @@ INTENT_STRONG = frozenset({"plan", "intend", "decide", "agree", "pledge", "promi
 DECISION_WORDS = frozenset({"decide", "resolve"})
 FUTURE_MODALS = frozenset({"will", "shall", "'ll", "wo"})
 NEGATING_GOVERNORS = frozenset({"deny", "fail", "refuse", "decline", "avoid", "reject", "dismiss",
-                                "refute", "prevent", "stop", "unable"})
+                                "refute", "prevent", "stop", "unable", "incapable"})
+# Adjectives of ability that govern an act through "of": "capable of attacking" states what a
+# party can do, not what it did (as "able to attack" does through "to").
+ABILITY_WORDS = frozenset({"capable", "incapable"})
 NEG_DETERMINERS = frozenset({"no", "none", "nobody", "nothing", "neither", "nor", "never"})
 CONDITIONAL_MARKS = frozenset({"if", "unless", "whether", "lest"})
 HYPOTHETICAL_MODIFIERS = frozenset({"planned", "proposed", "possible", "potential", "threatened",
@@ -310,7 +313,8 @@ def factuality(tree: Tree, k: int) -> Factuality:
             negated = True
         if dep in ("xcomp", "acl") and glem in DECISION_WORDS and not _modal(tree, gov):
             decided = True
-        if dep in ("xcomp", "ccomp", "acl") and glem in INTENT_WORDS:
+        if (dep in ("xcomp", "ccomp", "acl") and glem in INTENT_WORDS) or (
+                dep in ("pcomp", "prep") and glem in ABILITY_WORDS):
             hypothetical = True
             carried_only = False
             if glem not in INTENT_STRONG:
