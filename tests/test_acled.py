@@ -290,3 +290,19 @@ def test_supersedes_must_name_known_types(tmp_path) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(ModelError, match="NO_SUCH_TYPE"):
         ontology(str(path))
+
+
+@pytest.mark.parametrize("text", [
+    "Government troops moved into the town after the rebels withdrew overnight.",
+    "The militia pulled out of the base and the army then took control of it.",
+    "Insurgents entered the district centre without a fight.",
+    "The army handed over control of the city to the police.",
+])
+def test_ground_changing_hands_without_fighting(text: str) -> None:
+    """ACLED's non-violent transfer: ground taken where another side left it, or handed over;
+    it outranks the recapture or seizure the same sentence words."""
+    assert cue_matches(text) == ["NON_VIOL_TERRIT_TRANSFER"]
+
+
+def test_a_job_taken_after_someone_left_is_no_transfer_of_ground() -> None:
+    assert cue_matches("He took the job after his predecessor left the company.") == []
