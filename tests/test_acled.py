@@ -306,3 +306,22 @@ def test_ground_changing_hands_without_fighting(text: str) -> None:
 
 def test_a_job_taken_after_someone_left_is_no_transfer_of_ground() -> None:
     assert cue_matches("He took the job after his predecessor left the company.") == []
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("Security forces detained opposition leader Ali Hassan at his home.", "ARREST"),
+    ("Police arrested two journalists who had reported on the strike.", "ARREST"),
+    ("More than 300 activists were rounded up overnight.", "ARREST"),
+    ("Police detained six activists at the start of the rally in the capital.",
+     "PROTEST_WITH_INTER"),
+    ("Dozens of protesters were arrested outside parliament.", "PROTEST_WITH_INTER"),
+])
+def test_arrests_are_political_and_at_a_protest_are_its_intervention(text: str,
+                                                                     code: str) -> None:
+    """ACLED's arrests are politically relevant ones (activists, the opposition, journalists);
+    arrests at a demonstration are that protest's intervention, not an arrest of their own."""
+    assert cue_matches(text) == [code]
+
+
+def test_an_ordinary_arrest_gets_no_cue() -> None:
+    assert cue_matches("Police arrested three men over the robbery of a jewellery shop.") == []
