@@ -150,6 +150,27 @@ def test_what_a_party_is_capable_of_is_no_act(nlp, events, text, word):
     assert ev.event == "ASSAULT" and ev.hypothetical and not ev.negated
 
 
+@pytest.mark.parametrize(("text", "word", "actor"), [
+    ("After meeting the Iraqi prime minister, Stoltenberg flew to Brussels.", "meeting",
+     "Stoltenberg"),
+    ("After two days visiting the Gulf Coast, President Obama addressed the nation.",
+     "visiting", "President Obama"),
+    ("By attacking the convoy, the rebels cut the road.", "attacking", "rebels"),
+])
+def test_a_participle_after_a_preposition_takes_the_clauses_subject(nlp, events, text, word,
+                                                                    actor):
+    """"After meeting X, Stoltenberg flew": Stoltenberg met X (English control)."""
+    ev = triggered(run(nlp, events, text), word)
+    assert ev.actor is not None and ev.actor.entity_text == actor
+    assert not (ev.negated or ev.hypothetical)
+
+
+def test_what_was_done_without_an_act_negates_that_act(nlp, events):
+    doc = run(nlp, events, "Without consulting parliament, the president expelled the envoy.")
+    assert triggered(doc, "consulting").negated
+    assert not triggered(doc, "expelled").negated
+
+
 def test_plan_to_cooperate_is_agree(nlp, events):
     ev = first(run(nlp, events, "The Italian foreign minister will visit Tunisia next week."))
     assert ev.event == "AGREE"

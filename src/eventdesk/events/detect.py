@@ -463,9 +463,32 @@ def subject_of(tree: Tree, k: int, depth: int = 0) -> tuple[int | None, int | No
             # expected to be deployed" are deployed, by someone unsaid)
             return patient, None
         return actor, None
+    if dep == "acl" and tree.tokens[k].tag == "VBG" and _time_noun(tree, h) and \
+            tree.tokens[h].dep == "pobj":
+        h, dep = tree.head(h), "pcomp"  # "after a day visiting the coast": as "after visiting"
     if dep in ("acl", "relcl") and tree.tokens[h].pos in ("NOUN", "PROPN"):
         return (h, None) if tree.tokens[k].tag != "VBN" else (None, h)
+    if dep == "pcomp" and tree.tokens[k].tag == "VBG" and tree.lemma(h) in CONTROL_PREPS and \
+            tree.tokens[h].dep == "prep":
+        # "After meeting the prime minister, Stoltenberg flew to Brussels": a participle under
+        # a preposition of time or manner has the clause's subject as its own (English control)
+        v = tree.head(h)
+        if v != h and tree.tokens[v].pos in ("VERB", "AUX"):
+            actor, _ = subject_of(tree, v, depth + 1)
+            return actor, None
     return None, None
+
+
+TIME_NOUNS = frozenset({"day", "week", "month", "year", "hour", "night", "morning", "weekend"})
+
+
+def _time_noun(tree: Tree, k: int) -> bool:
+    return tree.lemma(k) in TIME_NOUNS or tree.tokens[k].ent_type in ("DATE", "TIME")
+
+
+# Prepositions whose participle ("after meeting", "by attacking") takes the subject of the
+# clause it modifies.
+CONTROL_PREPS = frozenset({"after", "before", "while", "since", "upon", "on", "by", "when"})
 
 
 # Weapons as grammatical subjects ("a rocket hit", "mortars landed") name no actor.

@@ -46,7 +46,7 @@ INTENT_STRONG = frozenset({"plan", "intend", "decide", "agree", "pledge", "promi
 DECISION_WORDS = frozenset({"decide", "resolve"})
 FUTURE_MODALS = frozenset({"will", "shall", "'ll", "wo"})
 NEGATING_GOVERNORS = frozenset({"deny", "fail", "refuse", "decline", "avoid", "reject", "dismiss",
-                                "refute", "prevent", "stop", "unable", "incapable"})
+                                "refute", "prevent", "stop", "unable", "incapable", "without"})
 # Adjectives of ability that govern an act through "of": "capable of attacking" states what a
 # party can do, not what it did (as "able to attack" does through "to").
 ABILITY_WORDS = frozenset({"capable", "incapable"})
