@@ -180,6 +180,10 @@ def test_clean_sentence_strips_heads_and_credits(line, expected):
         "These crawls are part of an effort to archive pages as they are created.",
         "Flowing in every day, these data are added to the Wayback Machine after a delay.",
         "Fill in your details in the form below to join our mailing list.",
+        # the archive's description of its crawl, on pages it kept
+        "The seed list for this wide crawl was drawn from the top million web sites.",
+        "At most 100 of the most highly ranked URLs per domain were kept in this collection.",
+        "The crawler software we used, Heritrix, respects robots.txt directives.",
         # captions, a player's notice, a cut-short teaser, a related link in brackets
         "Image caption The envoy was smuggled across the border and is said to be well.",
         "Media playback is unsupported on your device Media caption The editor explains",
@@ -206,6 +210,8 @@ def test_is_boilerplate_leaves_news_alone():
     assert is_boilerplate("Comments are closed.")
     assert not is_boilerplate("The minister commented on the strike on Monday.")
     assert not is_boilerplate("Traffic on the bridge slowed to a crawl after the accident.")
+    assert not is_boilerplate("The crawl through the flooded tunnel took rescuers four hours.")
+    assert not is_boilerplate("Police said the seed for the plot was planted years ago.")
     assert not is_boilerplate("The Internet Archive lost its appeal in a New York court on Monday.")
     assert not is_boilerplate("In this case the police said the image was fake and held him.")
     assert not is_boilerplate("A former staffer distributed photos of the couple in July 2016.")

@@ -47,6 +47,11 @@ _FURNITURE = re.compile(
     r"|\bwritten by\b"
     r"|\bwayback machine\b|\barchived pages\b|\barchive-it\b|\bcrawl data\b|\bthese crawls\b"
     r"|\bcrawls of\b|\bno more 404\b|\bbroken links?\b|\bmailing list\b"
+    # a web archive's description of its crawl: "The seed for Wide00014 was:", "Top ranked
+    # pages (up to a max of 100) from every linked-to domain", "We used Heritrix ..."
+    r"|\b(?:web|wide|this|the) crawl(?: was| of|\b[^.]{0,40}\b(?:seed|URLs|WARC))"
+    r"|\bseed ?list\b|\bthe seed for \w*\d\w* was\b|\bWARC\b|\bheritrix\b|\binter-domain\b"
+    r"|\bslash pages\b|\bhighly ranked URLs\b|\blinked-to domain\b"
     r"|\bbrowser to (?:see|view|watch)\b"
     # captions and a player's notices: "Image caption ...", "Media playback is unsupported",
     # "In this May 24, 2016, file photo, ...", "In this image released by ..."
