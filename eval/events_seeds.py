@@ -21,16 +21,13 @@ Exits 1 when an event is not found as expected, 2 when the feed is missing.
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from link_seeds import _describe, _run
+from link_seeds import _describe, run_seeds
 
 
 @dataclass(frozen=True)
@@ -79,20 +76,10 @@ def _fits(ev: dict, exp: Expect) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default_shared = Path(__file__).resolve().parents[1].parent / "shared"
-    ap.add_argument("--shared", type=Path, default=default_shared, help="the shared data folder")
-    ap.add_argument("--keep", type=Path, help="store to use/keep instead of a temporary one")
-    args = ap.parse_args(argv)
-    feed = args.shared / "corpus" / "seeds" / "feed.jsonl"
-    if not feed.is_file():
-        print(f"{feed}: seed feed not found (pass --shared PATH)", file=sys.stderr)
+    exported = run_seeds(argv, __doc__.splitlines()[0], ("events",))
+    if exported is None:
         return 2
-    exe = [sys.executable, "-m", "eventdesk"]
-    with tempfile.TemporaryDirectory() as tmp:
-        db = f"sqlite:///{args.keep or Path(tmp) / 'seeds.db'}"
-        _run([*exe, "run", str(feed), "--db", db])
-        events = [json.loads(x) for x in _run([*exe, "export", "events", "--db", db]).splitlines()]
+    events = exported["events"]
 
     met = 0
     for exp in EXPECTED:

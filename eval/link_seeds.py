@@ -112,8 +112,11 @@ def _describe(ev: dict) -> str:
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def run_seeds(argv: list[str] | None, description: str,
+              kinds: tuple[str, ...]) -> dict[str, list[dict]] | None:
+    """Parse ``--shared``/``--keep``, run ``eventdesk run`` over the seed feed into a store and
+    return its exports of ``kinds`` ("events", "figures"); None when the feed is missing."""
+    ap = argparse.ArgumentParser(description=description)
     default_shared = Path(__file__).resolve().parents[1].parent / "shared"
     ap.add_argument("--shared", type=Path, default=default_shared, help="the shared data folder")
     ap.add_argument("--keep", type=Path, help="store to use/keep instead of a temporary one")
@@ -121,15 +124,21 @@ def main(argv: list[str] | None = None) -> int:
     feed = args.shared / "corpus" / "seeds" / "feed.jsonl"
     if not feed.is_file():
         print(f"{feed}: seed feed not found (pass --shared PATH)", file=sys.stderr)
-        return 2
+        return None
     exe = [sys.executable, "-m", "eventdesk"]
     with tempfile.TemporaryDirectory() as tmp:
         db = f"sqlite:///{args.keep or Path(tmp) / 'seeds.db'}"
         _run([*exe, "run", str(feed), "--db", db])
-        events = [json.loads(x) for x in _run([*exe, "export", "events", "--db", db]).splitlines()]
-        figures = [
-            json.loads(x) for x in _run([*exe, "export", "figures", "--db", db]).splitlines()
-        ]
+        return {kind: [json.loads(x)
+                       for x in _run([*exe, "export", kind, "--db", db]).splitlines()]
+                for kind in kinds}
+
+
+def main(argv: list[str] | None = None) -> int:
+    exported = run_seeds(argv, __doc__.splitlines()[0], ("events", "figures"))
+    if exported is None:
+        return 2
+    events, figures = exported["events"], exported["figures"]
 
     failures = 0
     print(f"{len(events)} events exported, {len(figures)} figure groups")
