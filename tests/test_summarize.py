@@ -184,6 +184,10 @@ def test_clean_sentence_strips_heads_and_credits(line, expected):
         "The seed list for this wide crawl was drawn from the top million web sites.",
         "At most 100 of the most highly ranked URLs per domain were kept in this collection.",
         "The crawler software we used, Heritrix, respects robots.txt directives.",
+        "As the pages that are referenced change, the archived copy stays as it was.",
+        "These web captures of the agency's site are open to researchers.",
+        "You can add location information to your Tweets from the web.",
+        "Join us on Facebook and get the day's top stories in your feed.",
         # captions, a player's notice, a cut-short teaser, a related link in brackets
         "Image caption The envoy was smuggled across the border and is said to be well.",
         "Media playback is unsupported on your device Media caption The editor explains",

@@ -52,6 +52,11 @@ _FURNITURE = re.compile(
     r"|\b(?:web|wide|this|the) crawl(?: was| of|\b[^.]{0,40}\b(?:seed|URLs|WARC))"
     r"|\bseed ?list\b|\bthe seed for \w*\d\w* was\b|\bWARC\b|\bheritrix\b|\binter-domain\b"
     r"|\bslash pages\b|\bhighly ranked URLs\b|\blinked-to domain\b"
+    # its note on why it keeps pages, the captures it holds, a tweet's location settings,
+    # a page's social plug-in ("Join us on Facebook Like us and ...")
+    r"|\bpages that are referenced\b|\bthe version that was live\b|\bweb captures\b"
+    r"|\blocation (?:information )?to your tweets\b|\btweet location history\b"
+    r"|\bjoin us on (?:facebook|twitter|instagram)\b"
     r"|\bbrowser to (?:see|view|watch)\b"
     # captions and a player's notices: "Image caption ...", "Media playback is unsupported",
     # "In this May 24, 2016, file photo, ...", "In this image released by ..."
