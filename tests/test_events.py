@@ -71,6 +71,10 @@ def test_unknown_ontology_is_a_usage_error():
 
 @pytest.mark.parametrize(("text", "etype", "trigger"), [
     ("Kenya and Uganda signed a memorandum on cross-border trade in Kampala.", "AGREE", "signed"),
+    # the codebook's AID covers military personnel and arms; RETREAT/access letting others in
+    ("Some 150 Bangladeshi peacekeepers arrived in Bangui on Sunday.", "AID", "arrived"),
+    ("The ministry gave 300 rifles to the border police.", "AID", "gave"),
+    ("The junta granted UN inspectors access to the reactor site.", "RETREAT", "granted"),
     ("The Chilean president met his Peruvian counterpart in Lima.", "CONSULT", "met"),
     ("The regional bloc praised the army for handing power to civilians.", "SUPPORT", "praised"),
     ("Dutch instructors trained Nigerien soldiers in first aid.", "COOPERATE", "trained"),
@@ -169,6 +173,16 @@ def test_what_was_done_without_an_act_negates_that_act(nlp, events):
     doc = run(nlp, events, "Without consulting parliament, the president expelled the envoy.")
     assert triggered(doc, "consulting").negated
     assert not triggered(doc, "expelled").negated
+
+
+@pytest.mark.parametrize("text", [
+    "The troops arrived in Kabul on Monday.",
+    "Fans were given access to the stadium before kick-off.",
+])
+def test_arriving_troops_and_fans_let_in_are_no_aid_or_access(nlp, events, text):
+    """Only peacekeepers arriving are aid, and only observers, aid workers, inspectors and
+    the like let in are access (PLOVER's RETREAT/access)."""
+    assert not [e for e in run(nlp, events, text).events if e.event in ("AID", "RETREAT")]
 
 
 def test_plan_to_cooperate_is_agree(nlp, events):
