@@ -207,6 +207,18 @@ def test_who_takes_the_ground_decides_regained_or_overtaken(acled_pipeline, text
     assert ev.mode == code
 
 
+def test_a_sentences_main_act_is_its_acled_event(acled_pipeline) -> None:
+    """Not a crackdown named in the subject's phrase: the recapture, with its actor, is coded."""
+    from eventdesk.types import Article
+
+    text = ("Malian soldiers in a new crackdown on jihadist militants recaptured the town of Boni "
+            "on Friday, local radio reported.")
+    (ev,) = acled_pipeline(Article("t", text)).events
+    assert ev.trigger is not None and ev.trigger.text == "recaptured"
+    assert ev.actor is not None and ev.actor.entity_text == "Malian soldiers"
+    assert ev.mode == "GOV_REGAINS_TERIT"
+
+
 def test_business_news_gets_no_acled_event(acled_pipeline) -> None:
     from eventdesk.types import Article
 

@@ -455,7 +455,7 @@ class EventComponent:
             _assign_size(sent_events, size)
             events.extend(sent_events)
         if self.ontology_name == "acled":
-            events = self._to_acled(doc, events)
+            events = self._to_acled(doc, events, depth)
         _rank(doc, events, depth)
         doc.events = events
 
@@ -913,7 +913,8 @@ class EventComponent:
         return None
 
     # -- ACLED ---------------------------------------------------------------------------------
-    def _to_acled(self, doc: Document, events: list[Event]) -> list[Event]:
+    def _to_acled(self, doc: Document, events: list[Event],
+                  depth: dict[int, float] | None = None) -> list[Event]:
         """Re-type the detected events' passages with the ACLED classifier (:mod:`.acled`).
 
         One ACLED event per sentence that holds a detected event, each sentence typed in the
@@ -925,17 +926,24 @@ class EventComponent:
         pattern confirms the type or the classifier is surer still
         (:data:`ACLED_ARTICLE_UNCUED_MIN`, :data:`ACLED_ARTICLE_STRATEGIC_MIN`): a report of a
         clash worded in ways our cues miss is not lost, and ordinary news does not become
-        violence.
+        violence. A sentence's event is its main one (``depth``, :func:`_mainness`), not its
+        first: in "forces in a crackdown on militants recaptured the district", the recapture
+        and its actor decide the sub-event type (government forces regain ground), not the
+        crackdown in the subject's phrase.
         """
         model = None
         if self._model_path:
             from .classifier import TextClassifier
 
             model = TextClassifier.load(self._model_path)
+        depth = depth or {}
         first: dict[int, Event] = {}
         for ev in events:
-            if ev.event in ACLED_PLOVER_TYPES:
-                first.setdefault(ev.span.sentence, ev)
+            if ev.event not in ACLED_PLOVER_TYPES:
+                continue
+            held = first.get(ev.span.sentence)
+            if held is None or depth.get(id(ev), 1.0) > depth.get(id(held), 1.0):
+                first[ev.span.sentence] = ev
         chosen = list(first.values())
         if not chosen:
             return self._acled_article_event(doc, model)
