@@ -75,6 +75,7 @@ def test_unknown_ontology_is_a_usage_error():
     ("Some 150 Bangladeshi peacekeepers arrived in Bangui on Sunday.", "AID", "arrived"),
     ("The ministry gave 300 rifles to the border police.", "AID", "gave"),
     ("The junta granted UN inspectors access to the reactor site.", "RETREAT", "granted"),
+    ("Government troops drove the rebels out of the market town.", "ASSAULT", "drove"),
     ("The Chilean president met his Peruvian counterpart in Lima.", "CONSULT", "met"),
     ("The regional bloc praised the army for handing power to civilians.", "SUPPORT", "praised"),
     ("Dutch instructors trained Nigerien soldiers in first aid.", "COOPERATE", "trained"),
@@ -183,6 +184,16 @@ def test_arriving_troops_and_fans_let_in_are_no_aid_or_access(nlp, events, text)
     """Only peacekeepers arriving are aid, and only observers, aid workers, inspectors and
     the like let in are access (PLOVER's RETREAT/access)."""
     assert not [e for e in run(nlp, events, text).events if e.event in ("AID", "RETREAT")]
+
+
+@pytest.mark.parametrize("text", [
+    "The general pushed more troops to the front line.",
+    "The board forced the chief executive out of the company.",
+])
+def test_troops_pushed_forward_and_a_chief_forced_out_are_no_assault(nlp, events, text):
+    """Driving fighters out of a place is an assault; moving one's own troops or ousting an
+    executive is not."""
+    assert not [e for e in run(nlp, events, text).events if e.event == "ASSAULT"]
 
 
 def test_plan_to_cooperate_is_agree(nlp, events):
