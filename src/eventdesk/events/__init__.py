@@ -937,14 +937,14 @@ class EventComponent:
 
             model = TextClassifier.load(self._model_path)
         depth = depth or {}
-        first: dict[int, Event] = {}
+        main: dict[int, Event] = {}  # sentence -> its main ACLED-codable event
         for ev in events:
             if ev.event not in ACLED_PLOVER_TYPES:
                 continue
-            held = first.get(ev.span.sentence)
+            held = main.get(ev.span.sentence)
             if held is None or depth.get(id(ev), 1.0) > depth.get(id(held), 1.0):
-                first[ev.span.sentence] = ev
-        chosen = list(first.values())
+                main[ev.span.sentence] = ev
+        chosen = list(main.values())
         if not chosen:
             return self._acled_article_event(doc, model)
         coded = self._acled.classify_acled_in_context(

@@ -479,16 +479,8 @@ def subject_of(tree: Tree, k: int, depth: int = 0) -> tuple[int | None, int | No
     return None, None
 
 
-TIME_NOUNS = frozenset({"day", "week", "month", "year", "hour", "night", "morning", "weekend"})
-
-
 def _time_noun(tree: Tree, k: int) -> bool:
     return tree.lemma(k) in TIME_NOUNS or tree.tokens[k].ent_type in ("DATE", "TIME")
-
-
-# Prepositions whose participle ("after meeting", "by attacking") takes the subject of the
-# clause it modifies.
-CONTROL_PREPS = frozenset({"after", "before", "while", "since", "upon", "on", "by", "when"})
 
 
 # Weapons as grammatical subjects ("a rocket hit", "mortars landed") name no actor.
@@ -503,6 +495,11 @@ POSSIBILITY_MODALS = frozenset({"could", "may", "might", "can"})
 REVENGE_NOUNS = frozenset({"revenge", "vengeance", "retaliation", "retribution", "reprisal"})
 TEST_VERBS = frozenset({"fire", "launch"})  # "test-fired", "test-launched"
 DEADLINE_NOUNS = frozenset({"hour", "day", "week", "month", "minute"})
+# Spans of time a participle can hang from ("after a day visiting the coast").
+TIME_NOUNS = frozenset({"day", "week", "month", "year", "hour", "night", "morning", "weekend"})
+# Prepositions whose participle ("after meeting", "by attacking") takes the subject of the
+# clause it modifies.
+CONTROL_PREPS = frozenset({"after", "before", "while", "since", "upon", "on", "by", "when"})
 VIOLENT_VERBS = frozenset({"fight", "attack", "strike", "retaliate", "avenge", "kill", "destroy",
                            "crush", "bomb", "punish", "annihilate", "wipe", "eliminate"})
 # Coercion vowed is a threat too: "promised to expel Americans", "vowed to arrest the leaders".
