@@ -95,3 +95,25 @@ def test_story_views_a_stopped_run_left_unbuilt_are_built_by_the_next(tmp_path: 
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT count(*) FROM stories WHERE views_due IS NOT NULL"
                             ).fetchone() == (0,)
+
+
+def test_story_views_built_in_chunks_are_those_built_together(tmp_path: Path) -> None:
+    """Views are built a chunk of stories at a time, their sentences embedded in one call per
+    chunk: a chunk of one story gives the same timelines and summaries as one of all."""
+    from eventdesk.link.views import refresh_story_views
+    from eventdesk.store import Store
+
+    db = tmp_path / "chunks.db"
+    url = f"sqlite:///{db}"
+    _run("run", str(FIXTURES / "articles.jsonl"), "--db", url)
+    built = {s["story_id"]: s for s in jsonl(_run("export", "stories", "--db", url, "-q"))}
+    assert len(built) >= 2 and sum(bool(s["summary"]) for s in built.values()) >= 2
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE stories SET timeline_json = '[]', summary_json = '[]'")
+    store = Store(url)
+    try:
+        assert refresh_story_views(store, list(built), chunk=1) == len(built)
+    finally:
+        store.close()
+    again = {s["story_id"]: s for s in jsonl(_run("export", "stories", "--db", url, "-q"))}
+    assert again == built

@@ -14,6 +14,7 @@ from typing import Any
 
 STORY_ARTICLES = 60
 SUMMARY_WORDS = 100
+VIEW_CHUNK = 16  # stories whose sentences are embedded in one call
 
 
 def refresh_story_views(
@@ -22,18 +23,34 @@ def refresh_story_views(
     *,
     articles: int = STORY_ARTICLES,
     words: int = SUMMARY_WORDS,
+    chunk: int = VIEW_CHUNK,
 ) -> int:
-    """Rebuild and store the timeline and summary of each story; returns how many were built."""
+    """Rebuild and store the timeline and summary of each story; returns how many were built.
+
+    Stories are read ``chunk`` at a time and their candidate sentences embedded in one call
+    before any is built: the summary and the timeline then find every vector in the embedding
+    cache. Why: one story at a time, the model ran on a few dozen sentences per call; the 91
+    stories of the benchmark's 2,000 Reuters articles took 11.1 s so, 8.8 s with the batch.
+    """
+    from ..embed import embed
     from ..summarize import build_timeline, summarize
+    from ..summarize.units import collect_units
 
     done = 0
-    for sid in sorted(set(story_ids)):
-        docs, events_by_article = store.story_documents(sid, limit=articles)
-        docs = [d for d in docs if d.sentences]
-        if not docs:
-            continue
-        timeline = build_timeline(docs, events_by_article=events_by_article)
-        summary = summarize(docs, words=words)
-        store.save_story_views(sid, timeline, summary)
-        done += 1
+    ids = sorted(set(story_ids))
+    for at in range(0, len(ids), max(1, chunk)):
+        batch = []
+        for sid in ids[at : at + max(1, chunk)]:
+            docs, events_by_article = store.story_documents(sid, limit=articles)
+            docs = [d for d in docs if d.sentences]
+            if docs:
+                batch.append((sid, docs, events_by_article))
+        texts = list(dict.fromkeys(u.text for _, docs, _ in batch for u in collect_units(docs)))
+        if texts:
+            embed(texts)
+        for sid, docs, events_by_article in batch:
+            timeline = build_timeline(docs, events_by_article=events_by_article)
+            summary = summarize(docs, words=words)
+            store.save_story_views(sid, timeline, summary)
+            done += 1
     return done
