@@ -29,8 +29,9 @@ def refresh_story_views(
 
     Stories are read ``chunk`` at a time and their candidate sentences embedded in one call
     before any is built: the summary and the timeline then find every vector in the embedding
-    cache. Why: one story at a time, the model ran on a few dozen sentences per call; the 91
-    stories of the benchmark's 2,000 Reuters articles took 11.1 s so, 8.8 s with the batch.
+    cache. Why: one story at a time, the model ran on a few dozen sentences per call; the 90
+    stories of the benchmark's 2,000 Reuters articles took 11.8 s so, 9.6 s in chunks of 16
+    (``bench/views.py``).
     """
     from ..embed import embed
     from ..summarize import build_timeline, summarize
