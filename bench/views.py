@@ -23,13 +23,11 @@ from pathlib import Path
 
 CHILD = r"""
 import json, sys, time
-from sqlalchemy import text
 from eventdesk import embed
 from eventdesk.link.views import refresh_story_views
 from eventdesk.store import Store
 store = Store("sqlite:///" + sys.argv[1])
-with store._read("bench views") as conn:
-    ids = [r[0] for r in conn.execute(text("SELECT story_id FROM stories"))]
+ids = [s["story_id"] for s in store.iter_stories()]
 embed.load_model()
 embed.embed(["warm up"])
 t = time.perf_counter()

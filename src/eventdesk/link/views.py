@@ -39,9 +39,10 @@ def refresh_story_views(
 
     done = 0
     ids = sorted(set(story_ids))
-    for at in range(0, len(ids), max(1, chunk)):
+    step = max(1, chunk)
+    for at in range(0, len(ids), step):
         batch = []
-        for sid in ids[at : at + max(1, chunk)]:
+        for sid in ids[at : at + step]:
             docs, events_by_article = store.story_documents(sid, limit=articles)
             docs = [d for d in docs if d.sentences]
             if docs:
