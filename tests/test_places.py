@@ -861,3 +861,10 @@ def test_the_cities_of_a_name_are_places(parse):
     """NER calls "Suwon" an organisation; "the cities of" before it says it is a town."""
     doc = parse("Games were postponed in the nearby cities of Suwon and Incheon on Friday.")
     assert _by_text(doc)["Suwon"].country == "KOR"
+
+
+def test_a_direction_before_a_village_name_is_not_that_village(parse):
+    """"the West Wing" is no part of Wing, a village of 2,000 in England; "West Mosul" is
+    Mosul, a city the direction only narrows."""
+    assert "Wing" not in {p.name for p in parse("Staff in the West Wing met on Monday.").places}
+    assert _by_text(parse("Fighting in West Mosul continued."))["Mosul"].country == "IRQ"

@@ -707,7 +707,12 @@ def _narrow(
             cs, ce, lookup, hint = _clean(piece, s)
             if key(lookup) in _GENERIC or (_DIRECTIONS.match(lookup) and n == 1):
                 continue
-            if gaz.lookup(lookup):
+            hits = gaz.lookup(lookup)
+            if hits and _DIRECTIONS.match(text[start:end]) and cs > start and not any(
+                    gaz.kind[i] in (0, 1) or gaz.population[i] >= _FACILITY_TOWN_POP
+                    for i, _ in hits):
+                continue  # "West Wing" is no part of the village of Wing; "West Mosul" is Mosul
+            if hits:
                 return cs, ce, lookup, hint
     return None
 
