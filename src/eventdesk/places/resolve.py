@@ -795,6 +795,8 @@ SPELLING_MIN_POPULATION = 100_000
 # A town this size is one people know by name: the smallest a name NER calls a place may be a
 # misspelling of, that a football club or a building is named after.
 KNOWN_TOWN_POP = 1_000
+# What naming a town and the county it lies in adds to each (:func:`_score`).
+COUNTY_PAIR = 5.0
 
 
 def _large(gaz: Gazetteer, i: int) -> bool:
@@ -1055,6 +1057,9 @@ class _Context:
     regions: dict[str, int] = field(default_factory=dict)
     # admin-1 key -> how many of the article's other names could lie in it (any region)
     support: dict[str, int] = field(default_factory=dict)
+    # counties the article's other names could be, and counties holding a town they could be
+    counties: set[int] = field(default_factory=set)
+    towns_in: set[int] = field(default_factory=set)
 
 
 def _candidates(gaz: Gazetteer, m: Mention, fuzzy_ccs: list[str]) -> list[tuple[int, bool, bool]]:
@@ -1188,6 +1193,14 @@ def _score(
             # namesake a tenth the size of the name's largest place: Lisbon, Maine next to
             # "Amsterdam", which New York also has, is not the Lisbon meant)
             s += 1.0
+        county = gaz.county.get(i, -1)
+        if (kind == 3 and county in ctx.counties and not _named_after(gaz, county, m.lookup)) \
+                or (kind == 2 and not alt and i in ctx.towns_in):
+            # a town and the county it lies in, both named ("Richmond" and "Madison County":
+            # Kentucky's, where Missouri and Virginia each have one of the two); not a town
+            # named like its county (DeKalb, Illinois in DeKalb County: "DeKalb County" in
+            # Georgia says nothing of it)
+            s += COUNTY_PAIR
         if kind in (2, 3, 4) and ctx.points:
             lat, lon = gaz.lat[i], gaz.lon[i]
             if any(_km(lat, lon, p[0], p[1]) < 150 for p in ctx.points):
@@ -1381,6 +1394,28 @@ def _contexts(
     return out
 
 
+def _named_after(gaz: Gazetteer, county: int, town: str) -> bool:
+    """Whether the county's name is the town's name and a kind word ("DeKalb County")."""
+    words = gaz.names[county].split()
+    return len(words) > 1 and key(" ".join(words[:-1])) == key(town)
+
+
+def _county_pairs(gaz: Gazetteer, mentions: list[Mention]) -> dict[str, tuple[set[int], set[int]]]:
+    """{name key: (the counties it may name, the counties holding a town it may name)}."""
+    out: dict[str, tuple[set[int], set[int]]] = {}
+    for m in mentions:
+        k = key(m.lookup)
+        counties, towns_in = out.setdefault(k, (set(), set()))
+        for i, alt, fuzzy in m.candidates:
+            if fuzzy:
+                continue
+            if gaz.kind[i] == 2 and not alt:  # "Washington" alone names no county
+                counties.add(i)
+            elif gaz.kind[i] == 3 and i in gaz.county:
+                towns_in.add(gaz.county[i])
+    return out
+
+
 def _region_votes(gaz: Gazetteer, mentions: list[Mention]) -> dict[str, set[str]]:
     """admin-1 key -> the distinct names of the article that have a plausible entry in it.
 
@@ -1422,9 +1457,14 @@ def resolve(doc: Document, gaz: Gazetteer, mentions: list[Mention]) -> None:
     names_in = _region_votes(gaz, mentions)
     for _ in range(2):
         by_name = _contexts(gaz, mentions, Counter())
+        pairs = _county_pairs(gaz, mentions)
         for name, c in by_name.items():  # one context per name, shared by its mentions
             c.regions = _dominant_region(names_in, name)
             c.support = {a1: len(ns) - (name in ns) for a1, ns in names_in.items()}
+            for other, (counties, towns_in) in pairs.items():
+                if other != name:
+                    c.counties |= counties
+                    c.towns_in |= towns_in
         ctxs = [by_name[key(m.lookup)] for m in mentions]
         top = [c.countries.most_common(3) for c in ctxs]
         for m, t in zip(mentions, top, strict=True):
