@@ -884,3 +884,12 @@ def test_a_town_and_its_county_named_together_settle_each_other(parse):
     doc = parse("Schools in DeKalb County closed. DeKalb officials said Decatur and Tucker "
                 "would reopen.")
     assert _by_text(doc)["DeKalb"].admin1 == "Georgia"
+
+
+def test_a_states_form_is_no_town_and_the_islamic_republic_is_iran(parse):
+    """"the Islamic Republic" is Iran in news, not Republic, Missouri (a state's form left
+    when the name is narrowed); New Zealand's two islands are places of their own."""
+    got = _by_text(parse("The Islamic Republic has denied the claim."))
+    assert got["Islamic Republic"].country == "IRN"
+    got = _by_text(parse("Floods cut roads on the North Island and the South Island."))
+    assert got["North Island"].country == got["South Island"].country == "NZL"

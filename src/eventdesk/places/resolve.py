@@ -93,6 +93,9 @@ _GENERIC = frozenset(
         "union",
         "victory",
         "hope",
+        "republic",  # a state's form ("the Islamic Republic"), not Republic, Missouri
+        "kingdom",
+        "federation",
         "university",
         "college",
         "state",
