@@ -893,3 +893,12 @@ def test_a_states_form_is_no_town_and_the_islamic_republic_is_iran(parse):
     assert got["Islamic Republic"].country == "IRN"
     got = _by_text(parse("Floods cut roads on the North Island and the South Island."))
     assert got["North Island"].country == got["South Island"].country == "NZL"
+
+
+def test_a_place_the_gazetteer_lacks_takes_the_place_named_right_after_it(parse):
+    """"Oulton Park, Cheshire" puts the circuit in Cheshire, whatever town the sentence named
+    before it (here Hampshire's, in a list of race dates)."""
+    doc = parse("19/20 May: Thruxton, Hampshire. 9/10 June: Oulton Park, Cheshire.")
+    got = _by_text(doc)
+    assert (got["Oulton Park"].lat, got["Oulton Park"].lon) == (got["Cheshire"].lat,
+                                                                 got["Cheshire"].lon)

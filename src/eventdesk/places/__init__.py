@@ -12,6 +12,7 @@ Two pipeline components:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -116,6 +117,9 @@ def _village_like(doc: Document, m: Mention) -> bool:
                    for e in doc.entities)
 
 
+_IN_NEXT = re.compile(r"\s*,\s*")
+
+
 def approximate(places: list[Place], text: str = "", sizes: dict[int, int] | None = None,
                 local_only: set[int] | None = None) -> list[Place]:
     """Give each unresolved place (a street, a building, a river: no gazetteer has them) the
@@ -154,8 +158,11 @@ def approximate(places: list[Place], text: str = "", sizes: dict[int, int] | Non
     for i, p in enumerate(places):
         if p.lat is not None or _wide(p.span.text):
             continue
-        before = [t for t in towns if t.span.sentence == p.span.sentence >= 0
-                  and t.span.end <= p.span.start]
+        # "Oulton Park, Cheshire": the place the text puts it in, right after it
+        after = [t for t in towns if t.span.start >= p.span.end
+                 and _IN_NEXT.fullmatch(text[p.span.end : t.span.start])] if text else []
+        before = after[:1] or [t for t in towns if t.span.sentence == p.span.sentence >= 0
+                               and t.span.end <= p.span.start]
         if not before and text:
             before = [t for t in towns if t.span.sentence == p.span.sentence - 1 >= 0
                       and "\n" not in text[t.span.end : p.span.start]]
