@@ -1060,9 +1060,11 @@ class _Context:
     regions: dict[str, int] = field(default_factory=dict)
     # admin-1 key -> how many of the article's other names could lie in it (any region)
     support: dict[str, int] = field(default_factory=dict)
-    # counties the article's other names could be, and counties holding a town they could be
-    counties: set[int] = field(default_factory=set)
-    towns_in: set[int] = field(default_factory=set)
+    # county id -> how many of the article's names could be it, or a town in it (shared by
+    # all names); and those this name itself could be, or hold a town of, to leave out
+    counties: Counter[int] = field(default_factory=Counter)
+    towns_in: Counter[int] = field(default_factory=Counter)
+    own: tuple[set[int], set[int]] = (set(), set())
 
 
 def _candidates(gaz: Gazetteer, m: Mention, fuzzy_ccs: list[str]) -> list[tuple[int, bool, bool]]:
@@ -1168,7 +1170,7 @@ def _score(
         total = sum(ctx.countries.values()) or 1
         a1 = f"{cc}.{gaz.admin1_code[i]}"
         # A town a twentieth the size of a city of 100,000 in another country that has its
-        # name (Belfast, Maine of Belfast) needs two other names in its country, or one in its
+        # name (Belfast, Maine, beside Belfast) needs two other names in its country, or one in its
         # region ("Paris" beside "Jackson": Tennessee has both): one name elsewhere in the
         # country ("Ainsworth", itself a guess) is too thin to take the name from the city.
         top_pop, top_cc = biggest_town
@@ -1197,8 +1199,10 @@ def _score(
             # "Amsterdam", which New York also has, is not the Lisbon meant)
             s += 1.0
         county = gaz.county.get(i, -1)
-        if (kind == 3 and county in ctx.counties and not _named_after(gaz, county, m.lookup)) \
-                or (kind == 2 and not alt and i in ctx.towns_in):
+        named = ctx.counties.get(county, 0) > (county in ctx.own[0])  # by another name
+        held = ctx.towns_in.get(i, 0) > (i in ctx.own[1])
+        if (kind == 3 and named and not _named_after(gaz, county, m.lookup)) \
+                or (kind == 2 and not alt and held):
             # a town and the county it lies in, both named ("Richmond" and "Madison County":
             # Kentucky's, where Missouri and Virginia each have one of the two); not a town
             # named like its county (DeKalb, Illinois in DeKalb County: "DeKalb County" in
@@ -1461,13 +1465,13 @@ def resolve(doc: Document, gaz: Gazetteer, mentions: list[Mention]) -> None:
     for _ in range(2):
         by_name = _contexts(gaz, mentions, Counter())
         pairs = _county_pairs(gaz, mentions)
+        counties: Counter[int] = Counter(c for named, _ in pairs.values() for c in named)
+        towns_in: Counter[int] = Counter(c for _, held in pairs.values() for c in held)
         for name, c in by_name.items():  # one context per name, shared by its mentions
             c.regions = _dominant_region(names_in, name)
             c.support = {a1: len(ns) - (name in ns) for a1, ns in names_in.items()}
-            for other, (counties, towns_in) in pairs.items():
-                if other != name:
-                    c.counties |= counties
-                    c.towns_in |= towns_in
+            c.counties, c.towns_in = counties, towns_in
+            c.own = pairs.get(name, (set(), set()))
         ctxs = [by_name[key(m.lookup)] for m in mentions]
         top = [c.countries.most_common(3) for c in ctxs]
         for m, t in zip(mentions, top, strict=True):
