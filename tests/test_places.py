@@ -902,3 +902,13 @@ def test_a_place_the_gazetteer_lacks_takes_the_place_named_right_after_it(parse)
     got = _by_text(doc)
     assert (got["Oulton Park"].lat, got["Oulton Park"].lon) == (got["Cheshire"].lat,
                                                                  got["Cheshire"].lon)
+
+
+def test_broadway_is_new_yorks_theatre_district_unless_the_text_says_otherwise(parse):
+    """"opens on Broadway" is Manhattan's theatre district, not Broadway, Virginia, a town of
+    3,700; "Broadway, Virginia" is still the town."""
+    got = _by_text(parse("The show opens on Broadway next month."))["Broadway"]
+    assert (got.country, got.admin1) == ("USA", "New York")
+    got = _by_text(parse("Police in Broadway, Virginia, said a man was arrested near "
+                         "Harrisonburg."))["Broadway"]
+    assert got.admin1 == "Virginia"
