@@ -837,6 +837,12 @@ def test_a_towns_building_named_with_a_possessive_is_in_that_town(parse):
     assert got["Derry"].country == "GBR" and got["Derry"].level == "city"
     hospital = got["Altnagelvin Hospital"]
     assert (hospital.lat, hospital.lon) == (got["Derry"].lat, got["Derry"].lon)
+    # ... even where the article names another country first (its towns, not Derry, would
+    # otherwise place the article's streets and buildings)
+    doc = parse("Gunmen attacked a market in Kabul, and a clinic at Derry’s Altnagelvin "
+                "Hospital closed.")
+    got = _by_text(doc)
+    assert got["Altnagelvin Hospital"].country == "GBR"
     # a possessive that is no large place's name stays part of the name
     doc = parse("He was taken to Martha's Vineyard Hospital on Sunday.")
     assert "Martha" not in _by_text(doc)
