@@ -118,7 +118,7 @@ def _village_like(doc: Document, m: Mention) -> bool:
 
 
 _IN_NEXT = re.compile(r"\s*,\s*")
-_OWNED_BY = re.compile(r"['’]s\s+")
+_OWNED_BY = re.compile(r"['’]s\s")
 
 
 def approximate(places: list[Place], text: str = "", sizes: dict[int, int] | None = None,
@@ -145,7 +145,10 @@ def approximate(places: list[Place], text: str = "", sizes: dict[int, int] | Non
              and p.feature != APPROX_FEATURE]
     if not towns or all(p.lat is not None for p in places):
         return places
-    beside = towns  # a town the text joins to the place, in any country (below)
+    # towns by where their span starts and ends: the one the text joins to a place (below),
+    # in any country
+    starts = {t.span.start: t for t in towns}
+    ends = {t.span.end: t for t in towns}
     # Only towns of the country the article names most: a surname read as a town abroad
     # ("Dubreuil", Mauritius, in a New Orleans story) must not carry its streets away.
     countries = Counter(p.country for p in places if p.lat is not None and p.country)
@@ -162,12 +165,15 @@ def approximate(places: list[Place], text: str = "", sizes: dict[int, int] | Non
             continue
         # "Oulton Park, Cheshire", "Derry's Altnagelvin Hospital": the town the text puts it
         # in, right after or before it, whatever country the article names most
-        joined = [t for t in beside if text and (
-            (t.span.start >= p.span.end and _IN_NEXT.fullmatch(text[p.span.end : t.span.start]))
-            or (t.span.end <= p.span.start
-                and _OWNED_BY.fullmatch(text[t.span.end : p.span.start])))]
-        before = joined[:1] or [t for t in towns if t.span.sentence == p.span.sentence >= 0
-                                and t.span.end <= p.span.start]
+        joined = None
+        if text:
+            nxt = _IN_NEXT.match(text, p.span.end)
+            own = _OWNED_BY.search(text, max(0, p.span.start - 4), p.span.start)
+            joined = (starts.get(nxt.end()) if nxt else None) or (
+                ends.get(own.start()) if own and own.end() == p.span.start else None)
+        before = [joined] if joined else [t for t in towns if
+                                          t.span.sentence == p.span.sentence >= 0
+                                          and t.span.end <= p.span.start]
         if not before and text:
             before = [t for t in towns if t.span.sentence == p.span.sentence - 1 >= 0
                       and "\n" not in text[t.span.end : p.span.start]]
