@@ -918,3 +918,10 @@ def test_broadway_is_new_yorks_theatre_district_unless_the_text_says_otherwise(p
     got = _by_text(parse("Police in Broadway, Virginia, said a man was arrested near "
                          "Harrisonburg."))["Broadway"]
     assert got.admin1 == "Virginia"
+
+
+def test_a_us_states_people_name_the_state(parse):
+    """"Ohioans" names Ohio as "Iraqis" names Iraq: a demonym place, never an event's site."""
+    got = _by_text(parse("Thousands of Ohioans and Minnesotans lost power on Monday."))
+    assert (got["Ohioans"].name, got["Ohioans"].feature) == ("Ohio", "demonym")
+    assert got["Minnesotans"].admin1 == "Minnesota"

@@ -29,6 +29,16 @@ REGION_DEMONYMS: dict[str, str] = {
     "Kashmiri": "Kashmir", "Catalan": "Catalonia", "Crimean": "Crimea", "Sicilian": "Sicily",
     "Bavarian": "Bavaria", "Flemish": "Flanders", "Quebecer": "Quebec", "Darfuri": "Darfur",
     "Texan": "Texas", "Californian": "California", "Floridian": "Florida",
+    # US states' people, as local news names them (not those that also name a newspaper or a
+    # magazine: "The Oklahoman", "The Tennessean", "The New Yorker", "The Oregonian")
+    "Ohioan": "Ohio", "Minnesotan": "Minnesota", "Iowan": "Iowa", "Kansan": "Kansas",
+    "Arizonan": "Arizona", "Coloradan": "Colorado", "Alaskan": "Alaska", "Hawaiian": "Hawaii",
+    "Nevadan": "Nevada", "Michigander": "Michigan", "Kentuckian": "Kentucky",
+    "Pennsylvanian": "Pennsylvania", "Missourian": "Missouri", "Arkansan": "Arkansas",
+    "Louisianan": "Louisiana", "Mississippian": "Mississippi", "Alabamian": "Alabama",
+    "Nebraskan": "Nebraska", "Utahn": "Utah", "Vermonter": "Vermont", "Marylander": "Maryland",
+    "Wisconsinite": "Wisconsin", "Illinoisan": "Illinois", "Virginian": "Virginia",
+    "West Virginian": "West Virginia", "Idahoan": "Idaho", "Montanan": "Montana",
 }
 _NAME_LABELS = frozenset({"PERSON", "GPE", "LOC", "FAC"})
 # Head words of place names that start with a demonym ("French Quarter", "Indian Ocean").
