@@ -925,3 +925,12 @@ def test_a_us_states_people_name_the_state(parse):
     got = _by_text(parse("Thousands of Ohioans and Minnesotans lost power on Monday."))
     assert (got["Ohioans"].name, got["Ohioans"].feature) == ("Ohio", "demonym")
     assert got["Minnesotans"].admin1 == "Minnesota"
+
+
+def test_a_city_after_of_in_a_name_or_a_bearing_is_a_place(parse):
+    """"University of Cincinnati" says where the university is, and "60 miles southwest of
+    Raleigh" names Raleigh as a place, whatever NER called the words."""
+    got = _by_text(parse("Zoz, a 20-year-old University of Cincinnati student, won."))
+    assert got["Cincinnati"].admin1 == "Ohio"
+    got = _by_text(parse("The town lies about 60 miles southwest of Raleigh in the hills."))
+    assert got["Raleigh"].admin1 == "North Carolina"

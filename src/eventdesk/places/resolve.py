@@ -899,6 +899,9 @@ def _scan_match(
             or (hint == "county" and 2 in kinds)
             or (institution and best_pop >= 5_000)
             or (org_start and best_pop >= 100_000)
+            # "University of Cincinnati", "the Archdiocese of Baltimore": a city's name ending
+            # an organisation's after "of" says where it is
+            or (prev is not None and prev.text == "of" and best_pop >= 100_000)
         )
     else:
         ok = primary_region or best_pop >= 20_000 or (hint == "county" and 2 in kinds)
@@ -991,8 +994,10 @@ def _place_cue(gaz: Gazetteer, doc: Document, span: list[Token]) -> str | None:
         before = toks[first.i - 2].text.lower() if first.i > 1 else ""
         if prev.text.lower() in _CUE_PREPS and before not in _NOT_CUE_BEFORE:
             return "preposition"
-        if prev.text.lower() == "of" and before in _KIND_NOUNS:
-            return "preposition"  # "the nearby cities of Suwon and Incheon", "town of Baiji"
+        if prev.text.lower() == "of" and (before in _KIND_NOUNS or before in _BEARINGS):
+            # "the nearby cities of Suwon and Incheon", "town of Baiji", "60 miles southwest
+            # of Raleigh"
+            return "preposition"
     m = re.match(r"\s*,\s*", text[last.end : last.end + 4])
     if m:
         pos = last.end + m.end()
@@ -1029,6 +1034,11 @@ _KIND_NOUNS_TEXT = (
     "municipality island islands"
 )
 _KIND_NOUNS = frozenset(_KIND_NOUNS_TEXT.split())
+_BEARINGS_TEXT = (
+    "north south east west northeast northwest southeast southwest north-east north-west "
+    "south-east south-west"
+)
+_BEARINGS = frozenset(_BEARINGS_TEXT.split())
 
 
 def _link_containment(doc: Document, mentions: list[Mention]) -> None:
