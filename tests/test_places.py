@@ -934,3 +934,19 @@ def test_a_city_after_of_in_a_name_or_a_bearing_is_a_place(parse):
     assert got["Cincinnati"].admin1 == "Ohio"
     got = _by_text(parse("The town lies about 60 miles southwest of Raleigh in the hills."))
     assert got["Raleigh"].admin1 == "North Carolina"
+
+
+def test_numbered_roads_are_places_set_in_their_town(parse):
+    """"the A417 ... roundabout", "via the A436, A40 and A429", "Interstate 95" are roads no
+    gazetteer holds: places set in the town the article puts them in; "M16 rifles" is no
+    road."""
+    doc = parse("The A417 from the Air Balloon roundabout to Cirencester will close. A "
+                "diversion will be in place via the A436, A40 and A429.")
+    got = _by_text(doc)
+    assert {"A417", "A436", "A40", "A429"} <= set(got)
+    assert all(got[r].name == "Cirencester" and got[r].feature == "approx"
+               for r in ("A417", "A436", "A40", "A429"))
+    assert "M16" not in _by_text(parse("Troops armed with M16 rifles blocked the road to "
+                                       "Kirkuk."))
+    got = _by_text(parse("A crash closed Interstate 95 near Richmond, Virginia."))
+    assert got["Interstate 95"].admin1 == "Virginia"

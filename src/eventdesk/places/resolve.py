@@ -577,10 +577,15 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
                     s, e, lookup = longer
             add(Mention(s, e, text[s:e], "ner", lookup, hint, label=label))
 
-    # 2. Gazetteer scan over proper-noun runs (and any tokens for curated sites).
+    # 2. Numbered roads: "the A417", "the M5 highway", "Highway 1" (no gazetteer has them; set
+    # in the town the article puts them in, :func:`eventdesk.places.approximate`).
+    for s, e in _roads(text):
+        add(Mention(s, e, text[s:e], "road", text[s:e], None, label="FAC"))
+
+    # 3. Gazetteer scan over proper-noun runs (and any tokens for curated sites).
     known = {key(m.lookup) for m in mentions if gaz.lookup(m.lookup)}
     scan(curated_only=False, known=known)
-    # 3. One sense per article: a name the words around it showed to be a place once ("in
+    # 4. One sense per article: a name the words around it showed to be a place once ("in
     # Gainesville") is that place where NER called it a person or organisation too.
     more = {key(m.lookup) for m in mentions if m.source == "gazetteer"} - known
     if more:
@@ -1025,6 +1030,36 @@ def _place_cue(gaz: Gazetteer, doc: Document, span: list[Token]) -> str | None:
         ):
             return "coordination"
     return None
+
+
+# A numbered road: a British one ("A417", "M5", "A1(M)"), also the Syrian and Iraqi highways'
+# style, and "Highway 1", "Route 9", "Interstate 95", "I-95".
+_ROAD = re.compile(
+    r"\b(?:[AMB]\d{1,4}(?:\(M\))?|(?:Highway|Route|Interstate) \d{1,4}|I-\d{1,3})\b")
+# A bare designation is a road only beside a word for one ("the M16" is as likely a rifle):
+# "the A417 southbound carriageway", "a diversion via the A436, A40 and A429".
+_ROAD_WORDS = re.compile(
+    r"(?i)\b(?:roads?|roundabout|junction|carriageway|motorway|highway|bypass|diversion|"
+    r"(?:south|north|east|west)bound|traffic|closure|lanes?|exit|route)\b")
+_ROAD_LEAD = re.compile(r"(?:\bthe|,|\band|\bor|\bvia|\balong|\bon|\boff)\s+$", re.I)
+
+
+def _roads(text: str) -> list[tuple[int, int]]:
+    """Spans of numbered roads: a designation after "the", "via", "on" or in a list, with a
+    word for a road within its sentence's reach (80 characters either side); "Highway 1",
+    "Route 9" and "Interstate 95" name roads by themselves."""
+    out = []
+    for m in _ROAD.finditer(text):
+        word = m.group()
+        if (word[:1] in "HRI" and " " in word) or word.startswith("I-"):
+            out.append(m.span())
+            continue
+        if not _ROAD_LEAD.search(text, max(0, m.start() - 8), m.start()):
+            continue
+        window = text[max(0, m.start() - 80) : m.end() + 80]
+        if _ROAD_WORDS.search(window):
+            out.append(m.span())
+    return out
 
 
 # Nouns that, before "of", say the name after them is a place of that kind.
