@@ -950,3 +950,8 @@ def test_numbered_roads_are_places_set_in_their_town(parse):
                                        "Kirkuk."))
     got = _by_text(parse("A crash closed Interstate 95 near Richmond, Virginia."))
     assert got["Interstate 95"].admin1 == "Virginia"
+
+
+def test_korea_alone_is_south_korea(parse):
+    """"Korea's exports" is South Korea in news, not Koréa, a town in Côte d'Ivoire."""
+    assert _by_text(parse("Korea's exports rose in May."))["Korea"].country == "KOR"
