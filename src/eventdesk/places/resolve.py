@@ -192,7 +192,7 @@ class Mention:
     start: int
     end: int
     text: str
-    source: str  # "ner" | "gazetteer"
+    source: str  # "ner" | "gazetteer" | "road" (:func:`_roads`)
     lookup: str  # the name looked up (the text less "the", "'s", "province", ...)
     hint: str | None = None  # "admin" | "county": the text said what kind of place it is
     within: list[int] = field(default_factory=list)  # indexes of mentions said to contain it
@@ -1032,10 +1032,12 @@ def _place_cue(gaz: Gazetteer, doc: Document, span: list[Token]) -> str | None:
     return None
 
 
-# A numbered road: a British one ("A417", "M5", "A1(M)"), also the Syrian and Iraqi highways'
-# style, and "Highway 1", "Route 9", "Interstate 95", "I-95".
+# A numbered road: "Highway 1", "Route 9", "Interstate 95", "I-95" by themselves; a bare code
+# ("A417", "M5", "A1(M)": British roads, and the Syrian motorways) only where
+# :func:`_roads` finds a road around it.
 _ROAD = re.compile(
-    r"\b(?:[AMB]\d{1,4}(?:\(M\))?|(?:Highway|Route|Interstate) \d{1,4}|I-\d{1,3})\b")
+    r"\b(?:(?P<named>(?:Highway|Route|Interstate) \d{1,4}|I-\d{1,3})"
+    r"|[AMB]\d{1,4}(?:\(M\))?)\b")
 # A bare designation is a road only beside a word for one ("the M16" is as likely a rifle):
 # "the A417 southbound carriageway", "a diversion via the A436, A40 and A429".
 _ROAD_WORDS = re.compile(
@@ -1050,8 +1052,7 @@ def _roads(text: str) -> list[tuple[int, int]]:
     "Route 9" and "Interstate 95" name roads by themselves."""
     out = []
     for m in _ROAD.finditer(text):
-        word = m.group()
-        if (word[:1] in "HRI" and " " in word) or word.startswith("I-"):
+        if m.group("named"):
             out.append(m.span())
             continue
         if not _ROAD_LEAD.search(text, max(0, m.start() - 8), m.start()):
