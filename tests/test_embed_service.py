@@ -232,3 +232,14 @@ def test_exit_does_not_wait_on_a_helper_that_died_with_requests_unread(tmp_path)
     out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
                          env=env, timeout=120)
     assert out.returncode == 0 and out.stdout.strip() == "done", out.stderr[-2000:]
+
+
+def test_a_model_loading_ahead_is_waited_for_not_loaded_twice() -> None:
+    """The Ray engine's driver loads MiniLM in a thread while its workers run; a caller asking
+    meanwhile gets that one model once it is in, not a second copy loaded beside it."""
+    emb._load_model.cache_clear()
+    loader = emb.load_model_soon()
+    model = emb.load_model()  # while the thread loads, or after
+    loader.join()
+    assert emb.load_model() is model
+    assert emb._load_model.cache_info().misses == 1

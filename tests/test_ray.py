@@ -4,6 +4,8 @@ out, JSONL and Parquet in through Ray Data, and the store updated incrementally.
 from __future__ import annotations
 
 import json
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,8 +16,8 @@ pytest.importorskip("ray", reason="the ray extra is not installed (pip install -
 from eventdesk.engines.raydata import _ray_readable, read_extract_records
 
 
-def _run(*args: str) -> str:
-    res = cli(*args)
+def _run(*args: str, env: dict[str, str] | None = None) -> str:
+    res = cli(*args, env=env)
     assert res.returncode == 0, f"eventdesk {' '.join(args)}:\n{res.stderr[-3000:]}"
     return res.stdout + res.stderr
 
@@ -31,8 +33,16 @@ def test_ray_engine_matches_local_engine(tmp_path: Path) -> None:
     local = {r["id"]: _comparable(r) for r in jsonl(_run("extract", feed, "-q"))}
     out_dir = tmp_path / "parquet"
     url = f"sqlite:///{tmp_path / 'ray.db'}"
-    log = _run("run", feed, "--engine", "ray", "--workers", "2", "--batch-size", "2",
-               "--output", str(out_dir), "--db", url)
+    # A short folder of Ray's own (its socket paths must stay under 108 characters)
+    ray_tmp = Path(tempfile.mkdtemp(prefix="edray-", dir="/tmp"))
+    try:
+        log = _run("run", feed, "--engine", "ray", "--workers", "2", "--batch-size", "2",
+                   "--output", str(out_dir), "--db", url, env={"RAY_TMPDIR": str(ray_tmp)})
+        # Ray Data read the JSONL and the actors processed it in one runtime, not two
+        sessions = [p for p in (ray_tmp / "ray").glob("session_*") if not p.is_symlink()]
+        assert len(sessions) == 1, sessions
+    finally:
+        shutil.rmtree(ray_tmp, ignore_errors=True)
     assert "processed 8 articles" in log
     ray_recs = {r["id"]: _comparable(r) for r in read_extract_records(str(out_dir))}
     assert set(ray_recs) == set(local)

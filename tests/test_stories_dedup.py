@@ -105,3 +105,25 @@ def test_signatures_load_back_into_a_new_index() -> None:
     idx2.load([("orig", sig.tobytes(), len(BODY.split()))])
     assert idx2.check(sig, len(BODY.split())).original_id == "orig"
     assert len(idx) == 0
+
+
+def test_a_storys_kept_centroid_and_entities_follow_each_join_and_merge() -> None:
+    """The unit centroid and top entities are kept between articles (each arrival scores every
+    active story); a join or a merge must renew them, or later articles meet a stale story."""
+    a, b = _topic(), _topic()
+    sc = StoryClusterer(ClusterSettings(threshold=-1.0, merge_threshold=2.0))  # one story
+    sid = sc.add(StoryItem("k1", a, frozenset({"nato"}), date(2020, 1, 1)))
+    story = sc.stories[sid]
+    assert np.allclose(story.centroid(), a) and story.top_entities() == {"nato"}
+    sc.add(StoryItem("k2", b, frozenset({"iraq"}), date(2020, 1, 2)))
+    both = (a + b) / np.linalg.norm(a + b)
+    assert np.allclose(story.centroid(), both, atol=1e-6)
+    assert story.top_entities() == {"nato", "iraq"}
+    # A merge renews the kept story's too: two stories, then one.
+    sc2 = StoryClusterer(ClusterSettings(threshold=0.99, merge_threshold=0.5))
+    first = sc2.add(StoryItem("m1", a, frozenset({"nato"}), date(2020, 1, 1)))
+    sc2.stories[first].centroid()  # kept now
+    sc2.add(StoryItem("m2", _near(a, 0.5), frozenset({"iraq"}), date(2020, 1, 1)))
+    (kept,) = sc2.stories.values()
+    expect = kept.centroid_sum / np.linalg.norm(kept.centroid_sum)
+    assert np.allclose(kept.centroid(), expect) and kept.top_entities() == {"nato", "iraq"}

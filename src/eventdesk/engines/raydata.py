@@ -34,10 +34,12 @@ have eventdesk installed).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import pickle
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -47,7 +49,7 @@ from typing import IO, Any
 
 from ..app import RunReport, _counts, _reporter, ingest, names_key
 from ..console import warn
-from ..embed import embed, journal, normalise, remember
+from ..embed import embed, journal, load_model_soon, normalise, remember
 from ..errors import EventdeskError, InputError, ModelError, UsageError
 from ..pipeline import Options, Pipeline, _optional_builtins
 from ..types import Article, Document
@@ -84,12 +86,37 @@ def _ray() -> Any:
     return ray
 
 
+# Inside :func:`session`: whether a runtime was started for it (the session then stops it).
+_sessions: list[bool] = []
+
+
+@contextlib.contextmanager
+def session() -> Iterator[None]:
+    """One Ray runtime for every step of a command: ``eventdesk run`` reads its input with Ray
+    Data and then processes it, and each step starting and stopping its own runtime cost the
+    processing step 2-3 s on 2 cores before any article was parsed. Ray still starts only when
+    a step needs it; the runtime started inside the block is shut down when it ends."""
+    _sessions.append(False)
+    try:
+        yield
+    finally:
+        stop(_sessions.pop())
+
+
 def start(cfg: RayConfig) -> bool:
     """Connect to ``cfg.address`` or start a local runtime; returns whether we started it (and
-    so must shut it down). An already initialised Ray (a caller's) is used as it is."""
+    so must shut it down). An already initialised Ray (a caller's, or one a :func:`session`
+    keeps) is used as it is; inside a session, the session shuts down what this starts."""
     ray = _ray()
     if ray.is_initialized():
         return False
+    if _sessions:
+        _sessions[-1] = _start(ray, cfg)
+        return False
+    return _start(ray, cfg)
+
+
+def _start(ray: Any, cfg: RayConfig) -> bool:
     os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")  # no reporting home
     if cfg.address:
         try:
@@ -229,9 +256,13 @@ class RayEngine:
             self.cfg.output
         ) else None
         self._started: bool | None = None  # Ray is started on the first batch, if any
+        self._loader: threading.Thread | None = None  # MiniLM loading in this process
 
     def close(self) -> None:
         """Shut down the Ray runtime this engine started (a joined cluster stays up)."""
+        if self._loader is not None:
+            self._loader.join()
+            self._loader = None
         if self._started is not None:
             stop(self._started)
             self._started = None
@@ -248,6 +279,10 @@ class RayEngine:
         ray = _ray()
         if self._started is None:
             self._started = start(self.cfg)
+            # This process's story views need MiniLM once the last document is in (the workers
+            # embed everything before that): load it meanwhile, rather than after, while every
+            # worker waits for the run to end (5 s on 2 cores).
+            self._loader = load_model_soon()
         ctx = ray.data.DataContext.get_current()
         # Results come back in claim (ingest) order, as with the local engine: incremental
         # story clustering depends on the order articles arrive in.

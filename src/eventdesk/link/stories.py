@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 DIM = 384
+TOP_ENTITIES = 25  # a story's most frequent entities, which an article's are compared with
 
 
 @dataclass(slots=True)
@@ -46,13 +47,27 @@ class _Story:
     last: date | None = None
     title: str | None = None
     article_ids: list[str] = field(default_factory=list)
+    # The unit centroid and the top entities, kept until the story changes: every arriving
+    # article is scored against each active story, so recomputing them per article (a norm and
+    # a sort of the story's entity counts) was most of the clustering's time.
+    _unit: np.ndarray | None = None
+    _top: set[str] | None = None
+
+    def changed(self) -> None:
+        """Forget what was derived from the sums and counts (call after changing them)."""
+        self._unit = None
+        self._top = None
 
     def centroid(self) -> np.ndarray:
-        norm = float(np.linalg.norm(self.centroid_sum))
-        return self.centroid_sum / norm if norm else self.centroid_sum
+        if self._unit is None:
+            norm = float(np.linalg.norm(self.centroid_sum))
+            self._unit = self.centroid_sum / norm if norm else self.centroid_sum
+        return self._unit
 
-    def top_entities(self, k: int = 25) -> set[str]:
-        return {e for e, _ in self.entities.most_common(k)}
+    def top_entities(self) -> set[str]:
+        if self._top is None:
+            self._top = {e for e, _ in self.entities.most_common(TOP_ENTITIES)}
+        return self._top
 
 
 @dataclass(slots=True)
@@ -163,6 +178,7 @@ class StoryClusterer:
                 if d:
                     keep.first = min(keep.first, d) if keep.first else d
                     keep.last = max(keep.last, d) if keep.last else d
+            keep.changed()
             del self.stories[gone.story_id]
             self._order.remove(gone.story_id)
             self.merged[gone.story_id] = keep.story_id
@@ -178,6 +194,7 @@ class StoryClusterer:
         story.centroid_sum = story.centroid_sum + item.embedding.astype(np.float32)
         story.n += 1
         story.entities.update(item.entities)
+        story.changed()
         story.article_ids.append(item.article_id)
         if item.published:
             story.first = min(story.first, item.published) if story.first else item.published
