@@ -1003,3 +1003,23 @@ def test_a_verb_joined_by_and_shares_the_clause_it_is_joined_to(nlp, linker, eve
     assert triggered(doc, "sign").hypothetical
     doc = coded(nlp, linker, events, "The rebels refused to attack and kill civilians.")
     assert triggered(doc, "kill").negated
+
+
+@pytest.mark.parametrize(("text", "consult"), [
+    ("It's rare for Mr Obama to talk about God, but tonight he talked about faith.", False),
+    ("Are members of Congress all talk and no action?", False),
+    ("Paradoxically, talking tough about this oil crisis also makes both Obama and America "
+     "look weak.", False),
+    ("Four lawmakers talked about the need to protect walruses.", False),
+    ("Obama talked about the spill in a speech on Tuesday.", False),
+    ("The president talked with the company's chairman on Wednesday.", True),
+    ("Obama and British Prime Minister David Cameron talked about the spill at the weekend.",
+     True),
+    ("The talk between the two leaders lasted an hour.", True),
+    ("Iran and the United States held talks in Geneva on Monday.", True),
+])
+def test_talk_is_a_meeting_only_with_someone_to_talk_with(nlp, linker, events, text, consult):
+    """A speech, an opinion or "all talk" is no CONSULT: talk needs another side ("with",
+    "to", "between", two joined subjects); the plural "talks" are negotiations as before."""
+    got = [e.event for e in coded(nlp, linker, events, text).events]
+    assert ("CONSULT" in got) is consult, got

@@ -265,6 +265,10 @@ def verb_candidate(onto: Ontology, tree: Tree, k: int, sent_lemmas: set[str]
     opts = onto.verb_types(lem)
     if not opts:
         return None
+    if onto.name == "plover" and lem in TALK_WORDS and not _talks_with(tree, k):
+        # "talked about faith", "talking tough", "stop talking": talk with nobody is no
+        # meeting; "talked with BP", "Obama and Cameron talked" are
+        return None
     if lem in onto.needs_complement and not any(
             tree.tokens[c].dep in COMPLEMENT_DEPS for c in tree.children[k]):
         return None
@@ -309,6 +313,9 @@ def noun_candidate(onto: Ontology, tree: Tree, k: int) -> Candidate | None:
     if tok.tag in ("VBN", "VBD", "JJ") and any(tree.lemma(d) == "the" for d in tree.kids(k, "det")):
         return None  # "evacuated the wounded", "buried the dead": people, not an event
     lem = tree.lemma(k)
+    if (onto.name == "plover" and lem in TALK_WORDS and tok.tag == "NN"
+            and not _talks_with(tree, k)):
+        return None  # "all talk", "war talk", "tough talk": one talk with nobody is no meeting
     if lem in onto.noun_types:
         for ctx in _noun_context(tree, k):
             for etype, mode, cues in onto.noun_types[lem]:
@@ -494,6 +501,19 @@ SUFFER_VERBS = frozenset({"face", "pay", "suffer", "regret", "bear"})  # "X woul
 POSSIBILITY_MODALS = frozenset({"could", "may", "might", "can"})
 REVENGE_NOUNS = frozenset({"revenge", "vengeance", "retaliation", "retribution", "reprisal"})
 TEST_VERBS = frozenset({"fire", "launch"})  # "test-fired", "test-launched"
+TALK_WORDS = frozenset({"talk"})  # a meeting only with someone to talk with (:func:`_talks_with`)
+
+
+def _talks_with(tree: Tree, k: int) -> bool:
+    """Whether the talk at ``k`` has another side: "with" or "to" a party, "between" two, or
+    a subject of two joined parties ("Obama and Cameron talked")."""
+    for p in tree.kids(k, "prep"):
+        if tree.lemma(p) in ("with", "to", "between") and tree.kids(p, "pobj"):
+            return True
+    # the conjunct may hang from a name's first part: "Obama and Prime Minister David Cameron"
+    # parses as "Obama" (joined to "Minister") compounding "Cameron"
+    return any(tree.kids(x, "conj") for s in tree.kids(k, "nsubj")
+               for x in (s, *tree.kids(s, "compound")))
 DEADLINE_NOUNS = frozenset({"hour", "day", "week", "month", "minute"})
 # Spans of time a participle can hang from ("after a day visiting the coast").
 TIME_NOUNS = frozenset({"day", "week", "month", "year", "hour", "night", "morning", "weekend"})
