@@ -95,6 +95,29 @@ def test_ray_reads_a_parquet_folder(tmp_path: Path) -> None:
     assert arts["s9"]["published"] == "2021-07-01"
 
 
+@pytest.mark.slow
+def test_a_broken_jsonl_line_is_skipped_by_name_as_the_local_engine_does(tmp_path: Path) -> None:
+    """Ray Data refuses a JSONL file with one broken line whole; the engine then reads it with
+    the ordinary reader, which names the line and keeps the others, and nothing stored is
+    lost."""
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    _run("run", str(FIXTURES / "more.jsonl"), "--engine", "ray", "--db", url, "-q")
+    before = jsonl(_run("export", "events", "--db", url, "-q"))
+    good = [json.loads(line) for line in (FIXTURES / "articles.jsonl").read_text().splitlines()]
+    feed = tmp_path / "broken.jsonl"
+    feed.write_text(json.dumps(good[0]) + "\n" + '{"id": "cut", "text": \n'
+                    + json.dumps(good[1]) + "\n")
+    res = cli("run", str(feed), "--engine", "ray", "--db", url)
+    log = res.stdout + res.stderr
+    assert res.returncode == 0, log[-3000:]
+    assert f"{feed}:2: is not valid JSON" in log
+    assert "Traceback" not in log  # Ray's trace of the failed read is not shown
+    assert "2 new" in log and "1 inputs skipped" in log and "processed 2 articles" in log
+    after = jsonl(_run("export", "events", "--db", url, "-q"))
+    ids = {e["event_id"] for e in after}
+    assert all(e["event_id"] in ids for e in before)
+
+
 def test_ray_options_need_the_ray_engine(tmp_path: Path) -> None:
     res = cli("process", "--output", str(tmp_path / "x"), "--db", f"sqlite:///{tmp_path / 'a.db'}")
     assert res.returncode == 2

@@ -444,46 +444,88 @@ def ingest_paths(
 
 
 def _ingest_with_ray(items: list[tuple[str, str]], store: Any, report: RunReport) -> None:
+    ray = _ray()
+    ray.data.DataContext.get_current().enable_progress_bars = False
+    on_problem = _reporter(report)
+    near = store.near_duplicate_index()
+    for path, kind in items:
+        done = RunReport()  # what Ray Data stored of this input
+        # Ray Data logs a failed read's whole trace at ERROR; the failure is handled below
+        # (one line naming the input), so its log would only bury that line.
+        data_log = logging.getLogger("ray.data")
+        level = data_log.level
+        data_log.setLevel(logging.CRITICAL)
+        try:
+            _read_with_ray(ray, path, kind, store, near, done, on_problem)
+        except (OSError, ValueError) as exc:
+            cause = _cause(exc)
+            if "://" in path and not path.lower().startswith("file://"):
+                raise InputError(f"cannot read with Ray Data ({cause})", source=path,
+                                 hint="check the path and that it holds JSONL or Parquet"
+                                 ) from exc
+            # A local file Ray Data cannot parse whole (a broken JSON line): the ordinary reader
+            # skips and names each bad line, as the local engine does, and keeps the rest.
+            note = f"{path}: Ray Data could not read it ({cause}); reading it line by line"
+            warn(note)
+            report.problems.append(note)
+            _fallback(path.removeprefix("file://"), store, report, done)
+            continue
+        finally:
+            data_log.setLevel(level)
+        for name in ("read", "new", "duplicates", "near_duplicates"):
+            setattr(report, name, getattr(report, name) + getattr(done, name))
+
+
+def _read_with_ray(ray: Any, path: str, kind: str, store: Any, near: Any, done: RunReport,
+                   on_problem: Any) -> None:
     import pyarrow as pa
     from pyarrow import json as pajson
 
     from ..ingest import SkippedInput
     from ..ingest.records import record_to_article
 
-    ray = _ray()
-    ray.data.DataContext.get_current().enable_progress_bars = False
-    on_problem = _reporter(report)
-    near = store.near_duplicate_index()
     schema = pa.schema([(f, pa.string()) for f in ("text", "title", "published", "source",
                                                    "url", "language")])
-    for path, kind in items:
-        try:
-            if kind == "json":
-                opts = pajson.ParseOptions(explicit_schema=schema,
-                                           unexpected_field_behavior="infer")
-                ds = ray.data.read_json(path, parse_options=opts, include_paths=True)
-            else:
-                ds = ray.data.read_parquet(path, include_paths=True)
-            batches = ds.iter_batches(batch_size=500, batch_format="pyarrow")
-            row_no = 0
-            for table in batches:
-                arts: list[Article] = []
-                for rec in table.to_pylist():
-                    row_no += 1
-                    where = f"{rec.pop('path', path)}#{row_no}"
-                    rec = {k: _iso(v) for k, v in rec.items()}
-                    try:
-                        arts.append(record_to_article(rec, where, report=on_problem))
-                    except InputError as err:
-                        on_problem(SkippedInput(err))
-                report.read += len(arts)
-                res = store.add_articles(arts, near=near)
-                report.new += res.new
-                report.duplicates += res.duplicates
-                report.near_duplicates += res.near_duplicates
-        except (OSError, ValueError) as exc:
-            raise InputError(f"cannot read with Ray Data ({exc})", source=path,
-                             hint="check the path and that it holds JSONL or Parquet") from exc
+    if kind == "json":
+        opts = pajson.ParseOptions(explicit_schema=schema, unexpected_field_behavior="infer")
+        ds = ray.data.read_json(path, parse_options=opts, include_paths=True)
+    else:
+        ds = ray.data.read_parquet(path, include_paths=True)
+    row_no = 0
+    for table in ds.iter_batches(batch_size=500, batch_format="pyarrow"):
+        arts: list[Article] = []
+        for rec in table.to_pylist():
+            row_no += 1
+            where = f"{rec.pop('path', path)}#{row_no}"
+            rec = {k: _iso(v) for k, v in rec.items()}
+            try:
+                arts.append(record_to_article(rec, where, report=on_problem))
+            except InputError as err:
+                on_problem(SkippedInput(err))
+        done.read += len(arts)
+        res = store.add_articles(arts, near=near)
+        done.new += res.new
+        done.duplicates += res.duplicates
+        done.near_duplicates += res.near_duplicates
+
+
+def _fallback(path: str, store: Any, report: RunReport, done: RunReport) -> None:
+    """Read ``path`` with the ordinary readers after Ray Data failed part-way: what Ray Data
+    had already stored comes back as duplicates of itself, so it is counted as new once."""
+    again = ingest([path], store)
+    report.read += again.read
+    report.new += again.new + done.new
+    report.duplicates += again.duplicates - done.new
+    report.near_duplicates += again.near_duplicates
+    report.skipped += again.skipped
+    report.problems.extend(again.problems)
+
+
+def _cause(exc: BaseException) -> str:
+    """The first line of what went wrong underneath Ray's wrapping of ``exc``."""
+    inner = getattr(exc, "cause", None) or exc.__cause__ or exc
+    text = str(inner).strip().splitlines()
+    return f"{type(inner).__name__}: {text[0] if text else ''}".rstrip(": ")
 
 
 def _iso(value: Any) -> Any:
