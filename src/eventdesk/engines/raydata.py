@@ -459,10 +459,10 @@ def _ingest_with_ray(items: list[tuple[str, str]], store: Any, report: RunReport
             _read_with_ray(ray, path, kind, store, near, done, on_problem)
         except (OSError, ValueError) as exc:
             cause = _cause(exc)
-            if "://" in path and not path.lower().startswith("file://"):
+            if kind != "json" or ("://" in path and not path.lower().startswith("file://")):
                 raise InputError(f"cannot read with Ray Data ({cause})", source=path,
-                                 hint="check the path and that it holds JSONL or Parquet"
-                                 ) from exc
+                                 hint="check the path and that it holds JSONL or Parquet "
+                                      "files eventdesk can read") from exc
             # A local file Ray Data cannot parse whole (a broken JSON line): the ordinary reader
             # skips and names each bad line, as the local engine does, and keeps the rest.
             note = f"{path}: Ray Data could not read it ({cause}); reading it line by line"
