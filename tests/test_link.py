@@ -735,3 +735,12 @@ def test_a_party_one_report_leaves_out_comes_from_another_same_day_report(store:
     store.link_events()
     (rec,) = list(store.iter_events())
     assert rec["actor"] is None
+
+
+def test_a_company_named_with_and_without_its_legal_form_is_one_party() -> None:
+    """"BP Plc" in one report and "BP" or "BP's" in another are one company; "BP" and
+    "BHP" are not."""
+    assert actor_relation(ActorKey("BP Plc"), ActorKey("BP")) == "agree"
+    assert actor_relation(ActorKey("BP's"), ActorKey("bp plc")) == "agree"
+    assert actor_relation(ActorKey("Exxon Mobil Corp."), ActorKey("Exxon Mobil")) == "agree"
+    assert actor_relation(ActorKey("BP"), ActorKey("BHP")) == "compatible"

@@ -286,8 +286,8 @@ def _party_relation(a: ActorKey, b: ActorKey) -> str:
         return "agree"
     if a.country and a.country == b.country:
         return "agree"
-    if a.text.casefold() == b.text.casefold():
-        return "agree"
+    if _name_key(a.text) == _name_key(b.text):
+        return "agree"  # "BP Plc" and "BP", "the Pentagon" and "Pentagon's"
     if not (a.country or b.country) and _one_person(a.text, b.text):
         return "agree"  # "Svanberg" (or "he", read as him) and "BP chairman Carl-Henric Svanberg"
     return "compatible"
@@ -497,6 +497,20 @@ def _share_parties(ms: list[EventMention]) -> list[EventMention]:
 _NAME_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|bin|ibn|abu)[-‐]", re.I)
 
 
+# A company's legal form and a leading article or trailing possessive: not part of who it is.
+_LEGAL_FORM = re.compile(
+    r"(?:,?\s+(?:plc|inc|incorporated|ltd|limited|corp|corporation|co|llc|ag|sa|nv|se)\.?)+$",
+    re.I)
+
+
+def _name_key(text: str) -> str:
+    """A party's name compared without "the", a possessive or a company's legal form:
+    "BP Plc", "BP" and "BP's" are one company."""
+    t = re.sub(r"'s?$", "", text.replace("’", "'").strip())
+    t = _LEGAL_FORM.sub("", re.sub(r"^the\s+", "", t, flags=re.I))
+    return " ".join(t.split()).casefold()
+
+
 def _surname(text: str) -> str:
     """The last word of a name, without an Arabic article or a possessive: "commander Abu Mahdi
     al-Muhandis" and "Muhandis's" give "muhandis"."""
@@ -510,7 +524,7 @@ def _same_party(a: ActorKey, b: ActorKey) -> bool:
     """Whether ``a`` and ``b`` name the very same party, not merely one of its country or
     sector ("Iraqi forces" and "Muhandis" are both Iraqi, not one party): the same text, the
     same named body's code (:func:`names_body`), or one person's surname."""
-    if a.text.casefold() == b.text.casefold():
+    if _name_key(a.text) == _name_key(b.text):
         return True
     if a.code and a.code == b.code and names_body(a):
         return True
