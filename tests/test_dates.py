@@ -354,3 +354,21 @@ def test_any_text_gives_exact_spans_and_well_formed_values(words, anchor) -> Non
     starts = [m.span.start for m in mentions]
     assert starts == sorted(starts)
     assert all(a.span.end <= b.span.start for a, b in pairwise(mentions))
+
+
+def test_a_live_blogs_times_of_day_are_not_years() -> None:
+    """Entries of a live blog start with the time ("2017: Is the Senate listening?"); read as
+    years, a 2010 blog's entries were dated 2017 to 2034. One such line alone may be a year's
+    heading and stays a year; a year inside an entry is still one."""
+    blog = ("Live: the president's address\n\n2017: Is the Senate listening to this?\n\n"
+            "2018: He spoke of faith, as he did in 2008.\n\n1432 GMT: Rockets hit Baghdad.")
+    got = [(m.span.text, m.value) for m in find_dates(blog, "2010-06-15")]
+    assert got == [("2008", "2008")]
+    # spaCy calls each stamp a DATE: a blog's are still no years, a lone heading's is one
+    def ents(text: str) -> list[Entity]:
+        return [Entity(span=Span("a", 0, m.start(), m.end(), m.group()), kind="DATE")
+                for m in re.finditer(r"(?m)^\d{4}", text)]
+
+    assert [m.value for m in find_dates(blog, "2010-06-15", entities=ents(blog))] == ["2008"]
+    review = "The year in review\n\n2019: Protests spread across the country.\n"
+    assert [m.value for m in find_dates(review, "2020-01-02", entities=ents(review))] == ["2019"]

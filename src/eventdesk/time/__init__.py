@@ -108,6 +108,20 @@ class _EntityIndex:
         self.counts = spans(_COUNT_KINDS)
 
 
+# A live blog's entries start with the time of day, without a colon inside: "2017: Is the
+# Senate listening?", "1432 GMT: Rockets hit...". Read as years, every entry of a 2010 blog was
+# dated 2017 to 2034.
+_CLOCK_STAMP = re.compile(r"(?m)^[ \t]*(?:[01]\d|2[0-3])[0-5]\d(?=(?:\s*(?:GMT|BST|EST|EDT|CET|"
+                          r"CEST|UTC))?\s*[:\-\u2013\u2014])")
+
+
+def _clock_stamps(text: str) -> Intervals:
+    """Line-leading times of day in an article with two or more of them (a live blog; one
+    alone may be a year heading: "2019: the year in review")."""
+    found = [(m.start(), m.end()) for m in _CLOCK_STAMP.finditer(text)]
+    return Intervals(found if len(found) >= 2 else [])
+
+
 def _keep(expr: Expr, text: str, ents: _EntityIndex | None) -> bool:
     """Context checks: is this match a date here, judging by its neighbours and by NER."""
     if ents is not None and ents.veto.contains(expr.start, expr.end):
@@ -143,6 +157,7 @@ class _Finder:
         self.entities = entities
         self.index = _EntityIndex(entities) if entities is not None else None
         self.newlines = [m.start() for m in re.finditer(r"\n", text)]
+        self.stamps = _clock_stamps(text)
 
     def tense(self, expr: Expr) -> Tense | None:
         if self.reader is not None:
@@ -160,7 +175,8 @@ class _Finder:
 
     def expressions(self) -> list[tuple[Expr, Resolution | None]]:
         """Kept grammar matches plus checked fallback readings of leftover DATE entities."""
-        exprs = [x for x in scan(self.text) if _keep(x, self.text, self.index)]
+        exprs = [x for x in scan(self.text) if _keep(x, self.text, self.index)
+                 and not self.stamps.overlaps(x.start, x.end)]
         out: list[tuple[Expr, Resolution | None]] = [(x, None) for x in exprs]
         if self.entities:
             # A bare month inside a DATE entity ("May the 5th") may be improved on.
@@ -169,7 +185,8 @@ class _Finder:
             for ent in self.entities:
                 if ent.kind != "DATE" or not fallback.eligible(ent.span.text):
                     continue
-                if strong.overlaps(ent.span.start, ent.span.end):
+                if strong.overlaps(ent.span.start, ent.span.end) or self.stamps.overlaps(
+                        ent.span.start, ent.span.end):
                     continue
                 probe = Expr(ent.span.start, ent.span.end, "fallback")
                 reading = fallback.parse(ent.span.text, self.anchor, self.tense(probe))
