@@ -358,17 +358,21 @@ def test_any_text_gives_exact_spans_and_well_formed_values(words, anchor) -> Non
 
 def test_a_live_blogs_times_of_day_are_not_years() -> None:
     """Entries of a live blog start with the time ("2017: Is the Senate listening?"); read as
-    years, a 2010 blog's entries were dated 2017 to 2034. One such line alone may be a year's
-    heading and stays a year; a year inside an entry is still one."""
-    blog = ("Live: the president's address\n\n2017: Is the Senate listening to this?\n\n"
-            "2018: He spoke of faith, as he did in 2008.\n\n1432 GMT: Rockets hit Baghdad.")
-    got = [(m.span.text, m.value) for m in find_dates(blog, "2010-06-15")]
-    assert got == [("2008", "2008")]
-    # spaCy calls each stamp a DATE: a blog's are still no years, a lone heading's is one
-    def ents(text: str) -> list[Entity]:
+    years, a 2010 blog's entries were dated 2017 to 2034. A chronology's lines start the same
+    way with years up to the article's own, and stay years; so does one heading about a year
+    to come, and a year inside an entry."""
+
+    def ents(text: str) -> list[Entity]:  # spaCy calls each line's number a DATE
         return [Entity(span=Span("a", 0, m.start(), m.end(), m.group()), kind="DATE")
                 for m in re.finditer(r"(?m)^\d{4}", text)]
 
-    assert [m.value for m in find_dates(blog, "2010-06-15", entities=ents(blog))] == ["2008"]
-    review = "The year in review\n\n2019: Protests spread across the country.\n"
-    assert [m.value for m in find_dates(review, "2020-01-02", entities=ents(review))] == ["2019"]
+    def values(text: str, published: str) -> list[str | None]:
+        return [m.value for m in find_dates(text, published, entities=ents(text))]
+
+    blog = ("Live: the president's address\n\n2017: Is the Senate listening to this?\n\n"
+            "2018: He spoke of faith, as he did in 2008.\n\n2015 GMT: Rockets hit Baghdad.")
+    assert values(blog, "2010-06-15") == ["2008"]
+    chronology = "Timeline\n2003: US forces invade Iraq\n2011: the last US troops leave\n"
+    assert values(chronology, "2020-01-05") == ["2003", "2011"]
+    goal = "The plan\n\n2030: Protests are expected to fade.\n"
+    assert values(goal, "2020-01-02") == ["2030"]

@@ -109,17 +109,25 @@ class _EntityIndex:
 
 
 # A live blog's entries start with the time of day, without a colon inside: "2017: Is the
-# Senate listening?", "1432 GMT: Rockets hit...". Read as years, every entry of a 2010 blog was
-# dated 2017 to 2034.
-_CLOCK_STAMP = re.compile(r"(?m)^[ \t]*(?:[01]\d|2[0-3])[0-5]\d(?=(?:\s*(?:GMT|BST|EST|EDT|CET|"
-                          r"CEST|UTC))?\s*[:\-\u2013\u2014])")
+# Senate listening?", "2015 GMT: Rockets hit...". Read as years, every entry of a 2010 blog was
+# dated 2017 to 2034. A chronology's lines start the same way ("2003: US forces invade"), with
+# years up to the article's own: only a time zone, or years after publication, tell a time.
+_CLOCK_STAMP = re.compile(r"(?m)^[ \t]*(?P<hhmm>(?:[01]\d|2[0-3])[0-5]\d)(?P<zone>\s*(?:GMT|BST|"
+                          r"EST|EDT|CET|CEST|UTC))?\s*:")
 
 
-def _clock_stamps(text: str) -> Intervals:
-    """Line-leading times of day in an article with two or more of them (a live blog; one
-    alone may be a year heading: "2019: the year in review")."""
-    found = [(m.start(), m.end()) for m in _CLOCK_STAMP.finditer(text)]
-    return Intervals(found if len(found) >= 2 else [])
+def _clock_stamps(text: str, anchor: date | None) -> Intervals:
+    """Line-leading times of day: with a time zone, or, two or more of them, numbers that as
+    years would lie after the article's publication (a live blog; one alone may be a heading
+    about a year to come)."""
+    zoned, later = [], []
+    for m in _CLOCK_STAMP.finditer(text):
+        span = (m.start("hhmm"), m.end("hhmm"))
+        if m.group("zone"):
+            zoned.append(span)
+        elif anchor is not None and int(m.group("hhmm")) > anchor.year:
+            later.append(span)
+    return Intervals(zoned + (later if len(later) >= 2 else []))
 
 
 def _keep(expr: Expr, text: str, ents: _EntityIndex | None) -> bool:
@@ -157,7 +165,7 @@ class _Finder:
         self.entities = entities
         self.index = _EntityIndex(entities) if entities is not None else None
         self.newlines = [m.start() for m in re.finditer(r"\n", text)]
-        self.stamps = _clock_stamps(text)
+        self.stamps = _clock_stamps(text, anchor)
 
     def tense(self, expr: Expr) -> Tense | None:
         if self.reader is not None:
