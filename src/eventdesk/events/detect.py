@@ -305,6 +305,18 @@ def _ultimatum(tree: Tree, k: int) -> bool:
     return any(tree.lemma(a) == "to" for c in clauses for a in tree.kids(c, "aux"))
 
 
+def _talks_with(tree: Tree, k: int) -> bool:
+    """Whether the talk at ``k`` has another side: "with" or "to" a party, "between" two, or
+    a subject of two joined parties ("Obama and Cameron talked")."""
+    for p in tree.kids(k, "prep"):
+        if tree.lemma(p) in ("with", "to", "between") and tree.kids(p, "pobj"):
+            return True
+    # the conjunct may hang from a name's first part: "Obama and Prime Minister David Cameron"
+    # parses as "Obama" (joined to "Minister") compounding "Cameron"
+    return any(tree.kids(x, "conj") for s in tree.kids(k, "nsubj")
+               for x in (s, *tree.kids(s, "compound")))
+
+
 def noun_candidate(onto: Ontology, tree: Tree, k: int) -> Candidate | None:
     """The candidate for an event noun ("the attack", "talks", "an air strike")."""
     tok = tree.tokens[k]
@@ -503,17 +515,6 @@ REVENGE_NOUNS = frozenset({"revenge", "vengeance", "retaliation", "retribution",
 TEST_VERBS = frozenset({"fire", "launch"})  # "test-fired", "test-launched"
 TALK_WORDS = frozenset({"talk"})  # a meeting only with someone to talk with (:func:`_talks_with`)
 
-
-def _talks_with(tree: Tree, k: int) -> bool:
-    """Whether the talk at ``k`` has another side: "with" or "to" a party, "between" two, or
-    a subject of two joined parties ("Obama and Cameron talked")."""
-    for p in tree.kids(k, "prep"):
-        if tree.lemma(p) in ("with", "to", "between") and tree.kids(p, "pobj"):
-            return True
-    # the conjunct may hang from a name's first part: "Obama and Prime Minister David Cameron"
-    # parses as "Obama" (joined to "Minister") compounding "Cameron"
-    return any(tree.kids(x, "conj") for s in tree.kids(k, "nsubj")
-               for x in (s, *tree.kids(s, "compound")))
 DEADLINE_NOUNS = frozenset({"hour", "day", "week", "month", "minute"})
 # Spans of time a participle can hang from ("after a day visiting the coast").
 TIME_NOUNS = frozenset({"day", "week", "month", "year", "hour", "night", "morning", "weekend"})

@@ -497,6 +497,7 @@ def _share_parties(ms: list[EventMention]) -> list[EventMention]:
 _NAME_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|bin|ibn|abu)[-‐]", re.I)
 
 
+_POSSESSIVE = re.compile(r"'s?$")
 # A company's legal form and a leading article or trailing possessive: not part of who it is.
 _LEGAL_FORM = re.compile(
     r"(?:,?\s+(?:plc|inc|incorporated|ltd|limited|corp|corporation|co|llc|ag|sa|nv|se)\.?)+$",
@@ -506,7 +507,7 @@ _LEGAL_FORM = re.compile(
 def _name_key(text: str) -> str:
     """A party's name compared without "the", a possessive or a company's legal form:
     "BP Plc", "BP" and "BP's" are one company."""
-    t = re.sub(r"'s?$", "", text.replace("’", "'").strip())
+    t = _POSSESSIVE.sub("", text.replace("’", "'").strip())
     t = _LEGAL_FORM.sub("", re.sub(r"^the\s+", "", t, flags=re.I))
     return " ".join(t.split()).casefold()
 
@@ -516,7 +517,7 @@ def _surname(text: str) -> str:
     al-Muhandis" and "Muhandis's" give "muhandis"."""
     words = text.replace("’", "'").split()
     last = words[-1] if words else ""
-    last = re.sub(r"'s?$", "", last)
+    last = _POSSESSIVE.sub("", last)
     return _NAME_PREFIX.sub("", last).casefold()
 
 
