@@ -1016,10 +1016,16 @@ def test_a_verb_joined_by_and_shares_the_clause_it_is_joined_to(nlp, linker, eve
     ("Obama and British Prime Minister David Cameron talked about the spill at the weekend.",
      True),
     ("The talk between the two leaders lasted an hour.", True),
+    # no cue word: the classifier's meeting, whose main verb is one of speaking
+    ("June 15, 2010: President Obama speaks from the Oval Office on the BP oil spill in the "
+     "Gulf of Mexico.", False),
+    ("Barack Obama speaks at a briefing on the BP oil spill in Gulfport, Mississippi.", False),
+    ("The foreign minister spoke with his Turkish counterpart by phone on Monday.", True),
     ("Iran and the United States held talks in Geneva on Monday.", True),
 ])
 def test_talk_is_a_meeting_only_with_someone_to_talk_with(nlp, linker, events, text, consult):
-    """A speech, an opinion or "all talk" is no CONSULT: talk needs another side ("with",
-    "to", "between", two joined subjects); the plural "talks" are negotiations as before."""
+    """A speech, an opinion or "all talk" is no CONSULT: talk (and, where the classifier
+    reads a meeting, speaking) needs another side ("with", "to", "between", two joined
+    subjects); the plural "talks" are negotiations as before."""
     got = [e.event for e in coded(nlp, linker, events, text).events]
     assert ("CONSULT" in got) is consult, got

@@ -48,6 +48,7 @@ from ..types import Actor, DateMention, Document, Entity, Event, Size
 from .detect import (
     FIRST_PERSON,
     LIGHT_VERBS,
+    SAYING,
     SAYING_VERBS,
     Candidate,
     arguments,
@@ -57,6 +58,7 @@ from .detect import (
     in_response_phrase,
     is_pronoun,
     subject_of,
+    talks_with,
     unowned_means,
 )
 from .ontology import Ontology, load_ontology
@@ -82,6 +84,9 @@ CLASSIFIER_MIN = 0.55
 # to 369 (eval/events_plover_gsr.py --background 200) with none of its 120 gold sentences lost;
 # 0.6 everywhere gave 289 but lost one (a minister "committed to opening up the economy").
 CLASSIFIER_VETO = 0.6
+# Verbs of speaking: a sentence the classifier calls a meeting, whose main verb is one of these,
+# is a meeting only with someone spoken with (:func:`.detect.talks_with`).
+SPOKEN = SAYING | frozenset({"speak", "talk", "address"})
 # Surer still where the sentence names a state or armed actor (a ministry, an army, a party, a
 # court, an IGO, rebels): there a cue word is most likely meant, and vetoing it costs real events.
 CLASSIFIER_VETO_POLITICAL = 0.85
@@ -534,6 +539,8 @@ class EventComponent:
         root = _root(w.tree, w.by_sent[s])
         if root is None:
             return
+        if best == "CONSULT" and w.tree.lemma(root) in SPOKEN and not talks_with(w.tree, root):
+            return  # "Obama speaks from the Oval Office": a speech to nobody met is no meeting
         w.per_sent[s] = [Candidate(k=root, options=[(best, "")], confidence=0.6 * p[best],
                                    source="classifier")]
 

@@ -265,7 +265,7 @@ def verb_candidate(onto: Ontology, tree: Tree, k: int, sent_lemmas: set[str]
     opts = onto.verb_types(lem)
     if not opts:
         return None
-    if onto.name == "plover" and lem in TALK_WORDS and not _talks_with(tree, k):
+    if onto.name == "plover" and lem in TALK_WORDS and not talks_with(tree, k):
         # "talked about faith", "talking tough", "stop talking": talk with nobody is no
         # meeting; "talked with BP", "Obama and Cameron talked" are
         return None
@@ -305,7 +305,7 @@ def _ultimatum(tree: Tree, k: int) -> bool:
     return any(tree.lemma(a) == "to" for c in clauses for a in tree.kids(c, "aux"))
 
 
-def _talks_with(tree: Tree, k: int) -> bool:
+def talks_with(tree: Tree, k: int) -> bool:
     """Whether the talk at ``k`` has another side: "with" or "to" a party, "between" two, or
     a subject of two joined parties ("Obama and Cameron talked")."""
     for p in tree.kids(k, "prep"):
@@ -326,7 +326,7 @@ def noun_candidate(onto: Ontology, tree: Tree, k: int) -> Candidate | None:
         return None  # "evacuated the wounded", "buried the dead": people, not an event
     lem = tree.lemma(k)
     if (onto.name == "plover" and lem in TALK_WORDS and tok.tag == "NN"
-            and not _talks_with(tree, k)):
+            and not talks_with(tree, k)):
         return None  # "all talk", "war talk", "tough talk": one talk with nobody is no meeting
     if lem in onto.noun_types:
         for ctx in _noun_context(tree, k):
@@ -513,7 +513,7 @@ SUFFER_VERBS = frozenset({"face", "pay", "suffer", "regret", "bear"})  # "X woul
 POSSIBILITY_MODALS = frozenset({"could", "may", "might", "can"})
 REVENGE_NOUNS = frozenset({"revenge", "vengeance", "retaliation", "retribution", "reprisal"})
 TEST_VERBS = frozenset({"fire", "launch"})  # "test-fired", "test-launched"
-TALK_WORDS = frozenset({"talk"})  # a meeting only with someone to talk with (:func:`_talks_with`)
+TALK_WORDS = frozenset({"talk"})  # a meeting only with someone to talk with (:func:`talks_with`)
 
 DEADLINE_NOUNS = frozenset({"hour", "day", "week", "month", "minute"})
 # Spans of time a participle can hang from ("after a day visiting the coast").
