@@ -25,7 +25,9 @@ shipping: nothing after the pipeline reads it.
 
 ``ingest`` reads JSONL and Parquet inputs with Ray Data (``read_json``/``read_parquet``), so a
 folder on any filesystem pyarrow supports (``s3://``, ``gs://``, ``hdfs://``, local paths) can be
-fed in; other inputs (.txt, .html, feeds) go through the ordinary readers.
+fed in; other inputs (.txt, .html, feeds) go through the ordinary readers, and so does a local
+JSONL file Ray Data refuses whole (a broken line), so its bad lines are named and skipped as with
+the local engine.
 
 Locally the engine starts its own Ray runtime bound to the loopback address, without the
 dashboard or usage reporting; with ``address`` it joins an existing cluster (whose nodes must
@@ -437,10 +439,15 @@ def ingest_paths(
         stop(started)
     part.seconds = time.perf_counter() - t0
     store.finish_run(run_id, _counts(part))
+    _add(report, part)
+    return report
+
+
+def _add(report: RunReport, part: RunReport) -> None:
+    """Add what ``part`` of an ingest read to ``report``."""
     for name in ("read", "new", "duplicates", "near_duplicates", "skipped", "seconds"):
         setattr(report, name, getattr(report, name) + getattr(part, name))
     report.problems.extend(part.problems)
-    return report
 
 
 def _ingest_with_ray(items: list[tuple[str, str]], store: Any, report: RunReport) -> None:
@@ -448,12 +455,12 @@ def _ingest_with_ray(items: list[tuple[str, str]], store: Any, report: RunReport
     ray.data.DataContext.get_current().enable_progress_bars = False
     on_problem = _reporter(report)
     near = store.near_duplicate_index()
+    # Ray Data logs a failed read's whole trace at ERROR; the failure is handled below (one
+    # line naming the input), so its log would only bury that line.
+    data_log = logging.getLogger("ray.data")
+    level = data_log.level
     for path, kind in items:
         done = RunReport()  # what Ray Data stored of this input
-        # Ray Data logs a failed read's whole trace at ERROR; the failure is handled below
-        # (one line naming the input), so its log would only bury that line.
-        data_log = logging.getLogger("ray.data")
-        level = data_log.level
         data_log.setLevel(logging.CRITICAL)
         try:
             _read_with_ray(ray, path, kind, store, near, done, on_problem)
@@ -472,8 +479,7 @@ def _ingest_with_ray(items: list[tuple[str, str]], store: Any, report: RunReport
             continue
         finally:
             data_log.setLevel(level)
-        for name in ("read", "new", "duplicates", "near_duplicates"):
-            setattr(report, name, getattr(report, name) + getattr(done, name))
+        _add(report, done)
 
 
 def _read_with_ray(ray: Any, path: str, kind: str, store: Any, near: Any, done: RunReport,
@@ -512,13 +518,9 @@ def _read_with_ray(ray: Any, path: str, kind: str, store: Any, near: Any, done: 
 def _fallback(path: str, store: Any, report: RunReport, done: RunReport) -> None:
     """Read ``path`` with the ordinary readers after Ray Data failed part-way: what Ray Data
     had already stored comes back as duplicates of itself, so it is counted as new once."""
-    again = ingest([path], store)
-    report.read += again.read
-    report.new += again.new + done.new
-    report.duplicates += again.duplicates - done.new
-    report.near_duplicates += again.near_duplicates
-    report.skipped += again.skipped
-    report.problems.extend(again.problems)
+    _add(report, ingest([path], store))
+    report.new += done.new
+    report.duplicates -= done.new
 
 
 def _cause(exc: BaseException) -> str:
