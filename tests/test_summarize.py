@@ -210,6 +210,20 @@ def test_clean_sentence_drops_furniture(line):
     assert clean_sentence(line) is None
 
 
+def test_clean_sentence_remembers_sentences_but_not_run_on_text():
+    from eventdesk.summarize.clean import _clean
+
+    _clean.cache_clear()
+    line = "BAGHDAD (Reuters) - Iraqi forces resumed training with the coalition on Monday."
+    assert clean_sentence(line) == clean_sentence(line) == (
+        "Iraqi forces resumed training with the coalition on Monday.")
+    assert _clean.cache_info().hits == 1
+    run_on = "BAGHDAD (Reuters) - " + "Troops trained near the base and " * 100 + "left."
+    assert clean_sentence(run_on) == run_on.removeprefix("BAGHDAD (Reuters) - ")
+    assert clean_sentence("Click here " + "to read more " * 300) is None
+    assert _clean.cache_info().currsize == 1  # the long texts were cleaned, not kept
+
+
 def test_is_boilerplate_leaves_news_alone():
     assert is_boilerplate("Comments are closed.")
     assert not is_boilerplate("The minister commented on the strike on Monday.")

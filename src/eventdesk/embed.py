@@ -159,7 +159,7 @@ class MiniLM:
 
     Why not ``SentenceTransformer``: importing sentence-transformers (which imports
     scikit-learn's metrics and its training code) took 3.8 s of the first embedding in every
-    process, 1.4 s more than transformers' BERT alone, and every Ray worker, the driver and each
+    process, 1.3 s more than transformers' BERT alone, and every Ray worker, the driver and each
     ``eventdesk summarize`` pays it once before any article.
     """
 

@@ -108,7 +108,12 @@ def clean_sentence(text: str) -> str | None:
     """
     if not isinstance(text, str):
         raise TypeError(f"clean_sentence() takes a str, not {type(text).__name__}")
+    if len(text) > _REMEMBERED_CHARS:  # a run-on "sentence" (a table, a list): not kept
+        return _clean.__wrapped__(text)
     return _clean(text)
+
+
+_REMEMBERED_CHARS = 2_000  # 20,000 sentences of at most this stay in memory
 
 
 @lru_cache(maxsize=20_000)
