@@ -751,9 +751,11 @@ class EventComponent:
         taken = (recipient.span.start, recipient.span.end) if recipient and recipient.span \
             else (-1, -1)
         best: Actor | None = None
-        for ent in sorted(doc.entities, key=lambda e: e.span.start):
-            if not (sent.start <= ent.span.start and ent.span.end <= trig.start):
-                continue
+        before = [e for e in doc.entities
+                  if sent.start <= e.span.start and e.span.end <= trig.start]
+        # Nearest first, stopping at the first that resolves: scanning them all resolved every
+        # entity before every trigger, cubic in a run-on "sentence" (a 100 KB one took minutes).
+        for ent in sorted(before, key=lambda e: e.span.start, reverse=True):
             if not (ent.country or ent.code) or ent.kind not in ACTOR_KINDS:
                 continue
             if taken[0] <= ent.span.start < taken[1] or ent.span.start <= taken[0] < ent.span.end:
@@ -774,6 +776,7 @@ class EventComponent:
                               span=doc.span(ent.span.start, ent.span.end, component=NAME))
             if found is not None and (found.country or found.code):
                 best = found  # the nearest one before the trigger wins
+                break
         if best is not None and best.span is not None:
             best.span.confidence = round(best.span.confidence * FALLBACK_ACTOR_CONFIDENCE, 4)
         return best
