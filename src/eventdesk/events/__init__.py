@@ -755,7 +755,9 @@ class EventComponent:
                   if sent.start <= e.span.start and e.span.end <= trig.start]
         # Nearest first, stopping at the first that resolves: scanning them all resolved every
         # entity before every trigger, cubic in a run-on "sentence" (a 100 KB one took minutes).
-        for ent in sorted(before, key=lambda e: e.span.start, reverse=True):
+        # (reversed, not reverse=True: of two starting together, the later listed goes first,
+        # as it won when the loop ran forwards and kept the last)
+        for ent in reversed(sorted(before, key=lambda e: e.span.start)):
             if not (ent.country or ent.code) or ent.kind not in ACTOR_KINDS:
                 continue
             if taken[0] <= ent.span.start < taken[1] or ent.span.start <= taken[0] < ent.span.end:
@@ -775,7 +777,7 @@ class EventComponent:
                               sector=ent.sector,
                               span=doc.span(ent.span.start, ent.span.end, component=NAME))
             if found is not None and (found.country or found.code):
-                best = found  # the nearest one before the trigger wins
+                best = found
                 break
         if best is not None and best.span is not None:
             best.span.confidence = round(best.span.confidence * FALLBACK_ACTOR_CONFIDENCE, 4)
