@@ -19,6 +19,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 LEAD_MARGIN = 0.02  # R1 above the lead baseline (issue 6 target)
@@ -45,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-per-doc", type=int, default=None,
                     help="candidate sentences from each article's lead (default: all, as the "
                     "desk's stored story summaries)")
+    ap.add_argument("--coverage-weight", type=float, default=None,
+                    help="weight of the shared concepts a pick adds (default: SummaryOptions'; "
+                    "0: off)")
     args = ap.parse_args(argv)
     path = args.shared / "eval" / "multinews" / "validation.jsonl"
     if not path.is_file():
@@ -59,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     from eventdesk.summarize import SummaryOptions, split_documents, summarize_texts
 
     options = SummaryOptions(max_per_doc=args.max_per_doc)
+    if args.coverage_weight is not None:
+        options = replace(options, coverage_weight=args.coverage_weight)
 
     records = [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
     records = records[max(0, args.start):]

@@ -302,3 +302,31 @@ def test_what_other_articles_say_in_their_own_words_counts():
     # one article alone corroborates nothing
     assert _corroboration(units[:2], vecs[:2], {0: [0, 1]}, 0.7).tolist() == [0.0, 0.0]
     assert isinstance(got, np.ndarray)
+
+
+def test_a_pick_is_rewarded_for_the_shared_concepts_it_adds():
+    """Coverage: after the best sentence, one adding words that two articles share (who
+    evacuated whom) beats a slightly better scored one that only its own article says, and
+    without the coverage weight the score alone decides."""
+    import numpy as np
+
+    from eventdesk.summarize.summary import SummaryOptions, _select, concepts
+    from eventdesk.summarize.units import Unit
+
+    texts = [
+        (0, "Floods closed the main bridge in Ravenna on Sunday."),
+        (0, "Rescuers evacuated hundreds of residents from Ravenna."),
+        (1, "Floods closed the main bridge in Ravenna early Sunday."),
+        (1, "Rescuers evacuated residents as the water kept rising."),
+        (2, "The mayor warmly praised volunteers at a late press conference."),
+    ]
+    units = [Unit(d, f"a{d}", k, k, t, None, len(t.split())) for k, (d, t) in enumerate(texts)]
+    vecs = np.eye(len(units), dtype=np.float32)  # nothing redundant by likeness
+    scores = [1.0, 0.50, 0.30, 0.50, 0.55]
+    budget = len(texts[0][1].split()) + len(texts[4][1].split())
+    with_coverage = _select(units, vecs, scores, budget, SummaryOptions())
+    assert with_coverage[0] == 0 and with_coverage[1] in (1, 3), with_coverage
+    plain = _select(units, vecs, scores, budget, SummaryOptions(coverage_weight=0.0))
+    assert plain[:2] == [0, 4], plain
+    assert concepts("Iraq's parliament voted on the troops") == {"iraq", "parliament", "voted",
+                                                                  "troops"}
