@@ -175,6 +175,21 @@ def test_curated_site_wins_over_the_city_it_is_named_after(parse):
     assert airport.level == "point" and airport.name == "Baghdad International Airport"
 
 
+def test_curated_landmarks_news_names_as_sites(parse):
+    """Rooms of the White House, squares and sites that news names as where things happened,
+    which GeoNames' towns lack: each at its own point, not dropped and not a namesake town."""
+    doc = parse(
+        "Trump met the ministers in the Oval Office. Crowds filled Tiananmen Square, and "
+        "police cleared Tahrir Square. A man went to Disneyworld in a T-shirt."
+    )
+    found = {p.span.text: p for p in doc.places}
+    assert found["Oval Office"].name == "White House" and found["Oval Office"].country == "USA"
+    square = found["Tiananmen Square"]
+    assert square.country == "CHN" and abs(square.lat - 39.91) < 0.05
+    assert found["Tahrir Square"].country == "EGY"
+    assert found["Disneyworld"].admin1 == "Florida"
+
+
 def test_speaker_capital_never_becomes_the_fallback_location(parse):
     doc = parse("Baghdad said talks would resume. Negotiators met again on Sunday.")
     ev = _event(doc, "met", "CONSULT")
