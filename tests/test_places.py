@@ -190,6 +190,18 @@ def test_curated_landmarks_news_names_as_sites(parse):
     assert found["Disneyworld"].admin1 == "Florida"
 
 
+def test_one_side_of_a_two_part_country_named_in_full_is_that_country(parse):
+    """ "Trinidad" beside "Trinidad and Tobago" is the country's island, not Trinidad,
+    Colorado, which "Washington" pulls it towards; without the full name it is left alone."""
+    text = ("Dominica thanked Trinidad and Tobago for its help. Trinidad had opposed the motion "
+            "in Washington.")
+    places = [p for p in parse(text).places if p.span.text == "Trinidad"]
+    assert [p.country for p in places] == ["TTO"]
+    alone = [p for p in parse("Trinidad had opposed the motion in Washington.").places
+             if p.span.text == "Trinidad"]
+    assert all(p.name != "Trinidad and Tobago" for p in alone)
+
+
 def test_speaker_capital_never_becomes_the_fallback_location(parse):
     doc = parse("Baghdad said talks would resume. Negotiators met again on Sunday.")
     ev = _event(doc, "met", "CONSULT")

@@ -1527,7 +1527,33 @@ def resolve(doc: Document, gaz: Gazetteer, mentions: list[Mention]) -> None:
         _choose(gaz, mentions, ctxs)
     _one_sense(mentions)
     _feature_words(gaz, mentions)
+    _country_parts(gaz, mentions)
     _facilities_abroad(gaz, mentions)
+
+
+def _country_parts(gaz: Gazetteer, mentions: list[Mention]) -> None:
+    """A bare name that is one side of a country's "X and Y" name the article names is that
+    country: "Trinidad" beside "Trinidad and Tobago" is the island of the country, not
+    Trinidad, Colorado, which the article's "Washington" would otherwise pull it to. Only
+    where the article names that country in full; alone, "Trinidad" stays a matter of context
+    (Cuba has a city of that name too)."""
+    parts: dict[str, int] = {}
+    for m in mentions:
+        i = m.chosen
+        if i is None or gaz.kind[i] != 0:
+            continue
+        for name in (gaz.names[i], m.lookup):
+            sides = re.split(r"\s+(?:and|&)\s+", name)
+            if len(sides) == 2:
+                for side in sides:
+                    parts.setdefault(key(side), i)
+    if not parts:
+        return
+    best = {m.chosen: m.score for m in mentions if m.chosen is not None}
+    for m in mentions:
+        entry = parts.get(key(m.lookup))
+        if entry is not None and m.hint is None and m.chosen != entry:
+            m.chosen, m.score = entry, best[entry]
 
 
 def _facilities_abroad(gaz: Gazetteer, mentions: list[Mention]) -> None:
