@@ -202,6 +202,27 @@ def test_one_side_of_a_two_part_country_named_in_full_is_that_country(parse):
     assert all(p.name != "Trinidad and Tobago" for p in alone)
 
 
+def test_a_small_town_heading_a_facility_name_abroad_is_the_facility(parse):
+    """ "Carnegie Library" in a New Orleans story is a library there (named after a person),
+    not Carnegie, Pennsylvania, a town of 8,000 the scan finds in the name; a large town
+    heading a building's name keeps it ("St. Cloud" is a city of 68,000)."""
+    doc = parse("Next door, on the corner of Frenchmen Street in New Orleans, was a Carnegie "
+                "Library built in 1902. Baton Rouge and Lafayette sent donations.")
+    (lib,) = [p for p in doc.places if p.span.text.startswith("Carnegie")]
+    assert lib.span.text == "Carnegie Library" and lib.country == "USA"
+    assert lib.admin1 != "Pennsylvania" and abs(lib.lat - 29.95) < 0.2
+
+
+def test_a_lone_village_abroad_is_no_guess_to_keep(parse):
+    """A village of a country no other name of the article lies in, among three or more names
+    of one other country, is left to the article's towns ("Le Bernardin" is no Austrian
+    village of 4,300 in a story of American restaurants)."""
+    doc = parse("Chef Jae Jung cooked in New Orleans, Houston and Chicago before Le Bernardin. "
+                "She now runs a kitchen in Dallas.")
+    assert all(p.country == "USA" for p in doc.places if p.lat is not None), [
+        (p.span.text, p.country) for p in doc.places]
+
+
 def test_speaker_capital_never_becomes_the_fallback_location(parse):
     doc = parse("Baghdad said talks would resume. Negotiators met again on Sunday.")
     ev = _event(doc, "met", "CONSULT")

@@ -1528,7 +1528,8 @@ def resolve(doc: Document, gaz: Gazetteer, mentions: list[Mention]) -> None:
     _one_sense(mentions)
     _feature_words(gaz, mentions)
     _country_parts(gaz, mentions)
-    _facilities_abroad(gaz, mentions)
+    _facilities_abroad(gaz, mentions, doc.article.text)
+    _lone_villages_abroad(gaz, mentions)
 
 
 def _country_parts(gaz: Gazetteer, mentions: list[Mention]) -> None:
@@ -1556,13 +1557,17 @@ def _country_parts(gaz: Gazetteer, mentions: list[Mention]) -> None:
             m.chosen, m.score = entry, best[entry]
 
 
-def _facilities_abroad(gaz: Gazetteer, mentions: list[Mention]) -> None:
+def _facilities_abroad(gaz: Gazetteer, mentions: list[Mention], text: str = "") -> None:
     """A street, square or building named like a small town of another state is the
     facility, not the town: "Washington Square" in a New Orleans story whose other places lie
-    in Louisiana is the square, not the Pennsylvania town of 13,000. Only where another region
-    holds more of the article's other names than the town's (names, not mentions: a first
-    name read ten times as a Finnish town is one name); the mention is left unresolved
-    and set in the article's town (:func:`eventdesk.places.approximate`)."""
+    in Louisiana is the square, not the Pennsylvania town of 13,000; so is a name the scan
+    found heading a facility's name in ``text`` ("Carnegie Library", "Cornell University",
+    "Loyola University in Los Angeles": Carnegie, Pennsylvania, a town of 8,000, or Loyola,
+    California, of 3,000, are not where the article is), the mention then widened to the
+    whole name. Only where another region holds more of the article's other names than the
+    town's (names, not mentions: a first name read ten times as a Finnish town is one name);
+    the mention is left unresolved and set in the article's town
+    (:func:`eventdesk.places.approximate`)."""
     names_in: dict[str, set[str]] = {}  # admin-1 key -> the names placed in it
     for m in mentions:
         i = m.chosen
@@ -1570,14 +1575,57 @@ def _facilities_abroad(gaz: Gazetteer, mentions: list[Mention]) -> None:
             names_in.setdefault(f"{gaz.cc[i]}.{gaz.admin1_code[i]}", set()).add(key(m.lookup))
     for m in mentions:
         i = m.chosen
-        if (i is None or m.hint is not None or gaz.kind[i] != 3
-                or gaz.population[i] >= _FACILITY_TOWN_POP
-                or key(m.lookup.split()[-1]) not in _FACILITY or len(m.lookup.split()) < 2):
+        if i is None or m.hint is not None or gaz.kind[i] != 3 \
+                or gaz.population[i] >= _FACILITY_TOWN_POP:
+            continue
+        named = len(m.lookup.split()) >= 2 and key(m.lookup.split()[-1]) in _FACILITY
+        after = None if named or m.source != "gazetteer" else _FACILITY_AFTER.match(text, m.end)
+        if not named and after is None:
             continue
         own = key(m.lookup)
         held = {a1: len(ns - {own}) for a1, ns in names_in.items()}
         if held and held.get(f"{gaz.cc[i]}.{gaz.admin1_code[i]}", 0) < max(held.values()):
             m.chosen = None
+            if after is not None:
+                m.end = after.end()
+                m.text = m.lookup = text[m.start:m.end]
+                m.label = "FAC"
+
+
+LONE_VILLAGE_POP = 5_000  # see _lone_villages_abroad
+LONE_VILLAGE_OTHERS = 3
+
+
+def _lone_villages_abroad(gaz: Gazetteer, mentions: list[Mention]) -> None:
+    """A village abroad that nothing else in the article is near is a guess too thin to keep:
+    a town of under :data:`LONE_VILLAGE_POP` people in a country where none of the article's
+    other names lie, while :data:`LONE_VILLAGE_OTHERS` or more other names lie in one other
+    country ("Le Bernardin" in a story of New Orleans and New York is the restaurant, not
+    Bernardin, Austria, a village of 4,300). The mention is left unresolved and set in the
+    article's town (:func:`eventdesk.places.approximate`), as a building is."""
+    countries: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.chosen is not None and gaz.cc[m.chosen]:
+            countries.setdefault(gaz.cc[m.chosen], set()).add(key(m.lookup))
+    if not countries:
+        return
+    for m in mentions:
+        i = m.chosen
+        if i is None or m.hint is not None or gaz.kind[i] != 3 \
+                or gaz.population[i] >= LONE_VILLAGE_POP:
+            continue
+        own = key(m.lookup)
+        if countries.get(gaz.cc[i], set()) - {own}:
+            continue
+        if max((len(ns - {own}) for cc, ns in countries.items() if cc != gaz.cc[i]),
+               default=0) >= LONE_VILLAGE_OTHERS:
+            m.chosen = None
+
+
+# A facility word right after a name ("Carnegie| Library", "Cornell| University").
+_FACILITY_AFTER = re.compile(
+    r"\s+(?:" + "|".join(sorted((re.escape(w.capitalize()) for w in _FACILITY_WORDS.split()
+                                  if w.isalpha()), key=len, reverse=True)) + r")\b")
 
 
 # Words that name a kind of water or coast: alone ("the Gulf", "the Strait") they stand for the
