@@ -330,3 +330,20 @@ def test_a_pick_is_rewarded_for_the_shared_concepts_it_adds():
     assert plain[:2] == [0, 4], plain
     assert concepts("Iraq's parliament voted on the troops") == {"iraq", "parliament", "voted",
                                                                   "troops"}
+
+
+def test_a_heading_inside_an_article_is_no_summary_sentence():
+    """A line after the lead that ends without a sentence's punctuation names a section ("The
+    future of the coalition"); the headline, the article's first line, may still be picked."""
+    from eventdesk.nlp import SpacyComponent
+    from eventdesk.types import Article, Document
+
+    text = ("Coalition suspends training of Iraqi forces\n\n"
+            "The US-led coalition suspended the training of Iraqi forces on Sunday.\n\n"
+            "The future of the coalition in Iraq\n\n"
+            "Iraq's parliament voted to expel foreign troops from the country on Sunday.\n\n"
+            "Officials said the coalition would protect the bases hosting its troops.")
+    docs = list(SpacyComponent().pipe([Document(article=Article(id="a", text=text))]))
+    texts = [s.text for s in summarize(docs, words=200)]
+    assert "The future of the coalition in Iraq" not in texts
+    assert "Coalition suspends training of Iraqi forces" in texts
