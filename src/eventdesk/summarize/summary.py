@@ -2,8 +2,9 @@
 
 Method, and why:
 
-1. Candidates are the cleaned sentences of every article (:mod:`.units`); sentences repeated
-   across articles (near-identical MiniLM embeddings) collapse into one that cites them all.
+1. Candidates are the cleaned sentences of every article (:mod:`.units`), less the headings
+   inside articles (:func:`_heading`); sentences repeated across articles (near-identical
+   MiniLM embeddings) collapse into one that cites them all.
 2. Each candidate is scored by three signals that are each known to matter for news:
    *centrality* (cosine to the cluster's centroid, where every article weighs the same so one
    long article does not define "the story"), *position* (news is written lead first; the
@@ -27,7 +28,9 @@ Method, and why:
 5. Figures: where a picked sentence carries a figure whose group
    (:func:`eventdesk.figures.reconcile`) has a discrepancy, one short generated sentence says
    which source gives which value. It counts against the budget; the lowest-scored picks make
-   room for it. A summary that quietly reports one of two disagreeing numbers misinforms.
+   room for it, and the words so freed are filled again with sentences that need no further
+   note (:func:`_refill`). A summary that quietly reports one of two disagreeing numbers
+   misinforms.
 """
 
 from __future__ import annotations
