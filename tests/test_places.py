@@ -223,6 +223,21 @@ def test_a_lone_village_abroad_is_no_guess_to_keep(parse):
         (p.span.text, p.country) for p in doc.places]
 
 
+def test_a_name_before_a_comma_and_a_region_is_a_place_in_it(parse):
+    """A racing calendar ("Knockhill, Fife", "Rockingham, Northamptonshire") that NER leaves
+    untagged: each name is a place in the region after it (the English county, not Kent,
+    Ohio), never a namesake abroad (Rockingham, North Carolina); a list of children ("Mason,
+    Devon and Mia") names no county."""
+    doc = parse("2018 calendar. 11/12 August: Rockingham, Northamptonshire. 25/26 August: "
+                "Knockhill, Fife. 29/30 September: Brands Hatch GP, Kent.")
+    found = {p.span.text: p for p in doc.places}
+    for name in ("Rockingham", "Knockhill", "Fife", "Kent"):
+        assert found[name].country == "GBR", (name, found[name])
+    assert abs(found["Knockhill"].lat - 56.2) < 0.5 and abs(found["Knockhill"].lon + 3.2) < 0.6
+    kids = parse("Mason, Devon and Mia were at the cottage with their father.")
+    assert not [p for p in kids.places if p.span.text == "Devon"]
+
+
 def test_speaker_capital_never_becomes_the_fallback_location(parse):
     doc = parse("Baghdad said talks would resume. Negotiators met again on Sunday.")
     ev = _event(doc, "met", "CONSULT")

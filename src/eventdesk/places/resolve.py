@@ -582,6 +582,13 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     for s, e in _roads(text):
         add(Mention(s, e, text[s:e], "road", text[s:e], None, label="FAC"))
 
+    # 2b. A proper name right before a comma and a county or first-level region ("Croft,
+    # Yorkshire", "Knockhill, Fife", "Brands Hatch GP, Kent"): the comma and the region say it is
+    # a place in that region, where NER, in a list or a calendar, tagged neither.
+    for (s, e), (rs, re_, hint) in _before_region(gaz, doc):
+        add(Mention(s, e, text[s:e], "ner", text[s:e], None, label="GPE"))
+        add(Mention(rs, re_, text[rs:re_], "gazetteer", text[rs:re_], hint, label="GPE"))
+
     # 3. Gazetteer scan over proper-noun runs (and any tokens for curated sites).
     known = {key(m.lookup) for m in mentions if gaz.lookup(m.lookup)}
     scan(curated_only=False, known=known)
@@ -593,6 +600,39 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     mentions.sort(key=lambda m: m.start)
     _link_containment(doc, mentions)
     return mentions
+
+
+_BEFORE_REGION = re.compile(
+    r"(?<![\w'’.-])([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}), ([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)"
+    r"(?=[.,;:)]|\n|$)")
+_NOT_NAMES = frozenset({
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday",
+})
+
+
+def _before_region(
+    gaz: Gazetteer, doc: Document
+) -> list[tuple[tuple[int, int], tuple[int, int, str]]]:
+    """(name span, (region span, its kind hint)) of each "<proper name>, <region>" in ``doc``:
+    the region a county or first-level region the gazetteer knows by its own name (the hint,
+    "county" or "admin", makes it that region and not a town of its name: Kent, England, not
+    Kent, Ohio), the name one to three words the parser tags as proper nouns (not "Yesterday,
+    Kent police said"), no month or weekday among them."""
+    text = doc.article.text
+    starts = _token_index(doc)
+    out = []
+    for m in _BEFORE_REGION.finditer(text):
+        kinds = {gaz.kind[i] for i, alt in gaz.lookup_strict(m.group(2)) if not alt}
+        if not kinds & {1, 2}:
+            continue
+        words = _tokens_in(doc, starts, m.start(1), m.end(1))
+        if not words or any(t.pos != "PROPN" or key(t.text) in _NOT_NAMES for t in words):
+            continue
+        hint = "county" if 2 in kinds else "admin"
+        out.append(((m.start(1), m.end(1)), (m.start(2), m.end(2), hint)))
+    return out
 
 
 # Last words that make a name a street, building or water: the name before them is not the place
@@ -1526,10 +1566,27 @@ def resolve(doc: Document, gaz: Gazetteer, mentions: list[Mention]) -> None:
                                                _candidates(gaz, m, [cc for cc, _ in t]))
         _choose(gaz, mentions, ctxs)
     _one_sense(mentions)
+    _outside_container(gaz, mentions)
     _feature_words(gaz, mentions)
     _country_parts(gaz, mentions)
     _facilities_abroad(gaz, mentions, doc.article.text)
     _lone_villages_abroad(gaz, mentions)
+
+
+def _outside_container(gaz: Gazetteer, mentions: list[Mention]) -> None:
+    """A place the text puts in a region or country ("Rockingham, Northamptonshire") is not
+    an entry of another country, whatever namesake the gazetteer offered (Rockingham, North
+    Carolina, where GeoNames lacks the English village): the mention is left unresolved and
+    takes the region it is put in (:func:`eventdesk.places.approximate`)."""
+    for m in mentions:
+        i = m.chosen
+        if i is None or gaz.kind[i] == 0:
+            continue
+        for j in m.within:
+            c = mentions[j].chosen
+            if c is not None and gaz.kind[c] in (0, 1, 2) and gaz.cc[c] and gaz.cc[c] != gaz.cc[i]:
+                m.chosen = None
+                break
 
 
 def _country_parts(gaz: Gazetteer, mentions: list[Mention]) -> None:
