@@ -19,6 +19,7 @@ import bisect
 import math
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..entities.dictionary import code_names_body
@@ -585,6 +586,8 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
     # 2b. A proper name right before a comma and a county or first-level region ("Croft,
     # Yorkshire", "Knockhill, Fife", "Brands Hatch GP, Kent"): the comma and the region say it is
     # a place in that region, where NER, in a list or a calendar, tagged neither.
+    # The name goes in as NER's would ("ner": spellings and near misses looked up, as for a
+    # name NER tagged), the region as the gazetteer's, with its kind as the hint.
     for (s, e), (rs, re_, hint) in _before_region(gaz, doc):
         add(Mention(s, e, text[s:e], "ner", text[s:e], None, label="GPE"))
         add(Mention(rs, re_, text[rs:re_], "gazetteer", text[rs:re_], hint, label="GPE"))
@@ -1625,11 +1628,8 @@ def _facilities_abroad(gaz: Gazetteer, mentions: list[Mention], text: str = "") 
     town's (names, not mentions: a first name read ten times as a Finnish town is one name);
     the mention is left unresolved and set in the article's town
     (:func:`eventdesk.places.approximate`)."""
-    names_in: dict[str, set[str]] = {}  # admin-1 key -> the names placed in it
-    for m in mentions:
-        i = m.chosen
-        if i is not None and gaz.kind[i] != 0 and gaz.admin1_code[i]:
-            names_in.setdefault(f"{gaz.cc[i]}.{gaz.admin1_code[i]}", set()).add(key(m.lookup))
+    names_in = _placed_names(mentions, lambda i: f"{gaz.cc[i]}.{gaz.admin1_code[i]}"
+                             if gaz.kind[i] != 0 and gaz.admin1_code[i] else None)
     for m in mentions:
         i = m.chosen
         if i is None or m.hint is not None or gaz.kind[i] != 3 \
@@ -1649,6 +1649,18 @@ def _facilities_abroad(gaz: Gazetteer, mentions: list[Mention], text: str = "") 
                 m.label = "FAC"
 
 
+def _placed_names(mentions: list[Mention], area: Callable[[int], str | None]
+                  ) -> dict[str, set[str]]:
+    """Area (``area`` of a chosen entry: its admin-1 key, its country) -> the distinct names the
+    article placed in it: names, not mentions, so a name read ten times is one vote."""
+    out: dict[str, set[str]] = {}
+    for m in mentions:
+        where = area(m.chosen) if m.chosen is not None else None
+        if where is not None:
+            out.setdefault(where, set()).add(key(m.lookup))
+    return out
+
+
 LONE_VILLAGE_POP = 5_000  # see _lone_villages_abroad
 LONE_VILLAGE_OTHERS = 3
 
@@ -1660,10 +1672,7 @@ def _lone_villages_abroad(gaz: Gazetteer, mentions: list[Mention]) -> None:
     country ("Le Bernardin" in a story of New Orleans and New York is the restaurant, not
     Bernardin, Austria, a village of 4,300). The mention is left unresolved and set in the
     article's town (:func:`eventdesk.places.approximate`), as a building is."""
-    countries: dict[str, set[str]] = {}
-    for m in mentions:
-        if m.chosen is not None and gaz.cc[m.chosen]:
-            countries.setdefault(gaz.cc[m.chosen], set()).add(key(m.lookup))
+    countries = _placed_names(mentions, lambda i: gaz.cc[i] or None)
     if not countries:
         return
     for m in mentions:
