@@ -162,7 +162,7 @@ def test_requests_are_cut_into_slices_on_arrival() -> None:
 def test_texts_that_came_back_while_waiting_are_not_asked_again(helper) -> None:
     emb.prefetch(TEXTS)
     deadline = time.monotonic() + 60
-    while helper._results.empty() and time.monotonic() < deadline:
+    while not helper._results.poll(0) and time.monotonic() < deadline:
         time.sleep(0.1)  # back in the pipe, not yet read: embed() reads them first
     time.sleep(0.5)
     asked: list[object] = []
@@ -243,3 +243,26 @@ def test_a_model_loading_ahead_is_waited_for_not_loaded_twice() -> None:
     loader.join()
     assert emb.load_model() is model
     assert emb._load_model.cache_info().misses == 1
+
+
+def test_the_helper_leaves_the_resource_tracker_nothing_to_report(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The helper's pipes need no named semaphores: multiprocessing's resource tracker, which
+    writes to this process's stderr at exit about any left registered, has none to watch (a
+    queue's were reported after ``process``'s one-line error on a full disk)."""
+    from multiprocessing import resource_tracker
+
+    registered: list[tuple[str, str]] = []
+    real = resource_tracker.register
+    monkeypatch.setattr(resource_tracker, "register",
+                        lambda name, rtype: (registered.append((name, rtype)), real(name, rtype)))
+    monkeypatch.setenv("EVENTDESK_EMBED_HELPER", "1")
+    emb.clear_cache()
+    try:
+        assert embed_service.start() is not None
+        assert emb.embed(TEXTS[:2]).shape == (2, emb.DIM)
+    finally:
+        embed_service.stop()
+        emb.clear_cache()
+    assert registered == []

@@ -8,7 +8,8 @@ thread and 4.1 s at two; both at once, the helper at one thread, 12.4 s; at two 
 contend, 16.5 s).
 
 The process is started with ``spawn`` (a fork after torch has started its threads can deadlock)
-and owns the model; this process sends it texts and reads vectors back:
+and owns the model; this process sends it texts and reads vectors back over two pipes, one each
+way (:class:`_Outbox`):
 
 - :meth:`EmbedService.prefetch` asks for texts that will be needed soon (the next batch's story
   leads, this batch's classifier sentences) and returns at once; the helper works on them at one
@@ -30,6 +31,7 @@ import os
 import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from .errors import ModelError
@@ -48,12 +50,14 @@ SLICE = {SOON: 64, LATER: 16}
 _POLL_S = 0.5  # how often a wait checks that the helper is still alive
 
 
-def _serve(requests: Any, results: Any, parent: int) -> None:
+def _serve(conn: Connection, results_conn: Connection, parent: int) -> None:
     """The helper's loop: take requests, embed the most urgent slice, send it back."""
     from . import embed as emb
 
     os.environ["EVENTDESK_EMBED_HELPER"] = "0"  # the helper embeds itself, never asks another
     os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "256")
+    requests = _inbox(conn)  # read from the start: the parent's requests never wait on a load
+    results = _Outbox(results_conn)  # sent by a thread: the next slice never waits on a send
     try:
         model = emb.load_model()
         error = None
@@ -68,8 +72,6 @@ def _serve(requests: Any, results: Any, parent: int) -> None:
     pool: ThreadPoolExecutor | None = None
     # ``parent`` is the starting process's pid, given rather than read here: a parent killed
     # while this one was still loading the model would otherwise be taken for init
-    # when the parent is gone nobody reads the results: do not wait at exit to write them
-    results.cancel_join_thread()
     while True:
         if os.getppid() != parent:
             return  # killed without a word (SIGKILL): no orphan left behind
@@ -122,6 +124,73 @@ def _serve(requests: Any, results: Any, parent: int) -> None:
         for msg in done:
             results.put(msg)
         trim()
+
+
+def _inbox(conn: Connection) -> queue.SimpleQueue[Any]:
+    """The helper's requests, read off the pipe by a thread as they come, so that the parent's
+    writes never fill it while this process is busy; None (stop) when the parent closes its end
+    or is gone. Its results go back through an :class:`_Outbox`; one the parent no longer reads
+    (closed: it is exiting) is dropped, and nothing waits at exit to write it."""
+    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def read() -> None:
+        try:
+            while True:
+                inbox.put(conn.recv())
+        except (EOFError, OSError):
+            inbox.put(None)
+
+    threading.Thread(target=read, name="eventdesk-embed-requests", daemon=True).start()
+    return inbox
+
+
+def _send(conn: Connection, msg: Any) -> bool:
+    """Send ``msg``; False when the other end is closed (its process exiting or gone)."""
+    try:
+        conn.send(msg)
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+class _Outbox:
+    """One way of a pipe, written by a thread of its own: :meth:`put` never blocks.
+
+    Why pipes and not ``multiprocessing.Queue``: a queue's locks are named semaphores that
+    multiprocessing's resource tracker (a process of its own, writing to this one's stderr)
+    watches; one left registered by an exit on an error (a full disk) was reported after the
+    command's one-line error, breaking it. Each pipe here has one reader and one writer, so it
+    needs no lock, and the tracker has nothing to report. Why a thread: a pipe holds 64 KB, so a
+    write of many texts would wait for the helper to read (while it loads its model, say)
+    where this process should go on parsing, and a helper writing a slice's vectors would wait
+    for this process to read them where it should embed the next slice (sent in its loop, they
+    made ``process`` a tenth slower).
+    """
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._box: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="eventdesk-embed-send",
+                                        daemon=True)
+        self._thread.start()
+
+    def put(self, msg: Any) -> None:
+        self._box.put(msg)
+
+    def _run(self) -> None:
+        while (msg := self._box.get()) is not _CLOSE:
+            if not _send(self._conn, msg):
+                break  # the helper is gone: what it did not read is dropped
+        self._conn.close()
+
+    def close(self) -> None:
+        """Send what is queued, then close the pipe (the helper reads the end of its input).
+        A daemon thread: one blocked on a helper that stopped reading is not waited on at
+        exit."""
+        self._box.put(_CLOSE)
+
+
+_CLOSE = object()  # an outbox's last message: close the pipe
 
 
 def _run_job(model: Any, job: list[Any]) -> tuple[Any, ...]:
@@ -205,11 +274,16 @@ class EmbedService:
 
     def __init__(self) -> None:
         ctx = mp.get_context("spawn")
-        self._requests = ctx.Queue()
-        self._results = ctx.Queue()
-        self._proc = ctx.Process(target=_serve, args=(self._requests, self._results, os.getpid()),
+        their_requests, requests = ctx.Pipe(duplex=False)
+        self._results, their_results = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_serve, args=(their_requests, their_results, os.getpid()),
                                  name="eventdesk-embed", daemon=True)
-        self._proc.start()
+        try:
+            self._proc.start()
+        finally:  # the helper holds its ends now: when it is gone, reads here meet their end
+            their_requests.close()
+            their_results.close()
+        self._requests = _Outbox(requests)
         self._pending: set[tuple[str, str]] = set()  # (mode, text) asked, not yet back
         self._lock = threading.Lock()
 
@@ -253,23 +327,29 @@ class EmbedService:
                 self._requests.put((URGENT, mode, batch_size, fresh))
             needed = {(mode, t) for t in texts}
             while needed & self._pending:
-                try:
-                    self._take(self._results.get(timeout=_POLL_S), store)
-                except queue.Empty:
-                    if not self._proc.is_alive():
-                        self._pending.clear()
-                        self._abandon()
-                        raise ModelError("the embedding helper process stopped",
-                                         hint="rerun; set EVENTDESK_EMBED_HELPER=0 to embed "
-                                              "in the main process") from None
+                msg = self._receive(_POLL_S)
+                if msg is not None:
+                    self._take(msg, store)
+                elif not self._proc.is_alive():
+                    self._pending.clear()
+                    self._abandon()
+                    raise ModelError("the embedding helper process stopped",
+                                     hint="rerun; set EVENTDESK_EMBED_HELPER=0 to embed "
+                                          "in the main process")
+
+    def _receive(self, timeout: float) -> tuple[Any, ...] | None:
+        """The next result, or None when none came within ``timeout`` or the helper is gone."""
+        try:
+            if self._results.poll(timeout):
+                return self._results.recv()
+        except (EOFError, OSError):  # the helper's end is closed: it has stopped
+            if not self._results.closed:
+                self._proc.join(timeout=_POLL_S)  # let is_alive() see it too
+        return None
 
     def _drain(self, store: Any = None) -> None:
         """Read whatever results have come back, without waiting."""
-        while True:
-            try:
-                msg = self._results.get_nowait()
-            except queue.Empty:
-                return
+        while (msg := self._receive(0)) is not None:
             self._take(msg, store)
 
     def _take(self, msg: tuple[Any, ...], store: Any) -> None:
@@ -285,20 +365,19 @@ class EmbedService:
             put((mode, t), row)
 
     def close(self) -> None:
-        try:
-            self._requests.put(None)
-            self._proc.join(timeout=5)
-        except (OSError, ValueError):
-            pass
+        # Results first: a helper writing vectors nobody will read stops at once, instead of
+        # waiting on a full pipe until it is terminated.
+        self._results.close()
+        self._requests.put(None)
+        self._abandon()
+        self._proc.join(timeout=5)
         if self._proc.is_alive():
             self._proc.terminate()
             self._proc.join(timeout=5)
-        self._abandon()
 
     def _abandon(self) -> None:
-        """Stop writing to a helper that is gone. Why: requests it never read fill the pipe, and
-        at exit Python waits for the queue's writer thread to flush them, which is forever."""
-        self._requests.cancel_join_thread()
+        """Write no more to the helper: close the requests' pipe once what is queued is sent
+        (to a helper that is gone, nothing is sent, and exit does not wait on it)."""
         self._requests.close()
 
 
