@@ -2,6 +2,7 @@
 
     python bench/reliability.py                       # >= 10,000 bad inputs, 50 kills, disk full
     python bench/reliability.py --inputs 500 --kills 3 --articles 16   # a quick look
+    python bench/reliability.py --inputs 0 --kills 0 --articles 8 --disk-full 20  # 20 full disks
 
 Prints one line per part with its counts and ends with ``failures: N`` (exit 1 when N > 0).
 The test suite runs the same harness with small counts (tests/test_fuzz.py,
@@ -460,8 +461,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--kills", type=int, default=50, help="random SIGKILLs of process")
     ap.add_argument("--articles", type=int, default=60, help="articles in the killed store")
     ap.add_argument("--seed", type=int, default=None, help="random seed (default: time)")
+    ap.add_argument("--disk-full", type=int, default=1, metavar="N",
+                    help="full-disk checks to run (a rare failure shows only over many)")
     ap.add_argument("--no-disk-full", action="store_true", help="skip the full-disk check")
     args = ap.parse_args(argv)
+    disk_fulls = 0 if args.no_disk_full else args.disk_full
     seed = args.seed if args.seed is not None else int(time.time())
     rng = random.Random(seed)
     print(f"seed {seed}", flush=True)
@@ -475,7 +479,7 @@ def main(argv: list[str] | None = None) -> int:
             failures += bad
             print(f"bad inputs: {cases} cases ({min(args.cli_inputs, cases)} through the CLI), "
                   f"{len(bad)} failures, {time.perf_counter() - t0:.0f}s", flush=True)
-        if args.kills or not args.no_disk_full:
+        if args.kills or disk_fulls:
             template = make_template(folder, args.articles)
             expected, window = baseline(template, folder)
             print(f"baseline: {args.articles} articles processed in {window:.1f}s; "
@@ -488,16 +492,20 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  kill {k + 1}: {line}", flush=True)
             failures += bad_kills
             print(f"kills: {args.kills} SIGKILLs, {len(bad_kills)} failures", flush=True)
-            if not args.no_disk_full:
-                try:
-                    found = disk_full_trial(template, expected, folder)
-                except PermissionError as exc:
-                    print(f"disk full: skipped ({exc})")
-                else:
-                    failures += found
+            bad_disk: list[str] = []
+            try:
+                for k in range(disk_fulls):
+                    (here := folder / f"disk-{k}").mkdir()
+                    found = disk_full_trial(template, expected, here)
+                    bad_disk += found
                     for line in found:
-                        print(f"  disk full: {line}", flush=True)
-                    print(f"disk full: {len(found)} failures", flush=True)
+                        print(f"  disk full {k + 1}: {line}", flush=True)
+            except PermissionError as exc:
+                print(f"disk full: skipped ({exc})")
+            else:
+                if disk_fulls:
+                    print(f"disk full: {disk_fulls} checks, {len(bad_disk)} failures", flush=True)
+            failures += bad_disk
     for line in failures[:50]:
         print("FAIL", line)
     print(f"failures: {len(failures)}")
