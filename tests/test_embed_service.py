@@ -266,3 +266,18 @@ def test_the_helper_leaves_the_resource_tracker_nothing_to_report(
         embed_service.stop()
         emb.clear_cache()
     assert registered == []
+
+
+def test_a_helper_with_vectors_nobody_read_stops_cleanly_when_closed(helper) -> None:
+    """Closing while the helper still sends back vectors nobody reads (more than a pipe holds):
+    it sees the pipe closed and exits by itself, not terminated after a wait."""
+    many = [f"Sentence {i} of a long report about the talks in the capital." for i in range(400)]
+    emb.prefetch(many, embed_service.LATER)
+    deadline = time.monotonic() + 60
+    while not helper._results.poll(0) and time.monotonic() < deadline:
+        time.sleep(0.1)  # vectors are coming back, and nobody reads them
+    time.sleep(1.0)
+    proc = helper._proc
+    embed_service.stop()
+    assert not proc.is_alive()
+    assert proc.exitcode == 0  # it returned; a terminated helper exits with -SIGTERM
