@@ -901,6 +901,33 @@ def test_their_activity_stopped_is_the_groups_own_act(nlp, linker, events):
                for e in destroyed)
 
 
+@pytest.mark.parametrize("text", [
+    "Three protesters were killed in Basra on Friday, police said.",
+    "Iraq's military said two soldiers were killed near the border.",
+])
+def test_an_attack_told_in_the_passive_by_a_speaker_is_not_the_speakers(nlp, linker, events,
+                                                                       text):
+    """Who reports an attack without its doer ("police said three were killed") is not the
+    attacker; a party telling its own attack says so, and stays its actor."""
+    killed = triggered(coded(nlp, linker, events, text), "killed")
+    assert killed.event == "ASSAULT"
+    assert killed.actor is None, killed.actor
+    own = triggered(coded(nlp, linker, events,
+                          "The coalition said it struck Islamic State positions near Mosul."),
+                    "struck")
+    assert own.actor is not None and "coalition" in own.actor.entity_text
+
+
+def test_a_relative_pronoun_is_the_noun_it_stands_for(nlp, linker, events):
+    """'the mission, which was suspended': the mission, never a party called "which"; here the
+    actor's own words, so no recipient beside it."""
+    doc = coded(nlp, linker, events, "Canada commands the NATO training mission in Iraq, which "
+                                     "was suspended on Monday after the US strike.")
+    suspended = triggered(doc, "suspended")
+    assert suspended.recipient is None or suspended.recipient.entity_text.lower() != "which"
+    assert suspended.actor is not None and suspended.actor.code == "IGONATO"
+
+
 @pytest.mark.parametrize(("text", "etype"), [
     ("U.N. helicopters evacuated the wounded from the besieged town on Friday.", "AID"),
     ("The army evacuated its troops from the base.", "RETREAT"),

@@ -57,6 +57,8 @@ from .detect import (
     governing_subject,
     in_response_phrase,
     is_pronoun,
+    relative_head,
+    reported_without_agent,
     subject_of,
     talks_with,
     unowned_means,
@@ -605,7 +607,9 @@ class EventComponent:
         for sub in c.absorbed:  # a speech act's content can supply a missing recipient
             if r_tok is None:
                 _, r_tok = arguments(tree, sub)
-        if a_tok is None or is_pronoun(tree, a_tok):
+        # "police said three people were killed": the speaker reports an attack, not its doer
+        untold = etype == "ASSAULT" and reported_without_agent(tree, c.k)
+        if (a_tok is None or is_pronoun(tree, a_tok)) and not untold:
             # "X agreed to send", "X said they attacked": the governing clause's subject
             g = governing_subject(tree, c.k)
             if g is not None and g != r_tok and self._names_party(doc, tree, g):
@@ -618,7 +622,7 @@ class EventComponent:
             if owner is not None:
                 actor, recipient = owner, None
         if (actor is None or not (actor.country or actor.code)) and not (a_tok is None and (
-                in_response_phrase(tree, c.k) or unowned_means(tree, c))):
+                untold or in_response_phrase(tree, c.k) or unowned_means(tree, c))):
             # (an act answered, "as a result of the attacks", is another party's; "the strike
             # that killed X" says nothing of who struck)
             actor = self._sentence_actor(doc, tree, c.k, recipient) or actor
@@ -628,6 +632,13 @@ class EventComponent:
                 e.kind in ACTOR_KINDS for e in _entities_in(doc, recipient))):
             # (a named recipient the dictionary does not know, "Allawi", stays)
             recipient = self._later_actor(doc, tree, c.k, actor) or recipient
+        if r_tok is not None and recipient is not None and _spans(recipient, tree, r_tok):
+            # "the mission, which was suspended": the pronoun is the noun it stands for, here
+            # the actor's own words (a body stopping its own activity), no one else
+            noun = relative_head(tree, tree.head(r_tok), r_tok)
+            if noun != r_tok:
+                recipient = None if actor is not None and _spans(actor, tree, noun) else \
+                    self._actor(doc, tree, noun)
         if etype in SYMMETRIC and recipient is not None and _only_opposed(doc, recipient):
             recipient = None  # "signed an anti-ISIS pact" is not done to ISIS
         if etype in SYMMETRIC and recipient is None and a_tok is not None:

@@ -498,6 +498,36 @@ def subject_of(tree: Tree, k: int, depth: int = 0) -> tuple[int | None, int | No
     return None, None
 
 
+def relative_head(tree: Tree, k: int, subj: int) -> int:
+    """The noun a relative pronoun subject of ``k`` stands for ("the mission, which was
+    suspended": the mission), or ``subj`` itself."""
+    if tree.tokens[subj].lemma.lower() in ("who", "which", "that") and \
+            tree.tokens[k].dep == "relcl" and tree.head(k) != k:
+        return tree.head(k)
+    return subj
+
+
+def reported_without_agent(tree: Tree, k: int) -> bool:
+    """Whether the verb at ``k`` tells its act in the passive without the doer, inside what
+    someone said: "the ministry said 22 missiles were launched", "three people were killed,
+    police said". The speaker reports the act; who did it is not said, and the speaker is no
+    better guess than anyone (a party telling its own act says so: "the coalition said it
+    struck")."""
+    if tree.tokens[k].pos in NOUN_POS or not tree.kids(k, "nsubjpass") or tree.kids(k, "agent"):
+        return False
+    if any(tree.lemma(c) in SAYING for c in tree.kids(k, "parataxis")):
+        return True
+    n = k
+    for _ in range(4):
+        h = tree.head(n)
+        if h == n:
+            return False
+        if tree.tokens[n].dep != "conj":
+            return tree.tokens[n].dep in ("ccomp", "parataxis") and tree.lemma(h) in SAYING
+        n = h
+    return False
+
+
 def _time_noun(tree: Tree, k: int) -> bool:
     return tree.lemma(k) in TIME_NOUNS or tree.tokens[k].ent_type in ("DATE", "TIME")
 
