@@ -56,7 +56,7 @@ def _serve(conn: Connection, results_conn: Connection, parent: int) -> None:
 
     os.environ["EVENTDESK_EMBED_HELPER"] = "0"  # the helper embeds itself, never asks another
     os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "256")
-    requests = _inbox(conn)  # read from the start: the parent's requests never wait on a load
+    requests = _Inbox(conn)
     results = _Outbox(results_conn)  # sent by a thread: the next slice never waits on a send
     try:
         model = emb.load_model()
@@ -126,22 +126,26 @@ def _serve(conn: Connection, results_conn: Connection, parent: int) -> None:
         trim()
 
 
-def _inbox(conn: Connection) -> queue.SimpleQueue[Any]:
-    """The helper's requests, read off the pipe by a thread as they come, so that the parent's
-    writes never fill it while this process is busy; None (stop) when the parent closes its end
-    or is gone. Its results go back through an :class:`_Outbox`; one the parent no longer reads
-    (closed: it is exiting) is dropped, and nothing waits at exit to write it."""
-    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+class _Inbox:
+    """The helper's requests, read off the pipe between slices, as a queue reads them: the
+    parent writes through an :class:`_Outbox`, so a request waiting here never holds the parent
+    up. None (stop) once the parent has closed its end or is gone. The helper's results go back
+    through an :class:`_Outbox`; those the parent no longer reads (closed: it is exiting) are
+    dropped, and nothing waits at exit to write them."""
 
-    def read() -> None:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self, timeout: float) -> Any:
         try:
-            while True:
-                inbox.put(conn.recv())
+            if not self._conn.poll(timeout):
+                raise queue.Empty
+            return self._conn.recv()
         except (EOFError, OSError):
-            inbox.put(None)
+            return None
 
-    threading.Thread(target=read, name="eventdesk-embed-requests", daemon=True).start()
-    return inbox
+    def get_nowait(self) -> Any:
+        return self.get(0)
 
 
 def _send(conn: Connection, msg: Any) -> bool:
