@@ -184,7 +184,7 @@ class _Outbox:
     def _run(self) -> None:
         while (msg := self._box.get()) is not _CLOSE:
             if not _send(self._conn, msg):
-                break  # the helper is gone: what it did not read is dropped
+                break  # the other end is closed (its process exiting or gone): drop the rest
         self._conn.close()
 
     def close(self) -> None:

@@ -499,8 +499,8 @@ def subject_of(tree: Tree, k: int, depth: int = 0) -> tuple[int | None, int | No
 
 
 def relative_head(tree: Tree, k: int, subj: int) -> int:
-    """The noun a relative pronoun subject of ``k`` stands for ("the mission, which was
-    suspended": the mission), or ``subj`` itself."""
+    """The noun a relative pronoun of the relative clause ``k`` stands for ("the mission, which
+    was suspended": the mission), or ``subj`` itself where it is no such pronoun."""
     if tree.tokens[subj].lemma.lower() in ("who", "which", "that") and \
             tree.tokens[k].dep == "relcl" and tree.head(k) != k:
         return tree.head(k)
