@@ -148,15 +148,6 @@ class _Inbox:
         return self.get(0)
 
 
-def _send(conn: Connection, msg: Any) -> bool:
-    """Send ``msg``; False when the other end is closed (its process exiting or gone)."""
-    try:
-        conn.send(msg)
-    except (OSError, ValueError):
-        return False
-    return True
-
-
 class _Outbox:
     """One way of a pipe, written by a thread of its own: :meth:`put` never blocks.
 
@@ -183,7 +174,9 @@ class _Outbox:
 
     def _run(self) -> None:
         while (msg := self._box.get()) is not _CLOSE:
-            if not _send(self._conn, msg):
+            try:
+                self._conn.send(msg)
+            except (OSError, ValueError):
                 break  # the other end is closed (its process exiting or gone): drop the rest
         self._conn.close()
 

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..entities.dictionary import code_names_body
+from ..time.lexicon import MONTH_FULL, WEEKDAYS
 from ..types import Document, Place, Token
 from .gazetteer import ARABIC_CCS, Entry, Gazetteer
 from .normalize import fold, key
@@ -608,11 +609,8 @@ def recognise(doc: Document, gaz: Gazetteer) -> list[Mention]:
 _BEFORE_REGION = re.compile(
     r"(?<![\w'’.-])([A-Z][\w'’.-]*(?: [A-Z][\w'’.-]*){0,2}), ([A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)"
     r"(?=[.,;:)]|\n|$)")
-_NOT_NAMES = frozenset({
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday",
-})
+# Month and weekday names, in full, as the date grammar knows them: never a place's name.
+_NOT_NAMES = frozenset(MONTH_FULL.lower().split("|")) | frozenset(WEEKDAYS)
 
 
 def _before_region(
