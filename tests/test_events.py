@@ -1080,3 +1080,26 @@ def test_a_run_on_sentence_resolves_each_triggers_nearest_party_once(nlp, linker
         assert ev.trigger is not None
         assert ev.actor.span.start == ev.trigger.start - len("Troops ")  # the nearest one
     assert len(calls) <= 4 * len(doc.events)  # was 7,381 calls for these 120 triggers
+
+
+@pytest.mark.parametrize(("text", "event", "hypothetical"), [
+    # a sanction decided, or announced as what the body will do, is in force: the sanction
+    ("NATO announced that it would suspend the training of Iraqi forces.",
+     "SANCTION", False),
+    ("NATO decided to suspend the training of Iraqi forces.", "SANCTION", False),
+    ("The US announced it will impose new sanctions on Iran.", "SANCTION", False),
+    # only said: an intention, still flagged
+    ("NATO said it would suspend the training of Iraqi forces.", "SANCTION", True),
+    # a decided attack or withdrawal is still to be carried out, and no threat
+    ("The army decided to attack the town.", "ASSAULT", True),
+    # under a condition, an announced sanction is a threat made
+    ("The US announced it would impose sanctions if Iran resumed enrichment.",
+     "THREATEN", False),
+])
+def test_a_sanction_decided_or_announced_is_imposed_and_a_decision_is_no_threat(
+        nlp, linker, events, text, event, hypothetical):
+    doc = coded(nlp, linker, events, text)
+    ev = next((e for e in doc.events if e.event == event), None)
+    assert ev is not None, [(e.event, e.trigger and e.trigger.text) for e in doc.events]
+    assert ev.hypothetical is hypothetical
+    assert ev.actor is not None

@@ -315,6 +315,54 @@ def test_a_recollection_by_an_actor_that_stands_for_many_joins_nothing() -> None
     assert link_events(coalition) == {"d1": "d1", "r1": "d1"}
 
 
+NATO = ActorKey("NATO", "IGONATO", None, "IGO")
+IRQ = ActorKey("Iraq", "IRQ", "IRQ", None)
+
+
+def _nato_suspensions(**second: object) -> list[EventMention]:
+    """Two stories recalling NATO's suspension of training, neither with a date: "NATO
+    suspended its training mission" and, in another story, "NATO had previously announced
+    that it would suspend the training of Iraqi forces"."""
+    fields: dict[str, object] = {"event": "SANCTION", "mode": "discontinue", "actor": NATO,
+                                 "recipient": IRQ_MIL, "place": IRAQ, "story_id": "s2",
+                                 "published": "2020-01-09"}
+    fields.update(second)
+    return [
+        mention("n1", "feb", 1, event="SANCTION", mode="discontinue", actor=NATO, recipient=IRQ,
+                place=IRAQ, story_id="s1", published="2020-02-13"),
+        mention("n2", "jan", 2, **fields),
+    ]
+
+
+def test_two_undated_recollections_of_one_bodys_act_are_one_event() -> None:
+    reports = _nato_suspensions()
+    assert link_events(reports) == {"n1": "n1", "n2": "n1"}
+    assert link_events(list(reversed(reports))) == {"n1": "n1", "n2": "n1"}
+
+
+@pytest.mark.parametrize("change", [
+    {"recipient": None},  # nothing known of whom it was done to on one side
+    {"published": "2020-05-01"},  # more than the background window apart
+    {"published": None},  # no publication date to place it
+    {"actor": ActorKey("US officials", "USAGOV", "USA", "GOV")},  # no one body acts
+    {"place": AIN_AL_ASAD, "recipient": IRQ_MIL},  # one said Iraq, this a base in it: still one
+])
+def test_undated_recollections_need_one_body_an_agreeing_recipient_and_a_near_day(
+        change: dict[str, object]) -> None:
+    links = link_events(_nato_suspensions(**change))
+    assert links["n2"] == ("n1" if "place" in change else "n2")
+
+
+def test_an_undated_recollection_that_fits_two_undated_groups_joins_neither() -> None:
+    reports = _nato_suspensions()
+    # fits n1 (Iraq), not n2 (Iraqi forces: another sector than the government's)
+    other = mention("n3", "mar", 3, event="SANCTION", mode="discontinue", actor=NATO,
+                    recipient=ActorKey("Iraqi government", "IRQGOV", "IRQ", "GOV"),
+                    place=IRAQ, story_id="s3", published="2020-01-20")
+    for order in ([*reports, other], [other, *reports]):
+        assert link_events(order) == {"n1": "n1", "n2": "n2", "n3": "n3"}
+
+
 def test_names_body_tells_a_body_from_a_country_and_sectors() -> None:
     assert names_body(COALITION) and names_body(ActorKey("NATO", "IGONATO", None, "IGO"))
     assert names_body(ActorKey("Kataib Hezbollah", "IRQREBKH", "IRQ", "REB"))

@@ -571,8 +571,14 @@ class EventComponent:
             etype, mode, hypothetical = "CONCEDE", "", False
         # who asks or allows, and of whom: they, not the asked or allowed act's own parties
         said = obliged or permitted
-        if fact.decided and not negated and etype in ("RETREAT", "CONCEDE"):
-            pass  # "decided to ease the sanctions": the step back, decided (still flagged)
+        if (fact.decided or fact.announced) and not negated and etype == "SANCTION":
+            # "decided to suspend the training", "announced it would expel the envoy": a
+            # sanction is in force once decided and made known; the decision is the sanction
+            hypothetical = False
+        elif fact.decided and not negated and etype in COERCIVE | {"RETREAT", "CONCEDE"}:
+            # "decided to ease the sanctions", "decided to withdraw": the act itself, decided,
+            # still to be carried out (flagged); a decision is no threat
+            pass
         elif fact.is_condition:
             pass  # "unless France withdrew its troops": the condition, offered by no one
         elif (fact.intent or fact.conditional) and not negated and \

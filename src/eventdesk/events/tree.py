@@ -44,6 +44,10 @@ INTENT_STRONG = frozenset({"plan", "intend", "decide", "agree", "pledge", "promi
 # Governing words by which an authority takes a decision: "decided to lift the sanctions" is
 # the concession itself being made, not a promise of one.
 DECISION_WORDS = frozenset({"decide", "resolve"})
+# Speech verbs that make a decision public: "announced it would suspend the training" tells the
+# decision taken (its "would" is the reported "will"), where "said it would retaliate" only
+# tells an intention.
+ANNOUNCING_WORDS = frozenset({"announce", "declare"})
 FUTURE_MODALS = frozenset({"will", "shall", "'ll", "wo"})
 NEGATING_GOVERNORS = frozenset({"deny", "fail", "refuse", "decline", "avoid", "reject", "dismiss",
                                 "refute", "prevent", "stop", "unable", "incapable", "without"})
@@ -221,6 +225,12 @@ def _modal(tree: Tree, k: int) -> str | None:
     return None
 
 
+def _will(tree: Tree, k: int) -> bool:
+    """Whether ``k`` carries "will" or "would" (the reported "will"), and no other modal."""
+    return any(tree.tokens[c].text.lower() in ("will", "would", "'ll", "'d")
+               for c in tree.kids(k, "aux", "auxpass"))
+
+
 @dataclass(slots=True)
 class Factuality:
     negated: bool = False
@@ -235,6 +245,7 @@ class Factuality:
     # the hostages unless ..."): for a threat or a demand that clause belongs to what is said
     only_carried_condition: bool = False
     decided: bool = False  # governed by a decision taken ("decided to lift the sanctions")
+    announced: bool = False  # what a body announced it will do ("announced it would suspend")
 
 
 def _conditional(tree: Tree, k: int) -> bool:
@@ -286,7 +297,7 @@ def factuality(tree: Tree, k: int) -> Factuality:
     hypothetical = modal is not None or conditional
     possible = modal == "modal" or conditional
     reported = False
-    decided = False
+    decided = announced = False
     if tree.tokens[k].pos in ("NOUN", "PROPN"):
         for c in tree.kids(k, "amod", "compound", "nmod"):
             if tree.tokens[c].text.lower() in HYPOTHETICAL_MODIFIERS:
@@ -313,6 +324,9 @@ def factuality(tree: Tree, k: int) -> Factuality:
             negated = True
         if dep in ("xcomp", "acl") and glem in DECISION_WORDS and not _modal(tree, gov):
             decided = True
+        if dep == "ccomp" and glem in ANNOUNCING_WORDS and _will(tree, n) and \
+                not conditional and not _modal(tree, gov):
+            announced = True  # "announced that it would suspend": the decision, made public
         if (dep in ("xcomp", "ccomp", "acl") and glem in INTENT_WORDS) or (
                 dep in ("pcomp", "prep") and glem in ABILITY_WORDS):
             hypothetical = True
@@ -335,5 +349,5 @@ def factuality(tree: Tree, k: int) -> Factuality:
         n = gov
     return Factuality(negated=negated, hypothetical=hypothetical, reported=reported,
                       intent=hypothetical and not possible, conditional=conditional,
-                      decided=decided, is_condition=is_condition,
+                      decided=decided, announced=announced, is_condition=is_condition,
                       only_carried_condition=carried_only and hypothetical)

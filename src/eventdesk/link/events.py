@@ -211,6 +211,15 @@ def _background(a: EventMention, b: EventMention) -> bool:
     return day - timedelta(days=BACKGROUND_DAYS) <= dated.first and dated.last <= day
 
 
+def _both_background(a: EventMention, b: EventMention) -> bool:
+    """Whether ``a`` and ``b`` are both undated, in articles published at most
+    :data:`BACKGROUND_DAYS` apart: the background of both may be one event."""
+    if _dated(a) or _dated(b):
+        return False
+    da, db = _published_day(a), _published_day(b)
+    return da is not None and db is not None and abs((da - db).days) <= BACKGROUND_DAYS
+
+
 # -- places and actors ----------------------------------------------------------------------
 
 
@@ -381,9 +390,11 @@ def _recalls(a: EventMention, b: EventMention, place: str, actor: str,
     (:func:`_background`) with firm agreement: the same actor by a code that names one body
     (:func:`names_body`), the same or a containing place, recipients not in conflict (a
     recalled event is often told shorter: "the coalition halted its campaign"). Nothing
-    weaker tells a recalled event from a new one: "US officials" (USAGOV) act every day."""
+    weaker tells a recalled event from a new one: "US officials" (USAGOV) act every day.
+    Two undated mentions (:func:`_both_background`) may recall one event too, with the
+    recipient known on both sides and agreeing: neither has a date to hold the other to."""
     return (
-        _background(a, b)
+        (_background(a, b) or (_both_background(a, b) and recipient == "agree"))
         and actor == "agree"
         and a.actor is not None and b.actor is not None
         and names_body(a.actor) and a.actor.code == b.actor.code
@@ -646,6 +657,58 @@ def _recall_pass(ms: list[EventMention], groups: list[list[int]], group_of: list
         if len(passing) != 1:
             continue
         _merge(groups, group_of, g, passing[0])
+    _undated_pass(ms, groups, group_of)
+
+
+def _undated_pass(ms: list[EventMention], groups: list[list[int]],
+                  group_of: list[int]) -> None:
+    """Join two groups of undated mentions from other stories that recall one event, where
+    each is the only group that qualifies for the other.
+
+    Why: outlets recall a decision without its date in later reports ("NATO had previously
+    announced that it would suspend the training of Iraqi forces", in a story of its own),
+    and the story that reported the decision may not have dated it either; with no dated
+    report to join (:func:`_recall_pass`), each would stay alone. The ground is the recall
+    rules' (:func:`_recalls`: one named body as actor, the same or a containing place) with
+    the recipient agreeing too, in articles published at most :data:`BACKGROUND_DAYS` apart.
+    Groups are indexed by actor code and publication day, so each is compared only with its
+    own actor's groups of the window.
+    """
+    undated = [g for g in range(len(groups))
+               if groups[g] and not any(_dated(ms[i]) for i in groups[g])]
+    by_code: dict[str, list[tuple[date, int]]] = defaultdict(list)
+    for g in undated:
+        for i in groups[g]:
+            day = _published_day(ms[i])
+            if day is not None and names_body(ms[i].actor):
+                by_code[ms[i].actor.code or ""].append((day, i))  # type: ignore[union-attr]
+    for rows in by_code.values():
+        rows.sort()
+
+    def passing(g: int) -> list[int]:
+        near: set[int] = set()
+        for i in groups[g]:
+            m, day = ms[i], _published_day(ms[i])
+            if day is None or not names_body(m.actor):
+                continue
+            rows = by_code.get(m.actor.code or "", [])  # type: ignore[union-attr]
+            lo = bisect.bisect_left(rows, (day - timedelta(days=BACKGROUND_DAYS), -1))
+            hi = bisect.bisect_right(rows, (day + timedelta(days=BACKGROUND_DAYS), len(ms)))
+            near.update(group_of[j] for _, j in rows[lo:hi])  # groups as merged so far
+        out = []
+        for h in sorted(near - {g}):
+            score = _recall_score(ms, groups[g], groups[h])
+            if score is not None and score >= MIN_EVIDENCE:
+                out.append(h)
+        return out
+
+    for g in undated:
+        if not groups[g]:
+            continue  # merged into an earlier one
+        fits = passing(g)
+        # each the other's only match: a group that fits two is ambiguous for both
+        if len(fits) == 1 and passing(fits[0]) == [g]:
+            _merge(groups, group_of, g, fits[0])
 
 
 def _recall_score(ms: list[EventMention], undated: list[int], dated: list[int]) -> float | None:
@@ -695,7 +758,7 @@ def _unjudged(a: EventMention, b: EventMention, recall: bool = False) -> bool:
         return False
     if _dated(a) and _dated(b):
         return False
-    if not (recall and _background(a, b)):
+    if not (recall and (_background(a, b) or _both_background(a, b))):
         return True
     place = place_relation(a.place, b.place)
     return not _recalls(a, b, place, actor_relation(a.actor, b.actor),
