@@ -1103,3 +1103,27 @@ def test_a_sanction_decided_or_announced_is_imposed_and_a_decision_is_no_threat(
     assert ev is not None, [(e.event, e.trigger and e.trigger.text) for e in doc.events]
     assert ev.hypothetical is hypothetical
     assert ev.actor is not None
+
+
+def test_a_named_subject_the_dictionary_does_not_know_is_kept_as_the_actor(nlp, linker, events):
+    """"After a meeting with Obama, Svanberg apologised": the parse names Svanberg; a resolved
+    party elsewhere in the sentence (Obama) is no better guess than the name itself."""
+    doc = coded(nlp, linker, events,
+                "After a meeting with Obama, Svanberg apologised to the people of the Gulf.")
+    ev = triggered(doc, "apologised")
+    assert ev.actor is not None and ev.actor.entity_text == "Svanberg"
+
+
+@pytest.mark.parametrize(("text", "actor", "recipient"), [
+    ("Emerging from a meeting with President Barack Obama, BP Chairman Carl-Henric Svanberg "
+     "promised to look after people affected by the spill.", "Svanberg", "Obama"),
+    ("Following talks with Iraqi leaders, Stoltenberg announced the mission would resume.",
+     "Stoltenberg", "Iraqi leaders"),
+    ("Speaking after talks with the Iraqi prime minister, Stoltenberg said the mission would "
+     "resume.", "Stoltenberg", "prime minister"),
+])
+def test_who_acts_after_a_meeting_took_part_in_it(nlp, linker, events, text, actor, recipient):
+    ev = next(e for e in coded(nlp, linker, events, text).events if e.event == "CONSULT")
+    assert ev.actor is not None and actor in ev.actor.entity_text
+    assert ev.recipient is not None and recipient in ev.recipient.entity_text
+

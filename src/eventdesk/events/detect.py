@@ -637,6 +637,25 @@ def _owner(tree: Tree, k: int) -> int | None:
 FROM_ACTOR_TYPES = frozenset({"ASSAULT", "THREATEN", "COERCE"})
 
 
+# Acts done with another party: who comes out of one, or acts after one, took part in it.
+TAKEN_PART_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+# Prepositions after which a meeting is the occasion of the clause's act ("following talks").
+OCCASION_PREPS = CONTROL_PREPS | {"following", "from", "after"}
+
+
+def _occasion_of(tree: Tree, p: int, v: int) -> bool:
+    """Whether preposition ``p`` (its object a meeting, talks, a visit) makes that the occasion
+    of the clause of ``v``, whose subject then took part in it: "Emerging from a meeting with
+    Obama, Svanberg promised ...", "After talks with Baghdad, the minister said ...". The
+    participle's subject is the clause's (English control), as for "after meeting"."""
+    if p == v or tree.tokens[p].dep != "prep" or tree.lemma(p) not in OCCASION_PREPS:
+        return False
+    t = tree.tokens[v]
+    if t.tag == "VBG" and t.dep == "advcl":
+        return True  # "Emerging from a meeting ..., Svanberg": subject_of reaches the clause
+    return t.pos == "VERB" and tree.lemma(p) != "from"
+
+
 def unowned_means(tree: Tree, cand: Candidate) -> bool:
     """Whether the text names only the means of the act, with nobody behind it: "the strike
     that killed Muhandis", "rockets landed", "threats from ballistic missiles". Who did it is
@@ -680,6 +699,8 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
             o = tree.head(p)
             if tree.tokens[o].dep == "dobj" and tree.lemma(tree.head(o)) in LIGHT_VERBS:
                 actor, _ = subject_of(tree, tree.head(o))
+            elif cand.type in TAKEN_PART_TYPES and _occasion_of(tree, p, o):
+                actor, _ = subject_of(tree, o)
         recipient = _prep_object(tree, k)
         if cand.type in PATIENT_OF_TYPES and (recipient is None
                                               or not _participant_like(tree, recipient)):
