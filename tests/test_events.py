@@ -1127,3 +1127,24 @@ def test_who_acts_after_a_meeting_took_part_in_it(nlp, linker, events, text, act
     assert ev.actor is not None and actor in ev.actor.entity_text
     assert ev.recipient is not None and recipient in ev.recipient.entity_text
 
+
+
+def test_a_date_of_a_clause_told_in_another_time_is_not_the_events(nlp, linker, events):
+    """"made no statement after meeting with Obama, but he will testify Thursday": Thursday is
+    the testimony's; clauses told in one time share a date ("attacked ... and killed 12 on
+    Monday")."""
+
+    def dated(text: str, phrase: str, value: str) -> Document:
+        doc = linker(nlp(Document(article=Article(id="t", text=text))))
+        start = text.index(phrase)
+        doc.dates.append(DateMention(span=doc.span(start, start + len(phrase)), value=value,
+                                     precision="day"))
+        return events(doc)
+
+    doc = dated("BP's chief executive, Tony Hayward, made no public statement after meeting "
+                "with Obama, but he will testify Thursday before a House subcommittee.",
+                "Thursday", "2010-06-17")
+    assert triggered(doc, "meeting").date is None
+    doc = dated("Rebels attacked the town and killed 12 people on Monday.", "Monday",
+                "2010-06-14")
+    assert triggered(doc, "attacked").date == "2010-06-14"

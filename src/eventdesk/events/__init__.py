@@ -65,7 +65,7 @@ from .detect import (
 )
 from .ontology import Ontology, load_ontology
 from .sizes import sentence_size
-from .tree import Tree, factuality
+from .tree import Tree, factuality, future_clause
 
 if TYPE_CHECKING:
     from ..pipeline import Options
@@ -1204,7 +1204,7 @@ def _event_date(doc: Document, tree: Tree, k: int, sent: int) -> tuple[str | Non
     """The date of the event at token ``k``: see the module docstring (step 5)."""
     s = doc.sentences[sent]
     in_sent = [d for d in doc.dates if d.value and s.start <= d.span.start < s.end
-               and not _dates_other_noun(tree, d, k)]
+               and not _dates_other_noun(tree, d, k) and not _dates_other_time(tree, d, k)]
     if in_sent:
         attached = [d for d in in_sent if _attached(tree, d, k)]
         pick = attached or sorted(in_sent, key=lambda d: abs(d.span.start - tree.tokens[k].start))
@@ -1235,6 +1235,35 @@ def _dates_other_noun(tree: Tree, d: DateMention, k: int) -> bool:
             return (h != k and h != n and tree.tokens[h].pos in ("NOUN", "PROPN")
                     and tree.tokens[n].dep in ("compound", "nummod", "amod", "poss", "nmod"))
     return False
+
+
+def _clause_verb(tree: Tree, n: int) -> int | None:
+    """The verb whose clause holds token ``n`` (``n`` itself if a verb), within five heads."""
+    for _ in range(6):
+        if tree.tokens[n].pos in ("VERB", "AUX"):
+            return n
+        if tree.head(n) == n:
+            return None
+        n = tree.head(n)
+    return None
+
+
+def _dates_other_time(tree: Tree, d: DateMention, k: int) -> bool:
+    """Whether the date belongs to another clause told in another time than the trigger's:
+    "made no statement after meeting with Obama, but he will testify Thursday" dates the
+    testimony, not the meeting. Clauses in one time ("attacked the town and killed 12 on
+    Monday") share their date."""
+    own = _clause_verb(tree, k)
+    toks = tree.tokens_in(d.span.start, d.span.end)
+    if own is None or not toks:
+        return False
+    n = toks[0]
+    while d.span.start <= tree.tokens[tree.head(n)].start < d.span.end and tree.head(n) != n:
+        n = tree.head(n)  # the date's own root token
+    other = _clause_verb(tree, tree.head(n))
+    if other is None or other == own or n in tree.ancestors(own, limit=4):
+        return False  # (the trigger's clause may hang under the date: "Wednesday, when ...")
+    return future_clause(tree, other) != future_clause(tree, own)
 
 
 def _attached(tree: Tree, d: DateMention, k: int) -> bool:

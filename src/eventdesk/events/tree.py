@@ -231,6 +231,23 @@ def _will(tree: Tree, k: int) -> bool:
                for c in tree.kids(k, "aux", "auxpass"))
 
 
+def future_clause(tree: Tree, v: int) -> bool:
+    """Whether the clause of verb ``v`` is told as to come: "will"/"shall"/"would" on it or on
+    the verb it is joined to by "and" ("will meet him and testify"), or "going to"."""
+    n = v
+    for _ in range(4):
+        for c in tree.kids(n, "aux", "auxpass"):
+            w = tree.tokens[c].text.lower()
+            if w in FUTURE_MODALS or w in ("would", "'d") or tree.lemma(c) in FUTURE_MODALS:
+                return True
+        if tree.lemma(n) == "go" and tree.kids(n, "xcomp") and tree.tokens[n].tag == "VBG":
+            return True
+        if tree.tokens[n].dep != "conj" or tree.head(n) == n:
+            return False
+        n = tree.head(n)
+    return False
+
+
 @dataclass(slots=True)
 class Factuality:
     negated: bool = False
