@@ -629,3 +629,18 @@ def test_water_named_after_a_country_is_no_state(pipeline) -> None:
     doc = pipeline(Article(id="m", text="Mexico said on Monday it would help."))
     mexico = actor_of(doc, "Mexico")
     assert mexico is not None and mexico.country == "MEX"
+
+
+def test_staff_of_an_organisation_the_dictionary_does_not_know_take_no_context_country() -> None:
+    """A BP story set on the US Gulf coast: "American" and "Louisiana" give the article a
+    country, which generic agents take ("workers" are American there); BP's executives and
+    officials are BP's, and "officials" of a company are no government's."""
+    text = ("American fishermen in Louisiana are angry. BP's executives met the president. "
+            "BP officials arrived later. Workers cleaned the beaches.")
+    doc = linked(text, ORG=("BP",), NORP=("American",), GPE=("Louisiana",))
+    execs = actor_of(doc, "BP's executives")
+    assert execs is not None and (execs.country, execs.sector) == (None, "BUS")
+    officials = actor_of(doc, "BP officials")
+    assert officials is not None and (officials.country, officials.sector) == (None, None)
+    workers = actor_of(doc, "Workers")
+    assert workers is not None and workers.country == "USA"

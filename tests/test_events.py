@@ -1148,3 +1148,43 @@ def test_a_date_of_a_clause_told_in_another_time_is_not_the_events(nlp, linker, 
     doc = dated("Rebels attacked the town and killed 12 people on Monday.", "Monday",
                 "2010-06-14")
     assert triggered(doc, "attacked").date == "2010-06-14"
+
+
+@pytest.mark.parametrize(("text", "recipient"), [
+    ("Police fired at protesters in the capital.", "protesters"),
+    ("Soldiers fired on the crowd, killing three.", "crowd"),
+    ("Gunmen fired into a crowded market.", "market"),
+])
+def test_firing_at_someone_is_an_attack(nlp, linker, events, text, recipient):
+    doc = coded(nlp, linker, events, text)
+    ev = triggered(doc, "fired")
+    assert ev.event == "ASSAULT" and ev.recipient is not None
+    assert recipient in ev.recipient.entity_text
+
+
+def test_firing_someone_from_a_job_is_no_attack(nlp, linker, events):
+    doc = coded(nlp, linker, events, "The company fired 200 workers on Monday.")
+    assert not any(e.event == "ASSAULT" for e in doc.events)
+
+
+def test_where_a_meeting_took_place_is_not_whom_it_was_with(nlp, linker, events):
+    """"a meeting at the White House" was held there; "with" names whom it was with."""
+    doc = coded(nlp, linker, events,
+                "Obama held a meeting at the White House with BP executives.")
+    ev = next(e for e in doc.events if e.event == "CONSULT")
+    assert ev.recipient is not None and ev.recipient.entity_text == "BP executives"
+    doc = coded(nlp, linker, events, "The two leaders met at the White House on Monday.")
+    assert all(e.recipient is None or "White House" not in e.recipient.entity_text
+               for e in doc.events if e.event == "CONSULT")
+
+
+def test_a_chronology_entrys_stamp_dates_the_line(nlp, linker, events):
+    text = ("-- BP Chief Executive Tony Hayward says the company will pay all legitimate "
+            "claims.\nMay 2 - Obama visits the Gulf Coast.\nApril 29 - Obama pledges every "
+            "available resource.\n")
+    doc = linker(nlp(Document(article=Article(id="t", text=text))))
+    start = text.index("May 2")
+    doc.dates.append(DateMention(span=doc.span(start, start + 5), value="2010-05-02",
+                                 precision="day"))
+    ev = triggered(events(doc), "visits")
+    assert ev.date == "2010-05-02"

@@ -449,6 +449,10 @@ def _resolve_in_context(
         return
     if _said_foreign(doc.article.text, e.span.start, item.words):
         return  # "foreign troops" in Iraq are precisely not Iraq's
+    if history and _owned_by_unknown(doc.article.text, e, history[-1]):
+        if info.sector == "GOV":
+            item.info = replace(info, sector=None, code=None)  # see _unknown_owner
+        return
     country = _sentence_country(item, by_sentence, dominant)
     if country:
         code = country + info.sector
@@ -630,7 +634,11 @@ def resolve_actor(
         elif country:
             code = country
     foreign = _said_foreign(text, start, [w.lower for w in words])
-    if country is None and sector is not None and not transnational and not foreign:
+    owned = _unknown_owner(inner, content)
+    if owned and country is None and sector == "GOV":
+        sector = code = None  # "BP officials": a company's, a party's or a club's office-holders
+    if country is None and sector is not None and not transnational and not foreign \
+            and not owned:
         country = _context_country(doc, start)
         if country:
             code = country + sector
@@ -642,6 +650,29 @@ def resolve_actor(
         sector=sector,
         span=doc.span(start, end, component=COMPONENT, confidence=confidence),
     )
+
+
+_OWNER_GLUE = re.compile(r"(?:['’]s)?\s+")
+
+
+def _owned_by_unknown(text: str, e: Entity, before: _Linked) -> bool:
+    """Whether ``e`` (people: "executives", "officials") follows, as theirs, an organisation
+    the dictionary does not know ("BP's executives", "BP officials"); see :func:`_unknown_owner`."""
+    owner = before.entity
+    info = before.info
+    return (owner.kind == "ORG" and owner.span.end <= e.span.start
+            and not (info is not None and (info.country or info.code or info.sector))
+            and _OWNER_GLUE.fullmatch(text, owner.span.end, e.span.start) is not None)
+
+
+def _unknown_owner(inner: list[Entity], content: tuple[int, int]) -> bool:
+    """Whether the span's people belong to an organisation the dictionary does not know, named
+    at its start ("BP's executives", "BP officials", "Exxon workers"): theirs, not the
+    article's country (a BP story set in the Gulf of Mexico does not make BP's staff American),
+    nor, for "officials", a government's (a body the dictionary knows keeps its code: "Hamas
+    officials")."""
+    return any(e.kind == "ORG" and not (e.country or e.code or e.sector)
+               and e.span.start == content[0] and e.span.end < content[1] for e in inner)
 
 
 def _pronoun_antecedent(doc: Document, start: int) -> Entity | None:

@@ -1204,7 +1204,8 @@ def _event_date(doc: Document, tree: Tree, k: int, sent: int) -> tuple[str | Non
     """The date of the event at token ``k``: see the module docstring (step 5)."""
     s = doc.sentences[sent]
     in_sent = [d for d in doc.dates if d.value and s.start <= d.span.start < s.end
-               and not _dates_other_noun(tree, d, k) and not _dates_other_time(tree, d, k)]
+               and (_entry_stamp(doc.article.text, d) or (
+                   not _dates_other_noun(tree, d, k) and not _dates_other_time(tree, d, k)))]
     if in_sent:
         attached = [d for d in in_sent if _attached(tree, d, k)]
         pick = attached or sorted(in_sent, key=lambda d: abs(d.span.start - tree.tokens[k].start))
@@ -1217,6 +1218,18 @@ def _event_date(doc: Document, tree: Tree, k: int, sent: int) -> tuple[str | Non
         d = max(earlier, key=lambda d: d.span.start)
         return d.value, d.precision
     return None, None
+
+
+_STAMP_END = re.compile(r"\s*[-–—:]\s")
+
+
+def _entry_stamp(text: str, d: DateMention) -> bool:
+    """Whether the date opens a line as a chronology entry's stamp ("May 2 - Obama visits the
+    Gulf Coast."): the date of everything the line tells, whatever the parse hangs it on (it
+    reads "May 2" as part of Obama's name)."""
+    line_start = text.rfind("\n", 0, d.span.start) + 1
+    return not text[line_start:d.span.start].strip() and \
+        _STAMP_END.match(text, d.span.end) is not None
 
 
 def _dates_other_noun(tree: Tree, d: DateMention, k: int) -> bool:

@@ -586,6 +586,17 @@ def _prep_object(tree: Tree, k: int, preps: tuple[str, ...] = RECIPIENT_PREPS) -
     return first
 
 
+# Acts done with another party, whose "at" phrase says where, not with whom: "a meeting at
+# the White House", "agreed at the summit" (but "fired at protesters", "lashed out at Iran",
+# and a protest "at the US embassy" is aimed at the United States).
+AT_IS_WHERE = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+
+
+def _recipient_preps(etype: str) -> tuple[str, ...]:
+    return tuple(p for p in RECIPIENT_PREPS if p != "at") if etype in AT_IS_WHERE \
+        else RECIPIENT_PREPS
+
+
 # Nominal events whose "of" phrase is the one it was done to: "the killing of X", "the arrest
 # of X", "the expulsion of X" (for other nouns "of" is the content: "a wave of attacks").
 PATIENT_OF_TYPES = frozenset({"ASSAULT", "COERCE", "SANCTION"})
@@ -701,14 +712,14 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
                 actor, _ = subject_of(tree, tree.head(o))
             elif cand.type in TAKEN_PART_TYPES and _occasion_of(tree, p, o):
                 actor, _ = subject_of(tree, o)
-        recipient = _prep_object(tree, k)
+        recipient = _prep_object(tree, k, _recipient_preps(cand.type))
         if cand.type in PATIENT_OF_TYPES and (recipient is None
                                               or not _participant_like(tree, recipient)):
             of = _prep_object(tree, k, ("of",))
             if of is not None and _participant_like(tree, of):
                 recipient = of  # "the targeted killing of commander X"
         if recipient is None and tok.dep in ("dobj",) and tree.lemma(h) in LIGHT_VERBS:
-            recipient = _prep_object(tree, h)
+            recipient = _prep_object(tree, h, _recipient_preps(cand.type))
         if done_to is not None and (recipient is None or not _participant_like(tree, recipient)):
             recipient = done_to
         if actor is not None and tree.tokens[actor].pos not in ("PROPN", "PRON", "NOUN", "ADJ"):
@@ -738,7 +749,7 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
                 recipient = o
                 break
     if recipient is None:
-        recipient = _prep_object(tree, k)
+        recipient = _prep_object(tree, k, _recipient_preps(cand.type))
     if (recipient is None or not _participant_like(tree, recipient)) and \
             cand.type in CLAUSE_ADDRESSEE_TYPES:
         # "demanded that the US cancel the sale": the subject of the demanded clause is the
