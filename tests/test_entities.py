@@ -644,3 +644,18 @@ def test_staff_of_an_organisation_the_dictionary_does_not_know_take_no_context_c
     assert officials is not None and (officials.country, officials.sector) == (None, None)
     workers = actor_of(doc, "Workers")
     assert workers is not None and workers.country == "USA"
+
+
+def test_the_company_is_the_company_the_article_names_most() -> None:
+    """"The company" and "the oil giant" are BP, the organisation the article is about, not
+    the wire service credited last; "companies" refers to no one."""
+    text = ("BP Plc said it would set up a fund, Reuters reported. BP shares rose. "
+            "The company agreed to pay. The oil giant suspended its dividend. "
+            "Companies in the region agreed to help.")
+    doc = linked(text, ORG=("BP Plc", "Reuters", "BP"))
+    for phrase in ("company", "oil giant"):
+        ent = entity(doc, phrase)
+        assert (ent.canonical, ent.sector, ent.country) == ("BP Plc", "BUS", None)
+        actor = actor_of(doc, phrase)
+        assert actor is not None and actor.entity_text == "BP Plc"
+    assert entity(doc, "Companies").canonical != "BP Plc"

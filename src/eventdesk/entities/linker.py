@@ -449,6 +449,12 @@ def _resolve_in_context(
         return
     if _said_foreign(doc.article.text, e.span.start, item.words):
         return  # "foreign troops" in Iraq are precisely not Iraq's
+    if info.sector == "BUS" and info.kind == "generic":
+        named = _company_antecedent(doc.article.text, e, history)
+        if named is not None:
+            # "the company", "the oil giant": the company the article is about, by its name
+            item.info = replace(info, canonical=named)
+            return
     if history and _owned_by_unknown(doc.article.text, e, history[-1]):
         if info.sector == "GOV":
             item.info = replace(info, sector=None, code=None)  # see _unknown_owner
@@ -588,6 +594,9 @@ def resolve_actor(
     if cover:
         best = min(cover, key=lambda e: e.span.end - e.span.start)
         actor = _actor(doc, start, end, best, best.span.confidence)
+        if best.kind == "ACTOR" and best.code == "BUS" and best.canonical and \
+                best.canonical.lower() != best.span.text.lower():
+            actor.entity_text = best.canonical  # "the company": BP, by name (no code says so)
         if actor.sector is None and best.kind in ("GPE", "LOC", "FAC"):
             # asked as an actor, a capital is its government ("Moscow demanded")
             known = d.lookup(best.span.text)
@@ -650,6 +659,48 @@ def resolve_actor(
         sector=sector,
         span=doc.span(start, end, component=COMPONENT, confidence=confidence),
     )
+
+
+_DEFINITE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+_LEGAL_FORMS = frozenset({"plc", "inc", "incorporated", "ltd", "limited", "corp", "co", "llc",
+                          "ag", "sa", "nv", "se", "group"})
+_SINGULAR_COMPANY = frozenset({"company", "firm", "corporation", "oil giant", "energy giant",
+                               "oil major", "oil company", "energy company", "carmaker",
+                               "automaker", "airline", "retailer", "insurer", "drugmaker"})
+
+
+def _company_antecedent(text: str, e: Entity, history: list[_Linked]) -> str | None:
+    """The name of the company "the company" (or "the firm", "the oil giant") refers back to:
+    of the organisations named before it that the dictionary does not know, the one named most
+    often (ties: the first named), as news names its subject in full first, then "the
+    company". None where the phrase is not definite and singular or no such organisation was
+    named.
+
+    Why not the last named: a wire story's credit ("Reuters reported") or a quoted analyst's
+    employer ("said an analyst at Barclays") comes between BP and "the company" far more often
+    than a second company the article is about."""
+    if e.span.text.lower() not in _SINGULAR_COMPANY or \
+            not _DEFINITE_BEFORE.search(text, max(0, e.span.start - 5), e.span.start):
+        return None
+    counts: dict[str, int] = {}
+    first: dict[str, int] = {}
+    name: dict[str, str] = {}
+    for n, prev in enumerate(history):
+        p = prev.entity
+        if p.kind != "ORG" or (prev.info is not None and (prev.info.country or prev.info.code
+                                                          or prev.info.sector)):
+            continue
+        words = list(prev.words) or p.span.text.lower().split()
+        while len(words) > 1 and words[-1].strip(".,") in _LEGAL_FORMS:
+            words.pop()  # "BP Plc" and "BP" are one company
+        key = " ".join(words)
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, n)
+        name.setdefault(key, p.span.text)
+    if not counts:
+        return None
+    best = max(counts, key=lambda k: (counts[k], -first[k]))
+    return name[best]
 
 
 _OWNER_GLUE = re.compile(r"(?:['’]s)?\s+")
