@@ -55,6 +55,22 @@ SECTORS = frozenset(
 )
 
 
+_POSSESSIVE = re.compile(r"'s?$")
+# A company's legal form and a leading article or trailing possessive: not part of who it is.
+_LEGAL_FORM = re.compile(
+    r"(?:,?\s+(?:plc|inc|incorporated|ltd|limited|corp|corporation|co|llc|ag|sa|nv|se)\.?)+$",
+    re.I)
+
+
+def name_key(text: str) -> str:
+    """A party's name compared without "the", a possessive or a company's legal form:
+    "BP Plc", "BP" and "BP's" are one company (linking compares parties by it; the actors
+    stage counts an article's companies by it)."""
+    t = _POSSESSIVE.sub("", text.replace("’", "'").strip())
+    t = _LEGAL_FORM.sub("", re.sub(r"^the\s+", "", t, flags=re.I))
+    return " ".join(t.split()).casefold()
+
+
 def code_names_body(code: str | None, country: str | None = None) -> bool:
     """Whether an actor code names one body (NATO: IGONATO, an armed group: IRQREBKH) rather
     than a country and sectors that stand for many (USAGOV is any US official, COP any police

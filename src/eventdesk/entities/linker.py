@@ -33,6 +33,7 @@ from .dictionary import (
     _combine_roles,
     _phrase_items,
     actor_dictionary,
+    name_key,
     tokenize,
 )
 
@@ -662,8 +663,6 @@ def resolve_actor(
 
 
 _DEFINITE_BEFORE = re.compile(r"\bthe\s+$", re.I)
-_LEGAL_FORMS = frozenset({"plc", "inc", "incorporated", "ltd", "limited", "corp", "co", "llc",
-                          "ag", "sa", "nv", "se", "group"})
 _SINGULAR_COMPANY = frozenset({"company", "firm", "corporation", "oil giant", "energy giant",
                                "oil major", "oil company", "energy company", "carmaker",
                                "automaker", "airline", "retailer", "insurer", "drugmaker"})
@@ -690,10 +689,7 @@ def _company_antecedent(text: str, e: Entity, history: list[_Linked]) -> str | N
         if p.kind != "ORG" or (prev.info is not None and (prev.info.country or prev.info.code
                                                           or prev.info.sector)):
             continue
-        words = list(prev.words) or p.span.text.lower().split()
-        while len(words) > 1 and words[-1].strip(".,") in _LEGAL_FORMS:
-            words.pop()  # "BP Plc" and "BP" are one company
-        key = " ".join(words)
+        key = name_key(p.span.text)  # "BP Plc" and "BP" are one company
         counts[key] = counts.get(key, 0) + 1
         first.setdefault(key, n)
         name.setdefault(key, p.span.text)

@@ -651,7 +651,7 @@ FROM_ACTOR_TYPES = frozenset({"ASSAULT", "THREATEN", "COERCE"})
 # Acts done with another party: who comes out of one, or acts after one, took part in it.
 TAKEN_PART_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 # Prepositions after which a meeting is the occasion of the clause's act ("following talks").
-OCCASION_PREPS = CONTROL_PREPS | {"following", "from", "after"}
+OCCASION_PREPS = CONTROL_PREPS | {"following", "from"}
 
 
 def _occasion_of(tree: Tree, p: int, v: int) -> bool:

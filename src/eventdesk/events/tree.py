@@ -225,12 +225,6 @@ def _modal(tree: Tree, k: int) -> str | None:
     return None
 
 
-def _will(tree: Tree, k: int) -> bool:
-    """Whether ``k`` carries "will" or "would" (the reported "will"), and no other modal."""
-    return any(tree.tokens[c].text.lower() in ("will", "would", "'ll", "'d")
-               for c in tree.kids(k, "aux", "auxpass"))
-
-
 def future_clause(tree: Tree, v: int) -> bool:
     """Whether the clause of verb ``v`` is told as to come: "will"/"shall"/"would" on it or on
     the verb it is joined to by "and" ("will meet him and testify"), or "going to"."""
@@ -341,7 +335,7 @@ def factuality(tree: Tree, k: int) -> Factuality:
             negated = True
         if dep in ("xcomp", "acl") and glem in DECISION_WORDS and not _modal(tree, gov):
             decided = True
-        if dep == "ccomp" and glem in ANNOUNCING_WORDS and _will(tree, n) and \
+        if dep == "ccomp" and glem in ANNOUNCING_WORDS and future_clause(tree, n) and \
                 not conditional and not _modal(tree, gov):
             announced = True  # "announced that it would suspend": the decision, made public
         if (dep in ("xcomp", "ccomp", "acl") and glem in INTENT_WORDS) or (

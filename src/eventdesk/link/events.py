@@ -48,7 +48,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from ..entities.dictionary import code_names_body
+from ..entities.dictionary import code_names_body, name_key
 
 NEAR_KM = 25.0  # two places this close are one place (a base and the town beside it)
 SAME_CENTRE_KM = 1.0  # two regions of one level whose centres lie this close are one region
@@ -295,7 +295,7 @@ def _party_relation(a: ActorKey, b: ActorKey) -> str:
         return "agree"
     if a.country and a.country == b.country:
         return "agree"
-    if _name_key(a.text) == _name_key(b.text):
+    if name_key(a.text) == name_key(b.text):
         return "agree"  # "BP Plc" and "BP", "the Pentagon" and "Pentagon's"
     if not (a.country or b.country) and _one_person(a.text, b.text):
         return "agree"  # "Svanberg" (or "he", read as him) and "BP chairman Carl-Henric Svanberg"
@@ -509,18 +509,6 @@ _NAME_PREFIX = re.compile(r"^(?:al|el|ad|ar|as|ash|at|az|an|bin|ibn|abu)[-‐]",
 
 
 _POSSESSIVE = re.compile(r"'s?$")
-# A company's legal form and a leading article or trailing possessive: not part of who it is.
-_LEGAL_FORM = re.compile(
-    r"(?:,?\s+(?:plc|inc|incorporated|ltd|limited|corp|corporation|co|llc|ag|sa|nv|se)\.?)+$",
-    re.I)
-
-
-def _name_key(text: str) -> str:
-    """A party's name compared without "the", a possessive or a company's legal form:
-    "BP Plc", "BP" and "BP's" are one company."""
-    t = _POSSESSIVE.sub("", text.replace("’", "'").strip())
-    t = _LEGAL_FORM.sub("", re.sub(r"^the\s+", "", t, flags=re.I))
-    return " ".join(t.split()).casefold()
 
 
 def _surname(text: str) -> str:
@@ -536,7 +524,7 @@ def _same_party(a: ActorKey, b: ActorKey) -> bool:
     """Whether ``a`` and ``b`` name the very same party, not merely one of its country or
     sector ("Iraqi forces" and "Muhandis" are both Iraqi, not one party): the same text, the
     same named body's code (:func:`names_body`), or one person's surname."""
-    if _name_key(a.text) == _name_key(b.text):
+    if name_key(a.text) == name_key(b.text):
         return True
     if a.code and a.code == b.code and names_body(a):
         return True
