@@ -659,3 +659,10 @@ def test_the_company_is_the_company_the_article_names_most() -> None:
         actor = actor_of(doc, phrase)
         assert actor is not None and actor.entity_text == "BP Plc"
     assert entity(doc, "Companies").canonical != "BP Plc"
+
+
+def test_his_is_the_person_named_before_it() -> None:
+    """"His visit": whose the visit was, as "he" would be."""
+    doc = linked("Lars Berg arrived on Monday. His visit lasted two days.", PERSON=("Lars Berg",))
+    his = actor_of(doc, "His")
+    assert his is not None and his.entity_text == "Lars Berg"

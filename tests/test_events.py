@@ -1188,3 +1188,23 @@ def test_a_chronology_entrys_stamp_dates_the_line(nlp, linker, events):
                                  precision="day"))
     ev = triggered(events(doc), "visits")
     assert ev.date == "2010-05-02"
+
+
+@pytest.mark.parametrize(("text", "protest"), [
+    ("Thousands took to the streets of the capital on Friday.", True),
+    ("Protesters took to Tahrir Square.", True),
+    ("Later the tour took him to Alabama.", False),
+    ("The government took the case to court.", False),
+])
+def test_taking_to_the_streets_is_a_protest_and_taking_someone_somewhere_is_not(
+        nlp, linker, events, text, protest):
+    doc = coded(nlp, linker, events, text)
+    assert any(e.event == "PROTEST" for e in doc.events) is protest
+
+
+def test_a_sea_named_after_a_country_is_no_party_of_it(nlp, linker, events):
+    doc = coded(nlp, linker, events,
+                "President Obama returned on Tuesday from a two-day trip to the Gulf of Mexico.")
+    ev = next(e for e in doc.events if e.event == "CONSULT")
+    assert ev.recipient is None or ev.recipient.country != "MEX"
+

@@ -48,7 +48,7 @@ FOREIGN_WORDS = frozenset({"foreign", "overseas", "multinational", "internationa
 CONTEXT_CONFIDENCE = 0.6  # span confidence of a country taken from context, not from the words
 LINK_KINDS = frozenset({"PERSON", "ORG", "GPE", "NORP", "FAC", "LOC"})
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-_PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
+_PRONOUNS_PERSON = frozenset({"he", "she", "him", "her", "his"})  # "his visit": whose it was
 PRONOUN_SENTENCES = 2  # how far back a pronoun's nearest named person may be (sentences)
 PRONOUN_CONFIDENCE = 0.8  # span confidence of an actor read through a pronoun
 # A date or clock time heading a chronology's entry or a live blog's post, glued to the party
@@ -613,6 +613,8 @@ def resolve_actor(
         actor.entity_text = described[0].canonical or actor.entity_text
         return actor
     info = d.compose(words, text, None, strict_case=False) or d.lookup(text[start:end])
+    if info is not None and info.kind == "country" and _WATER.search(text[start:end]):
+        info = None  # "a trip to the Gulf of Mexico": a sea, no Mexican party (as in link())
     resolved = [e for e in inner if e.country or e.sector or e.code]
     head = _head_entity(resolved)
     confidence = 1.0
