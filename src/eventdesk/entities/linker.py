@@ -115,13 +115,15 @@ def link(doc: Document, d: ActorDictionary) -> None:
     dominant = _dominant_country(linked)
     # pass 2: in reading order, short mentions and context
     history: list[_Linked] = []
+    companies = _Companies()
     by_sentence: dict[int, list[_Linked]] = {}
     for item in linked:
         by_sentence.setdefault(item.entity.span.sentence, []).append(item)
     for item in linked:
-        _resolve_in_context(doc, item, history, by_sentence, dominant)
+        _resolve_in_context(doc, item, history, by_sentence, dominant, companies)
         _write(item)
         history.append(item)
+        companies.add(item)
     doc.entities = [item.entity for item in linked]
 
 
@@ -409,6 +411,7 @@ def _resolve_in_context(
     history: list[_Linked],
     by_sentence: dict[int, list[_Linked]],
     dominant: str | None,
+    companies: _Companies | None = None,
 ) -> None:
     m = item.mention
     e = item.entity
@@ -450,8 +453,8 @@ def _resolve_in_context(
         return
     if _said_foreign(doc.article.text, e.span.start, item.words):
         return  # "foreign troops" in Iraq are precisely not Iraq's
-    if info.sector == "BUS" and info.kind == "generic":
-        named = _company_antecedent(doc.article.text, e, history)
+    if info.sector == "BUS" and info.kind == "generic" and companies is not None:
+        named = companies.antecedent(doc.article.text, e)
         if named is not None:
             # "the company", "the oil giant": the company the article is about, by its name
             item.info = replace(info, canonical=named)
@@ -670,35 +673,41 @@ _SINGULAR_COMPANY = frozenset({"company", "firm", "corporation", "oil giant", "e
                                "automaker", "airline", "retailer", "insurer", "drugmaker"})
 
 
-def _company_antecedent(text: str, e: Entity, history: list[_Linked]) -> str | None:
-    """The name of the company "the company" (or "the firm", "the oil giant") refers back to:
-    of the organisations named before it that the dictionary does not know, the one named most
-    often (ties: the first named), as news names its subject in full first, then "the
-    company". None where the phrase is not definite and singular or no such organisation was
-    named.
+class _Companies:
+    """The organisations named so far in an article that the dictionary does not know, counted,
+    for "the company" (or "the firm", "the oil giant") to refer back to: the one named most
+    often (ties: the first named), as news names its subject in full first, then "the company".
 
     Why not the last named: a wire story's credit ("Reuters reported") or a quoted analyst's
     employer ("said an analyst at Barclays") comes between BP and "the company" far more often
-    than a second company the article is about."""
-    if e.span.text.lower() not in _SINGULAR_COMPANY or \
-            not _DEFINITE_BEFORE.search(text, max(0, e.span.start - 5), e.span.start):
-        return None
-    counts: dict[str, int] = {}
-    first: dict[str, int] = {}
-    name: dict[str, str] = {}
-    for n, prev in enumerate(history):
-        p = prev.entity
-        if p.kind != "ORG" or (prev.info is not None and (prev.info.country or prev.info.code
-                                                          or prev.info.sector)):
-            continue
-        key = name_key(p.span.text)  # "BP Plc" and "BP" are one company
-        counts[key] = counts.get(key, 0) + 1
-        first.setdefault(key, n)
-        name.setdefault(key, p.span.text)
-    if not counts:
-        return None
-    best = max(counts, key=lambda k: (counts[k], -first[k]))
-    return name[best]
+    than a second company the article is about. Kept as the article is read (:func:`link`),
+    so each reference costs the same however many came before."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+        self.first: dict[str, int] = {}  # key -> the order it was first named in
+        self.name: dict[str, str] = {}  # key -> the name as first written ("BP Plc")
+        self.best: str | None = None
+
+    def add(self, item: _Linked) -> None:
+        e, info = item.entity, item.info
+        if e.kind != "ORG" or (info is not None and (info.country or info.code or info.sector)):
+            return
+        key = name_key(e.span.text)  # "BP Plc" and "BP" are one company
+        self.counts[key] = self.counts.get(key, 0) + 1
+        self.first.setdefault(key, len(self.first))
+        self.name.setdefault(key, e.span.text)
+        if self.best is None or (self.counts[key], -self.first[key]) > (
+                self.counts[self.best], -self.first[self.best]):
+            self.best = key  # (only this key's count changed: the others keep their order)
+
+    def antecedent(self, text: str, e: Entity) -> str | None:
+        """The company ``e`` refers to, or None where it is not a definite, singular company
+        word or no such organisation was named before it."""
+        if self.best is None or e.span.text.lower() not in _SINGULAR_COMPANY or \
+                not _DEFINITE_BEFORE.search(text, max(0, e.span.start - 5), e.span.start):
+            return None
+        return self.name[self.best]
 
 
 _OWNER_GLUE = re.compile(r"(?:['’]s)?\s+")

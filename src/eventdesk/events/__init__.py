@@ -177,17 +177,15 @@ def _sentence_entities(doc: Document, s: int) -> Iterator[Entity]:
     return (e for e in doc.entities if sent.start <= e.span.start < sent.end)
 
 
-def _named_by_parse(doc: Document, tree: Tree, k: int | None) -> bool:
+def _named_by_parse(tree: Tree, k: int | None) -> bool:
     """Whether the phrase headed by ``k`` is a person's or an organisation's name ("After a
     meeting with Obama, Svanberg apologised"): the parse's own participant, kept though the
     dictionary does not know it, rather than a resolved party guessed from elsewhere in the
     sentence (Obama). Words for people ("members of the association", "U.N. helicopters")
     head no name and are still guessed past."""
-    if k is None:
-        return False
-    tok = tree.tokens[k]
-    return any(e.kind in ("PERSON", "ORG") and e.span.start <= tok.start < e.span.end
-               for e in doc.entities)
+    # (the token's own NER label: asking every entity of the article for each event was
+    # quadratic in a long article)
+    return k is not None and tree.tokens[k].ent_type in ("PERSON", "ORG")
 
 
 def _names_actor(doc: Document, s: int) -> bool:
@@ -642,7 +640,7 @@ class EventComponent:
                 actor, recipient = owner, None
         if (actor is None or not (actor.country or actor.code)) and not (a_tok is None and (
                 untold or in_response_phrase(tree, c.k) or unowned_means(tree, c))) and \
-                not _named_by_parse(doc, tree, a_tok):
+                not _named_by_parse(tree, a_tok):
             # (an act answered, "as a result of the attacks", is another party's; "the strike
             # that killed X" says nothing of who struck)
             actor = self._sentence_actor(doc, tree, c.k, recipient) or actor
