@@ -17,13 +17,17 @@ How an event is found and typed:
    reported events are kept with their flags set; they are never presented as having happened.
    Following PLOVER, a stated commitment or plan to cooperate ("will visit", "agreed to expand")
    is coded as AGREE (the commitment is the event, so it is not flagged hypothetical) and a
-   promised step back ("pledged to withdraw") as CONCEDE.
+   promised step back ("pledged to withdraw") as CONCEDE; a sanction decided or announced
+   ("announced it would suspend the training") is the sanction, not flagged.
 4. **Arguments**: the trigger's subject is the actor, its object or prepositional object
    (against/with/to/on) the recipient; passives are undone ("was attacked by"). Spans are resolved
    with the actors stage's ``resolve_actor`` when it is installed (see :func:`_actor_resolver`).
 5. **Dates**: the date mention in the event's sentence (the one attached to the trigger in the
-   parse, else the nearest); if the sentence has none, the nearest earlier date in the same
-   paragraph; else null. The publication date is never assumed: a null date is honest.
+   parse, else the nearest), not one of another noun ("under a 2014 agreement") or of another
+   clause told in another time ("but he will testify Thursday"), always a chronology entry's
+   stamp ("May 2 - Obama visits ..."); if the sentence has none, the nearest earlier date in
+   the same paragraph; else null. The publication date is never assumed: a null date is
+   honest.
 6. **Sizes** (:mod:`.sizes`): dead/injured/arrested counts stated in the sentence.
 7. **Salience**: events are listed most salient first (position in the article and title,
    how many sentences report the same type and actor, confidence, factual before flagged).
