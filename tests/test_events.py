@@ -1208,3 +1208,11 @@ def test_a_sea_named_after_a_country_is_no_party_of_it(nlp, linker, events):
     ev = next(e for e in doc.events if e.event == "CONSULT")
     assert ev.recipient is None or ev.recipient.country != "MEX"
 
+
+
+def test_an_acronym_opening_a_sentence_is_a_name(nlp, linker, events):
+    """"BP agreed ...": a word with a capital inside is a name even where NER missed it and it
+    opens the sentence (a capitalised common noun there, "Rockets fired", still names no one)."""
+    doc = coded(nlp, linker, events, "BP agreed to pay $20 billion into a fund for victims.")
+    ev = triggered(doc, "agreed")
+    assert ev.actor is not None and ev.actor.entity_text == "BP"

@@ -417,7 +417,9 @@ def can_act(tree: Tree, k: int) -> bool:
     tok = tree.tokens[k]
     # a common noun capitalised to open a sentence, which the parser took for a name ("Rockets
     # fired at ..."), is judged as the noun it is (so GROUP_NOUNS is asked by its lemma below)
-    opening_noun = tok.pos == "PROPN" and not tok.ent_type and _opens_sentence(tree, k)
+    # (but a word with a capital inside, "BP", "ExxonMobil", is a name wherever it stands)
+    opening_noun = tok.pos == "PROPN" and not tok.ent_type and _opens_sentence(tree, k) and \
+        not any(ch.isupper() for ch in tok.text[1:])
     if not opening_noun and (tok.pos != "NOUN" or _participant_like(tree, k)):
         return True
     lem = common_lemma(tree, k)
