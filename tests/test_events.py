@@ -1047,6 +1047,7 @@ def test_a_verb_joined_by_and_shares_the_clause_it_is_joined_to(nlp, linker, eve
     ("June 15, 2010: President Obama speaks from the Oval Office on the BP oil spill in the "
      "Gulf of Mexico.", False),
     ("Barack Obama speaks at a briefing on the BP oil spill in Gulfport, Mississippi.", False),
+    ("President Obama is expected to talk about that person.", False),  # under "expected"
     ("The foreign minister spoke with his Turkish counterpart by phone on Monday.", True),
     ("Iran and the United States held talks in Geneva on Monday.", True),
 ])

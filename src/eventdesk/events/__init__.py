@@ -192,6 +192,21 @@ def _named_by_parse(tree: Tree, k: int | None) -> bool:
     return k is not None and tree.tokens[k].ent_type in ("PERSON", "ORG")
 
 
+def _speech_to_nobody(tree: Tree, root: int) -> bool:
+    """Whether the clause at ``root`` is speaking with no other side, itself or in what it
+    governs: "Obama speaks from the Oval Office", "Obama is expected to talk about that
+    person" (the talk hangs under "expected")."""
+    v = root
+    for _ in range(3):
+        if tree.lemma(v) in SPOKEN:
+            return not talks_with(tree, v)
+        xs = tree.kids(v, "xcomp")
+        if not xs:
+            return False
+        v = xs[0]
+    return False
+
+
 def _names_actor(doc: Document, s: int) -> bool:
     """Whether sentence ``s`` holds an entity the actors stage resolved (a code or country)."""
     return any(e.code or e.country for e in _sentence_entities(doc, s))
@@ -556,7 +571,7 @@ class EventComponent:
         root = _root(w.tree, w.by_sent[s])
         if root is None:
             return
-        if best == "CONSULT" and w.tree.lemma(root) in SPOKEN and not talks_with(w.tree, root):
+        if best == "CONSULT" and _speech_to_nobody(w.tree, root):
             return  # "Obama speaks from the Oval Office": a speech to nobody met is no meeting
         w.per_sent[s] = [Candidate(k=root, options=[(best, "")], confidence=0.6 * p[best],
                                    source="classifier")]
