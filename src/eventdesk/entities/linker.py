@@ -668,9 +668,9 @@ def resolve_actor(
 
 
 _DEFINITE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+# The singular company words of data/actors/sectors.tsv (BUS): what "the company" is said with.
 _SINGULAR_COMPANY = frozenset({"company", "firm", "corporation", "oil giant", "energy giant",
-                               "oil major", "oil company", "energy company", "carmaker",
-                               "automaker", "airline", "retailer", "insurer", "drugmaker"})
+                               "oil major", "carmaker", "automaker", "drugmaker"})
 
 
 class _Companies:

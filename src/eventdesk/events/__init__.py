@@ -54,6 +54,7 @@ from .detect import (
     LIGHT_VERBS,
     SAYING,
     SAYING_VERBS,
+    WITH_ANOTHER_TYPES,
     Candidate,
     arguments,
     can_act,
@@ -676,9 +677,9 @@ class EventComponent:
             if noun != r_tok:
                 recipient = None if actor is not None and _spans(actor, tree, noun) else \
                     self._actor(doc, tree, noun)
-        if etype in SYMMETRIC and recipient is not None and _only_opposed(doc, recipient):
+        if etype in WITH_ANOTHER_TYPES and recipient is not None and _only_opposed(doc, recipient):
             recipient = None  # "signed an anti-ISIS pact" is not done to ISIS
-        if etype in SYMMETRIC and recipient is None and a_tok is not None:
+        if etype in WITH_ANOTHER_TYPES and recipient is None and a_tok is not None:
             # "Iraq and Britain signed a pact": each does it with the other
             recipient = self._co_subject(doc, tree, a_tok, actor)
         # the other parties joined to the actor's and the recipient's words ("the strike that
@@ -1109,11 +1110,6 @@ def _leads_something(text: str, end: int) -> bool:
     names who leads or backs what follows, so it is not the party an act is done to ("agreed
     to expand the Canadian-led training mission in Iraq" is not done to Canada)."""
     return _LEADER_SUFFIX.match(text, end) is not None
-
-
-# Acts two parties do with each other: where the parse names no recipient, the subject's other
-# conjunct is it ("Iraq and Britain signed a pact").
-SYMMETRIC = frozenset({"AGREE", "CONSULT", "COOPERATE"})
 
 
 def _only_opposed(doc: Document, actor: Actor) -> bool:

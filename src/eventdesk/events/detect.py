@@ -588,15 +588,17 @@ def _prep_object(tree: Tree, k: int, preps: tuple[str, ...] = RECIPIENT_PREPS) -
     return first
 
 
-# Acts done with another party, whose "at" phrase says where, not with whom: "a meeting at
-# the White House", "agreed at the summit" (but "fired at protesters", "lashed out at Iran",
-# and a protest "at the US embassy" is aimed at the United States).
-AT_IS_WHERE = frozenset({"CONSULT", "AGREE", "COOPERATE"})
+# Acts done with another party rather than to it: each side may be the subject ("Iraq and
+# Britain signed a pact"); who acts after one took part in it ("Emerging from a meeting with
+# Obama, Svanberg ..."); and their "at" phrase says where, not with whom ("a meeting at the
+# White House", "agreed at the summit"; but "fired at protesters", "lashed out at Iran", and
+# a protest "at the US embassy" is aimed at the United States).
+WITH_ANOTHER_TYPES = frozenset({"AGREE", "CONSULT", "COOPERATE"})
+_RECIPIENT_PREPS_NOT_AT = tuple(p for p in RECIPIENT_PREPS if p != "at")
 
 
 def _recipient_preps(etype: str) -> tuple[str, ...]:
-    return tuple(p for p in RECIPIENT_PREPS if p != "at") if etype in AT_IS_WHERE \
-        else RECIPIENT_PREPS
+    return _RECIPIENT_PREPS_NOT_AT if etype in WITH_ANOTHER_TYPES else RECIPIENT_PREPS
 
 
 # Nominal events whose "of" phrase is the one it was done to: "the killing of X", "the arrest
@@ -650,8 +652,6 @@ def _owner(tree: Tree, k: int) -> int | None:
 FROM_ACTOR_TYPES = frozenset({"ASSAULT", "THREATEN", "COERCE"})
 
 
-# Acts done with another party: who comes out of one, or acts after one, took part in it.
-TAKEN_PART_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 # Prepositions after which a meeting is the occasion of the clause's act ("following talks").
 OCCASION_PREPS = CONTROL_PREPS | {"following", "from"}
 
@@ -712,7 +712,7 @@ def arguments(tree: Tree, cand: Candidate) -> tuple[int | None, int | None]:
             o = tree.head(p)
             if tree.tokens[o].dep == "dobj" and tree.lemma(tree.head(o)) in LIGHT_VERBS:
                 actor, _ = subject_of(tree, tree.head(o))
-            elif cand.type in TAKEN_PART_TYPES and _occasion_of(tree, p, o):
+            elif cand.type in WITH_ANOTHER_TYPES and _occasion_of(tree, p, o):
                 actor, _ = subject_of(tree, o)
         recipient = _prep_object(tree, k, _recipient_preps(cand.type))
         if cand.type in PATIENT_OF_TYPES and (recipient is None

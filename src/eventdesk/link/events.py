@@ -44,7 +44,7 @@ import bisect
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -627,15 +627,8 @@ def _recall_pass(ms: list[EventMention], groups: list[list[int]], group_of: list
         members = groups[g]
         if not members or any(_dated(ms[i]) for i in members):
             continue
-        near: set[int] = set()
-        for i in members:
-            m, day = ms[i], _published_day(ms[i])
-            if day is None or m.actor is None or not names_body(m.actor):
-                continue
-            rows = by_code.get(m.actor.code or "", [])
-            lo = bisect.bisect_left(rows, (day - timedelta(days=BACKGROUND_DAYS), -1))
-            hi = bisect.bisect_right(rows, (day, len(ms)))
-            near.update(group_of[j] for _, j in rows[lo:hi] if _background(m, ms[j]))
+        near = {group_of[j] for m, j in _window(ms, by_code, members, BACKGROUND_DAYS, 0)
+                if _background(m, ms[j])}
         passing = []
         for h in sorted(near - {g}):
             if groups[h] and any(_dated(ms[j]) for j in groups[h]):
@@ -646,6 +639,22 @@ def _recall_pass(ms: list[EventMention], groups: list[list[int]], group_of: list
             continue
         _merge(groups, group_of, g, passing[0])
     _undated_pass(ms, groups, group_of)
+
+
+def _window(ms: list[EventMention], by_code: dict[str, list[tuple[date, int]]],
+            members: list[int], before: int, after: int) -> Iterator[tuple[EventMention, int]]:
+    """(member, indexed mention) for each of ``members`` whose actor is a named body and whose
+    article has a publication day, against the mentions ``by_code`` holds for that body (rows
+    of (day, mention), sorted) from ``before`` days before that day to ``after`` days after."""
+    for i in members:
+        m, day = ms[i], _published_day(ms[i])
+        if day is None or m.actor is None or not names_body(m.actor):
+            continue
+        rows = by_code.get(m.actor.code or "", [])
+        lo = bisect.bisect_left(rows, (day - timedelta(days=before), -1))
+        hi = bisect.bisect_right(rows, (day + timedelta(days=after), len(ms)))
+        for _, j in rows[lo:hi]:
+            yield m, j
 
 
 def _undated_pass(ms: list[EventMention], groups: list[list[int]],
@@ -674,15 +683,9 @@ def _undated_pass(ms: list[EventMention], groups: list[list[int]],
         rows.sort()
 
     def passing(g: int) -> list[int]:
-        near: set[int] = set()
-        for i in groups[g]:
-            m, day = ms[i], _published_day(ms[i])
-            if day is None or not names_body(m.actor):
-                continue
-            rows = by_code.get(m.actor.code or "", [])  # type: ignore[union-attr]
-            lo = bisect.bisect_left(rows, (day - timedelta(days=BACKGROUND_DAYS), -1))
-            hi = bisect.bisect_right(rows, (day + timedelta(days=BACKGROUND_DAYS), len(ms)))
-            near.update(group_of[j] for _, j in rows[lo:hi])  # groups as merged so far
+        # (group_of: the groups as merged so far)
+        near = {group_of[j] for _, j in
+                _window(ms, by_code, groups[g], BACKGROUND_DAYS, BACKGROUND_DAYS)}
         out = []
         for h in sorted(near - {g}):
             score = _recall_score(ms, groups[g], groups[h])
